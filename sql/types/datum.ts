@@ -23,7 +23,7 @@
  *   unknown (untyped literal) string
  *   NULL (any type)           null
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 export { Decimal };
 

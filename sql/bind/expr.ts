@@ -1,0 +1,58 @@
+/**
+ * Bound (typed, resolved) expressions: what the binder produces from AST expressions and
+ * what sql/exec compiles into closures. Column references are slots into the row that the
+ * consuming plan node sees (the binder lays FROM items out left to right, each table's
+ * columns in descriptor order, so a slot is `rangeOffset + columnIndex`).
+ */
+import type { CastFn, Datum, ResolvedAggregate, ResolvedFunction, ResolvedOperator, SqlType } from '../types/index.js';
+import type { Plan } from '../plan/plan.js';
+
+export type BExpr =
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Datum }
+  | { readonly kind: 'param'; readonly index: number; readonly type: SqlType }
+  | { readonly kind: 'col'; readonly slot: number; readonly type: SqlType }
+  /** A column of an enclosing query's row (correlated subquery); depth 1 = the immediate outer query. */
+  | { readonly kind: 'outer'; readonly depth: number; readonly slot: number; readonly type: SqlType }
+  | { readonly kind: 'op'; readonly op: ResolvedOperator; readonly left: BExpr | null; readonly right: BExpr; readonly type: SqlType }
+  | { readonly kind: 'func'; readonly fn: ResolvedFunction; readonly args: readonly BExpr[]; readonly type: SqlType }
+  | { readonly kind: 'cast'; readonly fn: CastFn; readonly arg: BExpr; readonly type: SqlType }
+  | { readonly kind: 'and' | 'or'; readonly args: readonly BExpr[]; readonly type: SqlType }
+  | { readonly kind: 'not'; readonly arg: BExpr; readonly type: SqlType }
+  | { readonly kind: 'isNull'; readonly arg: BExpr; readonly negated: boolean; readonly type: SqlType }
+  | { readonly kind: 'boolTest'; readonly arg: BExpr; readonly test: 'true' | 'false' | 'unknown'; readonly negated: boolean; readonly type: SqlType }
+  | { readonly kind: 'case'; readonly whens: readonly { readonly cond: BExpr; readonly result: BExpr }[]; readonly else: BExpr; readonly type: SqlType }
+  | { readonly kind: 'coalesce'; readonly args: readonly BExpr[]; readonly type: SqlType }
+  /** NULLIF(a, b): `eq` compares a and b (already cast to the operator's types). */
+  | { readonly kind: 'nullif'; readonly left: BExpr; readonly eq: BExpr; readonly type: SqlType }
+  | { readonly kind: 'minmax'; readonly op: 'greatest' | 'least'; readonly args: readonly BExpr[]; readonly type: SqlType }
+  /** x IN (a, b): each comparison already bound as `x = a`, NULL semantics of OR. */
+  | { readonly kind: 'inList'; readonly tests: readonly BExpr[]; readonly negated: boolean; readonly type: SqlType }
+  /** a IS [NOT] DISTINCT FROM b: `eq` is a = b; null handling in the evaluator. */
+  | { readonly kind: 'isDistinct'; readonly left: BExpr; readonly right: BExpr; readonly eq: BExpr; readonly negated: boolean; readonly type: SqlType }
+  | { readonly kind: 'subquery'; readonly sub: SubqueryExpr; readonly type: SqlType }
+  | { readonly kind: 'seqFn'; readonly fn: 'nextval' | 'currval' | 'setval' | 'lastval'; readonly args: readonly BExpr[]; readonly type: SqlType }
+  | { readonly kind: 'sessionValue'; readonly what: 'current_user' | 'session_user' | 'current_catalog' | 'current_schema'; readonly type: SqlType }
+  | { readonly kind: 'array'; readonly elems: readonly BExpr[]; readonly elemOid: number; readonly type: SqlType }
+  /** Aggregate result / group key in the output row of an aggregate node (post-aggregation expressions only). */
+  | { readonly kind: 'aggref'; readonly index: number; readonly type: SqlType };
+
+export type BExprKind = BExpr['kind'];
+
+export interface SubqueryExpr {
+  readonly linkType: 'exists' | 'scalar' | 'any' | 'all' | 'array';
+  readonly plan: Plan;
+  /** any/all: the comparison `test op col0`, with the subquery's output column as slot 0 of an 'outer' row... see exec. */
+  readonly test?: { readonly left: BExpr; readonly cmp: (a: Datum, b: Datum) => Datum };
+  /** Whether the subquery references outer rows (else its result is computed once per execution). */
+  readonly correlated: boolean;
+}
+
+/** An aggregate call collected by the binder. */
+export interface AggCall {
+  readonly agg: ResolvedAggregate;
+  readonly args: readonly BExpr[];
+  readonly distinct: boolean;
+  readonly filter: BExpr | null;
+  /** Types of the args as bound (for DISTINCT hashing). */
+  readonly argTypes: readonly SqlType[];
+}

@@ -1,0 +1,140 @@
+/**
+ * The SQL engine's public API for the session layer: bind + plan once (prepareQuery, cached
+ * by the session per (statement, schema version)), then execute many times with parameters
+ * (executeQuery returns a pull cursor). EXPLAIN is a separate consumer of the same plan.
+ * COPY FROM and ANALYZE reuse the same table-access path (sql/exec/table.ts).
+ *
+ * Phases run one way: AST → bind (sql/bind) → plan (sql/plan) → execute (sql/exec).
+ */
+import type { DeleteStmt, InsertStmt, RangeVar, SelectStmt, UpdateStmt } from '../ast.js';
+import type { Kv, Txn } from '../../cluster/kv/api.js';
+import type { Datum, EvalContext, SqlType } from '../types/index.js';
+import type { CatalogView } from './catalog-view.js';
+import type { Plan } from './plan.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+
+export type { CatalogView } from './catalog-view.js';
+
+/** The catalog as seen by the engine (the session's overlay, adapted to CatalogView). */
+export type CatalogState = CatalogView;
+
+export interface BindContext {
+  /** Catalog as seen by the session's transaction (overlay of buffered DDL). */
+  readonly catalog: CatalogState;
+  /** e.g. ['pg_catalog', 'public'] (pg_catalog implicitly first as in PostgreSQL). */
+  readonly searchPath: readonly string[];
+  /** Declared by Parse/PREPARE; oid 0 = to be inferred. May be shorter than the highest $n used. */
+  readonly paramTypes: readonly SqlType[];
+}
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  /** Source table OID (RowDescription), 0 for computed columns. */
+  readonly tableOid: number;
+  /** Source attnum, 0 for computed columns. */
+  readonly attnum: number;
+}
+
+/** Immutable and cacheable per (statement, schema version): executing it never re-binds. */
+export interface PreparedQuery {
+  readonly commandTag: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  /** Inferred as PostgreSQL would (42P18 if it cannot be determined). */
+  readonly paramTypes: readonly SqlType[];
+  /** null => no rows (DML without RETURNING). */
+  readonly columns: readonly ResultColumn[] | null;
+  readonly schemaVersion: number;
+  readonly readOnly: boolean;
+  /** OIDs of tables read or written. executeQuery takes the SHARED table locks itself. */
+  readonly tables: readonly number[];
+  /** The physical plan (read by sql/exec and EXPLAIN only). */
+  readonly plan: Plan;
+}
+
+/** Per-session state the engine keeps between statements. Create with newSessionState(). */
+export interface SessionState {
+  /** currval() memory: sequence OID → last value returned by nextval/setval in this session. */
+  readonly sequenceValues: Map<number, bigint>;
+  /** lastval(): the sequence most recently advanced in this session. */
+  lastSequenceOid: number | undefined;
+  /** lock_timeout in ms (0 = wait forever). */
+  lockTimeoutMs: number;
+  /** current_user / session_user. */
+  user: string;
+  /** current_database() / current_catalog. */
+  database: string;
+}
+
+export function newSessionState(user: string, database: string): SessionState {
+  return { sequenceValues: new Map(), lastSequenceOid: undefined, lockTimeoutMs: 0, user, database };
+}
+
+export interface ExecContext {
+  readonly txn: Txn;
+  readonly kv: Kv;
+  readonly catalog: CatalogState;
+  /** Timestamps, timezone, formats (sql/types). */
+  readonly eval: EvalContext;
+  /** Checked in every loop: aborted => throw signal.reason (a SqlError 57014). */
+  readonly signal: AbortSignal;
+  readonly session: SessionState;
+  /** search_path (for nextval('name') resolution at run time). */
+  readonly searchPath: readonly string[];
+}
+
+/** A pull cursor (portals fetch N rows at a time). */
+export interface Execution {
+  /** Up to maxRows rows (0 = all remaining); [] when exhausted. */
+  fetch(maxRows: number): Promise<readonly Datum[][]>;
+  readonly done: boolean;
+  /** For the command tag: rows returned / inserted / updated / deleted so far. */
+  readonly rowCount: number;
+  close(): Promise<void>;
+}
+
+export interface ExplainOptions {
+  readonly analyze: boolean;
+  readonly verbose: boolean;
+  readonly costs: boolean;
+}
+
+/** What COPY FROM uses: the column types to parse, and an insert through the normal DML path. */
+export interface CopyFromTarget {
+  readonly columns: readonly ResultColumn[];
+  /** Inserts rows (values aligned with `columns`; defaults for the others); returns rows inserted. */
+  insert(rows: readonly Datum[][], ctx: ExecContext): Promise<number>;
+}
+
+function pending(what: string): never {
+  throw new SqlError(SqlState.featureNotSupported, `${what} is not implemented yet`);
+}
+
+/** Binds and plans a DML/query statement. Throws SqlError (42P01, 42703, 42702, 42803, 42P18, ...). */
+export function prepareQuery(stmt: SelectStmt | InsertStmt | UpdateStmt | DeleteStmt, ctx: BindContext): PreparedQuery {
+  return pending(`prepareQuery(${stmt.kind}, ${ctx.searchPath.length})`);
+}
+
+/** Starts executing; rows are produced as fetch() is called. Params are already typed per q.paramTypes. */
+export function executeQuery(q: PreparedQuery, params: readonly Datum[], ctx: ExecContext): Execution {
+  return pending(`executeQuery(${q.commandTag}, ${params.length}, ${ctx.txn.id})`);
+}
+
+/** EXPLAIN [ANALYZE] text lines (ANALYZE executes the query, discarding rows). */
+export function explainQuery(
+  q: PreparedQuery,
+  opts: ExplainOptions,
+  params: readonly Datum[],
+  ctx: ExecContext,
+): Promise<string[]> {
+  return pending(`explainQuery(${q.commandTag}, ${opts.analyze}, ${params.length}, ${ctx.txn.id})`);
+}
+
+/** COPY t (cols) FROM STDIN: resolves the table and columns now; insert() goes through sql/exec/table.ts. */
+export function prepareCopyFrom(table: RangeVar, columns: readonly string[], ctx: BindContext): CopyFromTarget {
+  return pending(`prepareCopyFrom(${table.name}, ${columns.length}, ${ctx.searchPath.length})`);
+}
+
+/** ANALYZE: row counts and per-column stats under table id 4. */
+export function analyzeTables(tables: readonly RangeVar[] | 'all', ctx: ExecContext): Promise<void> {
+  return pending(`analyzeTables(${tables === 'all' ? 'all' : tables.length}, ${ctx.txn.id})`);
+}

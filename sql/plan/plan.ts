@@ -1,0 +1,130 @@
+/**
+ * Physical plan nodes: a discriminated union, one executor per node (sql/exec/run.ts) and one
+ * printer per node (sql/plan/explain.ts). Every node outputs rows as Datum[]; `width` is the
+ * row length. Expressions are bound (sql/bind/expr.ts) and refer to slots of the input row.
+ */
+import type { AggCall, BExpr } from '../bind/expr.js';
+import type { SqlType } from '../types/datum.js';
+import type { IndexView, TableView } from './catalog-view.js';
+
+/** Key bounds for an index scan, on a prefix of the index columns. */
+export type ScanBounds =
+  /** Every key column given: at most one row (primary or unique index). */
+  | { readonly kind: 'point'; readonly key: readonly BExpr[] }
+  /** Equality on `prefix`, then an optional range on the next column. */
+  | {
+      readonly kind: 'range';
+      readonly prefix: readonly BExpr[];
+      readonly lower?: { readonly expr: BExpr; readonly inclusive: boolean };
+      readonly upper?: { readonly expr: BExpr; readonly inclusive: boolean };
+    }
+  /** col IN (list) on the first column after `prefix`; one point/prefix probe per distinct value. */
+  | { readonly kind: 'in'; readonly prefix: readonly BExpr[]; readonly values: readonly BExpr[] }
+  | { readonly kind: 'full' };
+
+export interface SortKey {
+  readonly expr: BExpr;
+  readonly type: SqlType;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export type JoinType = 'inner' | 'left';
+
+export type Plan =
+  | { readonly kind: 'values'; readonly rows: readonly (readonly BExpr[])[]; readonly width: number }
+  /** Reads a table through one of its indexes; outputs the table row (descriptor column order). */
+  | {
+      readonly kind: 'scan';
+      readonly table: TableView;
+      readonly index: IndexView;
+      readonly bounds: ScanBounds;
+      /** Secondary index answers every needed column: no primary-key fetch. */
+      readonly indexOnly: boolean;
+      readonly reverse: boolean;
+      /** Residual predicate evaluated on each table row. */
+      readonly filter: BExpr | null;
+      /** Lock each row (UPDATE/DELETE source, FOR UPDATE). */
+      readonly lockRows: boolean;
+      readonly alias: string;
+      readonly width: number;
+    }
+  | { readonly kind: 'filter'; readonly input: Plan; readonly pred: BExpr; readonly width: number }
+  | { readonly kind: 'project'; readonly input: Plan; readonly exprs: readonly BExpr[]; readonly width: number }
+  /** Nested loop; `right` is re-executed per left row with the left row as outer depth-1 context. */
+  | {
+      readonly kind: 'nestedLoop';
+      readonly joinType: JoinType;
+      readonly left: Plan;
+      readonly right: Plan;
+      /** Join condition over left ++ right. */
+      readonly on: BExpr | null;
+      /** Right side depends on the left row (index lookup join): re-run per left row. */
+      readonly parameterized: boolean;
+      readonly width: number;
+    }
+  | {
+      readonly kind: 'hashJoin';
+      readonly joinType: JoinType;
+      readonly left: Plan;
+      readonly right: Plan;
+      /** Equality keys: leftKeys over the left row, rightKeys over the right row. */
+      readonly leftKeys: readonly BExpr[];
+      readonly rightKeys: readonly BExpr[];
+      readonly keyTypes: readonly SqlType[];
+      /** Remaining condition over left ++ right. */
+      readonly on: BExpr | null;
+      readonly width: number;
+    }
+  | {
+      readonly kind: 'aggregate';
+      readonly input: Plan;
+      readonly groupBy: readonly BExpr[];
+      readonly groupTypes: readonly SqlType[];
+      readonly aggs: readonly AggCall[];
+      /** Output: group values ++ aggregate results. */
+      readonly width: number;
+    }
+  | { readonly kind: 'sort'; readonly input: Plan; readonly keys: readonly SortKey[]; readonly width: number }
+  | { readonly kind: 'distinct'; readonly input: Plan; readonly types: readonly SqlType[]; readonly width: number }
+  | { readonly kind: 'limit'; readonly input: Plan; readonly limit: BExpr | null; readonly offset: BExpr | null; readonly width: number }
+  | {
+      readonly kind: 'insert';
+      readonly table: TableView;
+      /** Source rows, one value per target column in `targets` order. */
+      readonly source: Plan;
+      /** For each table column (descriptor order): where its value comes from. */
+      readonly columnSources: readonly ColumnSource[];
+      readonly returning: readonly BExpr[] | null;
+      readonly width: number;
+    }
+  | {
+      readonly kind: 'update';
+      readonly table: TableView;
+      /** Rows to update: the table row (locked scan) possibly filtered. */
+      readonly source: Plan;
+      /** WHERE re-checked on the newest version after waiting for a lock (EvalPlanQual). */
+      readonly recheck: BExpr | null;
+      /** New value per table column (descriptor order) over the old row; null = unchanged. */
+      readonly set: readonly (BExpr | null)[];
+      readonly returning: readonly BExpr[] | null;
+      readonly width: number;
+    }
+  | {
+      readonly kind: 'delete';
+      readonly table: TableView;
+      readonly source: Plan;
+      readonly recheck: BExpr | null;
+      readonly returning: readonly BExpr[] | null;
+      readonly width: number;
+    };
+
+export type PlanKind = Plan['kind'];
+
+/** Where an inserted column's value comes from. */
+export type ColumnSource =
+  | { readonly kind: 'source'; readonly slot: number }
+  /** DEFAULT expression, or the identity sequence; or NULL. Evaluated per row. */
+  | { readonly kind: 'default'; readonly expr: BExpr | null }
+  /** Source slot whose value may be DEFAULT marker: per-row choice (VALUES with DEFAULT). */
+  | { readonly kind: 'dropped' };

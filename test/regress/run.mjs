@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// npm run regress [-- [--against-pg] [--update] [--host H --port P] [NAME ...]]
+//   default        start a fresh target (NODEDB_TEST_TARGET=pg|nodedb, default nodedb), run every
+//                  sql/NAME.sql, write results/NAME.out, diff with expected/NAME.out
+//   --against-pg   run against a scratch PostgreSQL 15 and list the files whose output differs
+//                  from expected (hand-written files from DIFFERENCES.md are reported, not failed)
+//   --update       rewrite expected/ from the current target (with --against-pg: all but hand-written)
+//   --host/--port  use an already running server instead of starting one
+import { parseArgs } from 'node:util';
+import { target, startPostgres } from '../harness/index.mjs';
+import { runSuite } from './lib.mjs';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'against-pg': { type: 'boolean', default: false },
+    update: { type: 'boolean', default: false },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    user: { type: 'string', default: 'postgres' },
+    database: { type: 'string', default: 'postgres' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+async function main() {
+  const againstPg = values['against-pg'];
+  let handle = null;
+  let conn;
+  if (values.port !== undefined) {
+    conn = { host: values.host ?? '127.0.0.1', port: Number(values.port), user: values.user, database: values.database };
+  } else {
+    handle = againstPg ? await startPostgres() : await target();
+    conn = handle;
+  }
+  const label = againstPg ? 'PostgreSQL 15' : (handle?.kind ?? `${conn.host}:${conn.port}`);
+  console.log(`regression tests against ${label}${values.update ? ' (updating expected/)' : ''}`);
+  let results;
+  try {
+    results = runSuite(conn, {
+      only: positionals,
+      update: values.update,
+      skipHandWritten: againstPg,
+      onResult: (r) => {
+        const status = r.ok ? 'ok' : (againstPg && r.handWritten ? 'differs (hand-written, see DIFFERENCES.md)' : 'FAILED');
+        console.log(`test ${r.name.padEnd(24)} ... ${status}${r.psqlExit === 2 ? ' (psql lost the connection)' : ''}`);
+      },
+    });
+  } finally {
+    if (handle) await handle.stop();
+  }
+  const failed = results.filter((r) => !r.ok && !(againstPg && r.handWritten));
+  const differing = results.filter((r) => !r.ok);
+  if (againstPg && differing.length > 0) {
+    console.log('\nfiles whose PostgreSQL 15 output differs from expected:');
+    for (const r of differing) console.log(`  ${r.name}${r.handWritten ? ' (hand-written)' : ''}`);
+  }
+  for (const r of differing) {
+    if (values.quiet) continue;
+    console.log(`\n=== ${r.name} ===\n${r.diff}`);
+  }
+  const passed = results.length - failed.length;
+  console.log(failed.length === 0
+    ? `\nAll ${results.length} tests passed.`
+    : `\n${failed.length} of ${results.length} tests failed (${passed} passed). Results in test/regress/results/.`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+}
+
+main().catch((e) => {
+  console.error(e?.stack ?? e);
+  process.exitCode = 2;
+});

@@ -1,0 +1,561 @@
+/**
+ * LocalKv: the single-node storage engine behind the KV API.
+ *
+ * Layers (each replaceable on its own):
+ *   - cluster/hlc       timestamps
+ *   - cluster/storage   classic-level, key layout, MVCC reads and version writes, and the
+ *                       `DurableLog` port through which a batch becomes durable
+ *   - cluster/kv        lock table, write buffer, group commit, and the transactions below.
+ *                       When Raft replication arrives, only the `DurableLog` given to the
+ *                       GroupCommitter changes (propose the batch, resolve on apply).
+ *
+ * Isolation (as PostgreSQL): READ COMMITTED takes a fresh read timestamp per statement
+ * (`stepStatement`); REPEATABLE READ and SERIALIZABLE read one snapshot and fail with 40001 when
+ * they lock or write a row that someone committed after it; SERIALIZABLE also validates, inside
+ * the commit pipeline, that nothing was committed into its read spans after its snapshot.
+ * Writes are buffered and become durable in one synced batch at a commit timestamp later than any
+ * read timestamp that could have missed them (see group-commit.ts).
+ *
+ * Read consistency: TxnOptions.consistency is accepted for every level ('strong',
+ * 'bounded_staleness', 'eventual'). On a single node there is exactly one replica, which is also
+ * the leaseholder, so every level reads it and sees the latest committed data: the levels do not
+ * behave differently here (they will once ranges have followers).
+ *
+ * Spans: `end` is exclusive; an empty `end` means "to the end of the key space".
+ */
+import { randomBytes } from 'node:crypto';
+import { assert, assertNever } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { Hlc, minTs, tsLessEq, type PhysicalClock, type Timestamp } from '../hlc/hlc.js';
+import { openStorage, type StorageEngine, type WriteOp } from '../storage/engine.js';
+import { latestKey } from '../storage/keys.js';
+import {
+  historySpanBounds,
+  latestSpanBounds,
+  planGc,
+  readAt,
+  readLatest,
+  scanAt,
+  scanLatestLive,
+  spanChangedAfter,
+  versionOps,
+  type MvccSpan,
+} from '../storage/mvcc.js';
+import type {
+  GcStats,
+  KeyValue,
+  Kv,
+  LockOptions,
+  LockResult,
+  ScanOptions,
+  Span,
+  Txn,
+  TxnOptions,
+} from './api.js';
+import { GroupCommitter, groupCommitBoundsDefault, type GroupCommitBounds, type GroupCommitStats } from './group-commit.js';
+import { keyString, LockTable, type LockTableStats } from './lock-table.js';
+import { compareBytes, inSpan, WriteBuffer, type BufferEntry } from './write-buffer.js';
+
+export interface LocalKvOptions {
+  readonly dir: string;
+  /** Versions shadowed longer than this are garbage (default 25 h, as CockroachDB). */
+  readonly gcTtlMs?: number;
+  /** Default upper bound for a lock wait when LockOptions.lockTimeoutMs is absent; 0 = none. */
+  readonly lockWaitMsMax?: number;
+  readonly physicalClock?: PhysicalClock;
+  readonly groupCommit?: Partial<GroupCommitBounds>;
+}
+
+export const gcTtlMsDefault = 25 * 60 * 60 * 1000;
+/** approximateSize samples at most this many entries when LevelDB reports 0 (data still in the memtable). */
+export const sizeSampleEntriesMax = 10_000;
+/** Read spans a SERIALIZABLE transaction keeps before it merges them into one covering span. */
+export const readSpansMax = 10_000;
+
+export interface LocalKvStats {
+  readonly activeTxns: number;
+  readonly locks: LockTableStats;
+  readonly groupCommit: GroupCommitStats;
+}
+
+export interface LocalKv extends Kv {
+  stats(): LocalKvStats;
+  /** The node clock (for tests and for the future Raft/closed-timestamp layer). */
+  readonly clock: Hlc;
+}
+
+export async function openLocalKv(opts: LocalKvOptions): Promise<LocalKv> {
+  const engine = await openStorage(opts.dir);
+  return new LocalKvImpl(engine, opts);
+}
+
+function serializationFailure(message: string): SqlError {
+  return new SqlError(SqlState.serializationFailure, message);
+}
+
+function keySuccessor(key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key, 0);
+  return out;
+}
+
+class LocalKvImpl implements LocalKv {
+  readonly clock: Hlc;
+  readonly engine: StorageEngine;
+  readonly locks = new LockTable();
+  readonly committer: GroupCommitter;
+  readonly active = new Map<string, LocalTxn>();
+  readonly gcTtlMs: number;
+  readonly lockWaitMsMax: number;
+  private readonly idPrefix = randomBytes(4).toString('hex');
+  private nextId = 1;
+  private closed = false;
+
+  constructor(engine: StorageEngine, opts: LocalKvOptions) {
+    this.engine = engine;
+    this.clock = new Hlc({ physicalClock: opts.physicalClock ?? Date.now });
+    this.committer = new GroupCommitter(engine, this.clock, { ...groupCommitBoundsDefault, ...opts.groupCommit });
+    this.gcTtlMs = opts.gcTtlMs ?? gcTtlMsDefault;
+    this.lockWaitMsMax = opts.lockWaitMsMax ?? 0;
+    assert(this.gcTtlMs >= 0 && this.lockWaitMsMax >= 0, 'negative bound');
+  }
+
+  begin(opts: TxnOptions): Txn {
+    this.checkOpen();
+    const txn = new LocalTxn(this, `${this.idPrefix}-${this.nextId++}`, opts);
+    this.active.set(txn.id, txn);
+    return txn;
+  }
+
+  newOwnerId(kind: string): string {
+    return `${this.idPrefix}-${kind}-${this.nextId++}`;
+  }
+
+  async atomicUpdate(key: Uint8Array, fn: (old: Uint8Array | undefined) => Uint8Array): Promise<Uint8Array> {
+    this.checkOpen();
+    const owner = this.newOwnerId('atomic');
+    const ks = keyString(key);
+    await this.locks.acquire(owner, ks, { mode: 'exclusive' });
+    try {
+      let result: Uint8Array | undefined;
+      await this.committer.submit({
+        opsEstimate: 2,
+        build: ({ commitTs }) => {
+          const next = fn(readLatest(this.engine, key)?.value);
+          result = next;
+          return { ops: versionOps(this.engine, key, next, commitTs), keys: [ks] };
+        },
+      });
+      assert(result !== undefined, 'atomicUpdate committed without a value');
+      return result;
+    } finally {
+      this.locks.releaseAll(owner);
+    }
+  }
+
+  /** No reader at or above this timestamp exists now or can start later. */
+  gcThreshold(): Timestamp {
+    const now = this.clock.now();
+    let threshold: Timestamp = { wallMs: Math.max(0, now.wallMs - this.gcTtlMs), logical: 0 };
+    const cap = this.committer.readCap();
+    if (cap !== undefined) threshold = minTs(threshold, cap);
+    for (const txn of this.active.values()) threshold = minTs(threshold, txn.readTs);
+    return threshold;
+  }
+
+  async gc(span?: Span): Promise<GcStats> {
+    this.checkOpen();
+    const threshold = this.gcThreshold();
+    const mvccSpan: MvccSpan = span ?? { start: new Uint8Array(0), end: new Uint8Array(0) };
+    const plan = await planGc(this.engine, mvccSpan, threshold);
+    let removed = 0;
+    const chunkOps = this.committer.opsMax;
+    for (let i = 0; i < plan.historyDeletes.length; i += chunkOps) {
+      const ops: WriteOp[] = plan.historyDeletes.slice(i, i + chunkOps).map((key) => ({ kind: 'del', key }));
+      await this.committer.submit({ opsEstimate: ops.length, build: () => ({ ops, keys: [] }) });
+      removed += ops.length;
+    }
+    for (let i = 0; i < plan.tombstoneDeletes.length; i += chunkOps) {
+      const chunk = plan.tombstoneDeletes.slice(i, i + chunkOps);
+      let deleted = 0;
+      await this.committer.submit({
+        opsEstimate: chunk.length,
+        build: ({ batchKeys }) => {
+          // Re-checked at build time: a commit since planning may have written a newer version.
+          const ops: WriteOp[] = [];
+          for (const t of chunk) {
+            if (batchKeys.has(keyString(t.userKey))) continue;
+            const latest = readLatest(this.engine, t.userKey);
+            if (latest === undefined || latest.value !== undefined) continue;
+            if (latest.ts.wallMs !== t.ts.wallMs || latest.ts.logical !== t.ts.logical) continue;
+            ops.push({ kind: 'del', key: latestKey(t.userKey) });
+          }
+          deleted = ops.length;
+          return { ops, keys: [] };
+        },
+      });
+      removed += deleted;
+    }
+    return { versionsRemoved: removed, keysScanned: plan.keysScanned };
+  }
+
+  async approximateSize(span: Span): Promise<number> {
+    this.checkOpen();
+    const latest = latestSpanBounds(span);
+    const history = historySpanBounds(span);
+    const fromFiles =
+      (await this.engine.approximateSize(latest.gte, latest.lt)) +
+      (await this.engine.approximateSize(history.gte, history.lt));
+    if (fromFiles > 0) return fromFiles;
+    // Recent data sits in the memtable, which LevelDB does not count: estimate from a bounded sample.
+    const it = this.engine.iterate({ ...latest, limit: sizeSampleEntriesMax });
+    let bytes = 0;
+    try {
+      for (;;) {
+        const rows = await it.nextBatch(1000);
+        if (rows.length === 0) break;
+        for (const r of rows) bytes += r.key.length + r.value.length;
+      }
+    } finally {
+      await it.close();
+    }
+    return bytes;
+  }
+
+  stats(): LocalKvStats {
+    return { activeTxns: this.active.size, locks: this.locks.stats(), groupCommit: this.committer.stats() };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const txn of [...this.active.values()]) await txn.rollback();
+    await this.committer.close();
+    await this.engine.close();
+  }
+
+  checkOpen(): void {
+    if (this.closed) throw new SqlError(SqlState.adminShutdown, 'storage is closed');
+  }
+}
+
+type TxnState = 'open' | 'committed' | 'aborted';
+
+class LocalTxn implements Txn {
+  state: TxnState = 'open';
+  readTs: Timestamp;
+  private readonly buffer = new WriteBuffer();
+  private readSpans: MvccSpan[] = [];
+  private readonly serializable: boolean;
+  private readonly snapshot: boolean;
+  private committing = false;
+
+  constructor(
+    private readonly kv: LocalKvImpl,
+    readonly id: string,
+    readonly options: TxnOptions,
+  ) {
+    this.readTs = kv.committer.readTimestamp();
+    switch (options.isolation) {
+      case 'read committed':
+        this.snapshot = false;
+        this.serializable = false;
+        break;
+      case 'repeatable read':
+        this.snapshot = true;
+        this.serializable = false;
+        break;
+      case 'serializable':
+        this.snapshot = true;
+        this.serializable = true;
+        break;
+      default:
+        assertNever(options.isolation, 'isolation');
+    }
+    switch (options.consistency.kind) {
+      case 'strong':
+      case 'bounded_staleness':
+      case 'eventual':
+        break; // one replica: every level reads it (see the file comment)
+      default:
+        assertNever(options.consistency, 'read consistency');
+    }
+  }
+
+  stepStatement(): void {
+    this.checkOpen();
+    if (!this.snapshot) this.readTs = this.kv.committer.readTimestamp();
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.checkOpen();
+    return this.readOne(key);
+  }
+
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.checkOpen();
+    const out: (Uint8Array | undefined)[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = await this.readOne(keys[i]!);
+    return out;
+  }
+
+  private readOne(key: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    const own = this.buffer.isEmpty ? undefined : this.buffer.lookup(key);
+    if (own !== undefined) {
+      switch (own.kind) {
+        case 'written':
+          return own.value;
+        case 'rangeDeleted':
+          return undefined;
+        case 'absent':
+          break;
+        default:
+          assertNever(own, 'buffer lookup');
+      }
+    }
+    if (this.serializable) this.recordRead({ start: key, end: keySuccessor(key) });
+    return readAt(this.kv.engine, key, this.readTs);
+  }
+
+  scan(span: Span, opts: ScanOptions = {}): AsyncIterable<KeyValue> {
+    this.checkOpen();
+    return this.scanGen(span, opts);
+  }
+
+  private async *scanGen(span: Span, opts: ScanOptions): AsyncGenerator<KeyValue> {
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    assert(limit >= 0, 'negative scan limit');
+    if (limit === 0) return;
+    const reverse = opts.reverse ?? false;
+    const own = this.buffer.entriesIn(span);
+    if (reverse) own.reverse();
+    const readTs = this.readTs;
+    const hasRanges = this.buffer.hasRanges;
+    let oi = 0;
+    let produced = 0;
+    let lastKey: Uint8Array | undefined;
+    let exhausted = false;
+    const before = (a: Uint8Array, b: Uint8Array): boolean => (reverse ? compareBytes(a, b) > 0 : compareBytes(a, b) < 0);
+    try {
+      const expectedRows = Number.isFinite(limit) ? limit : 0;
+      for await (const batch of scanAt(this.kv.engine, span, readTs, { reverse, expectedRows })) {
+        for (const row of batch) {
+          while (oi < own.length && before(own[oi]!.key, row.key)) {
+            const e = own[oi++]!;
+            lastKey = e.key;
+            if (e.value !== undefined) {
+              yield { key: e.key, value: e.value };
+              if (++produced >= limit) return;
+            }
+          }
+          lastKey = row.key;
+          if (oi < own.length && compareBytes(own[oi]!.key, row.key) === 0) {
+            const e = own[oi++]!;
+            if (e.value === undefined) continue;
+            yield { key: e.key, value: e.value };
+          } else {
+            if (hasRanges && this.buffer.rangeDeleted(row.key)) continue;
+            yield row;
+          }
+          if (++produced >= limit) return;
+        }
+      }
+      while (oi < own.length) {
+        const e: BufferEntry = own[oi++]!;
+        lastKey = e.key;
+        if (e.value !== undefined) {
+          yield { key: e.key, value: e.value };
+          if (++produced >= limit) return;
+        }
+      }
+      exhausted = true;
+    } finally {
+      if (this.serializable && this.state === 'open') this.recordScanned(span, reverse, exhausted, lastKey);
+    }
+  }
+
+  /** Records the part of `span` a scan looked at (all of it, or up to its last key). */
+  private recordScanned(span: Span, reverse: boolean, exhausted: boolean, lastKey: Uint8Array | undefined): void {
+    if (exhausted || lastKey === undefined) {
+      this.recordRead(exhausted ? span : reverse ? { start: span.end, end: span.end } : { start: span.start, end: span.start });
+      return;
+    }
+    this.recordRead(reverse ? { start: lastKey, end: span.end } : { start: span.start, end: keySuccessor(lastKey) });
+  }
+
+  private recordRead(span: MvccSpan): void {
+    if (span.end.length > 0 && compareBytes(span.start, span.end) >= 0) return;
+    this.readSpans.push({ start: Uint8Array.prototype.slice.call(span.start), end: Uint8Array.prototype.slice.call(span.end) });
+    if (this.readSpans.length > readSpansMax) this.readSpans = [coverAll(this.readSpans)];
+  }
+
+  async lock(key: Uint8Array, opts: LockOptions = {}): Promise<LockResult> {
+    this.checkOpen();
+    const ks = keyString(key);
+    const acquired = await this.kv.locks.acquire(this.id, ks, {
+      mode: opts.mode ?? 'exclusive',
+      nowait: opts.nowait,
+      skipLocked: opts.skipLocked,
+      lockTimeoutMs: opts.lockTimeoutMs !== undefined && opts.lockTimeoutMs > 0 ? opts.lockTimeoutMs : this.kv.lockWaitMsMax,
+      signal: opts.signal,
+    });
+    switch (acquired.kind) {
+      case 'skipped':
+        return { kind: 'skipped' };
+      case 'granted':
+        break;
+      default:
+        assertNever(acquired, 'lock result');
+    }
+    this.checkOpen();
+    const own = this.buffer.lookup(key);
+    switch (own.kind) {
+      case 'written':
+        return { kind: 'locked', value: own.value };
+      case 'rangeDeleted':
+        return { kind: 'locked', value: undefined };
+      case 'absent':
+        break;
+      default:
+        assertNever(own, 'buffer lookup');
+    }
+    const latest = readLatest(this.kv.engine, key);
+    if (this.snapshot && latest !== undefined && !tsLessEq(latest.ts, this.readTs)) {
+      throw serializationFailure('could not serialize access due to concurrent update');
+    }
+    if (this.serializable) this.recordRead({ start: key, end: keySuccessor(key) });
+    return { kind: 'locked', value: latest?.value };
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.checkWritable();
+    this.buffer.put(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.checkWritable();
+    this.buffer.delete(key);
+  }
+
+  deleteRange(span: Span): void {
+    this.checkWritable();
+    this.buffer.deleteRange(span);
+  }
+
+  savepoint(): number {
+    this.checkOpen();
+    return this.buffer.savepoint();
+  }
+
+  rollbackToSavepoint(savepoint: number): void {
+    this.checkOpen();
+    this.buffer.rollbackTo(savepoint);
+  }
+
+  async commit(): Promise<void> {
+    this.checkOpen();
+    assert(!this.committing, 'commit called twice concurrently');
+    this.committing = true;
+    try {
+      if (!this.buffer.isEmpty) await this.commitWrites();
+      this.state = 'committed';
+    } catch (err) {
+      this.state = 'aborted';
+      throw err;
+    } finally {
+      this.finish();
+    }
+  }
+
+  /** No-op once finished; during commit() the commit decides the outcome. */
+  async rollback(): Promise<void> {
+    if (this.state !== 'open' || this.committing) return;
+    this.state = 'aborted';
+    this.finish();
+  }
+
+  private finish(): void {
+    this.kv.locks.releaseAll(this.id, new SqlError(SqlState.queryCanceled, 'canceling statement: transaction ended'));
+    this.kv.active.delete(this.id);
+  }
+
+  /** Every key this commit writes, with range deletes resolved into tombstones of live keys. */
+  private async resolveWrites(): Promise<BufferEntry[]> {
+    const writes = new Map<string, BufferEntry>();
+    for (const range of this.buffer.allRanges()) {
+      for await (const keys of scanLatestLive(this.kv.engine, range)) {
+        for (const key of keys) writes.set(keyString(key), { key: Uint8Array.prototype.slice.call(key), value: undefined });
+      }
+    }
+    for (const e of this.buffer.allEntries()) writes.set(keyString(e.key), e);
+    return [...writes.values()].sort((a, b) => compareBytes(a.key, b.key));
+  }
+
+  private async commitWrites(): Promise<void> {
+    const writes = await this.resolveWrites();
+    for (const w of writes) {
+      await this.kv.locks.acquire(this.id, keyString(w.key), { mode: 'exclusive' });
+      this.checkOpen();
+      if (this.snapshot) {
+        const latest = readLatest(this.kv.engine, w.key);
+        if (latest !== undefined && !tsLessEq(latest.ts, this.readTs)) {
+          throw serializationFailure('could not serialize access due to concurrent update');
+        }
+      }
+    }
+    const readSpans = this.serializable ? this.readSpans : [];
+    const readTs = this.readTs;
+    const engine = this.kv.engine;
+    await this.kv.committer.submit({
+      opsEstimate: writes.length * 2,
+      build: async ({ commitTs, batchKeys }) => {
+        for (const span of readSpans) {
+          if (await spanChangedAfter(engine, span, readTs)) {
+            throw serializationFailure('could not serialize access due to read/write dependencies among transactions');
+          }
+        }
+        if (readSpans.length > 0 && batchKeys.size > 0) {
+          for (const ks of batchKeys) {
+            const key = Buffer.from(ks, 'latin1');
+            if (readSpans.some((s) => inSpan(key, s))) {
+              throw serializationFailure('could not serialize access due to read/write dependencies among transactions');
+            }
+          }
+        }
+        const ops: WriteOp[] = [];
+        const keys: string[] = [];
+        for (const w of writes) {
+          for (const op of versionOps(engine, w.key, w.value, commitTs)) ops.push(op);
+          keys.push(keyString(w.key));
+        }
+        return { ops, keys };
+      },
+    });
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') {
+      throw new SqlError(SqlState.invalidTransactionState, `transaction ${this.id} is ${this.state}`);
+    }
+  }
+
+  private checkWritable(): void {
+    this.checkOpen();
+    if (this.options.readOnly) {
+      throw new SqlError(SqlState.readOnlySqlTransaction, 'cannot execute write in a read-only transaction');
+    }
+  }
+}
+
+/** One span covering all of `spans` (conservative: more conflicts, never fewer). */
+function coverAll(spans: readonly MvccSpan[]): MvccSpan {
+  assert(spans.length > 0, 'cover of no spans');
+  let start = spans[0]!.start;
+  let end = spans[0]!.end;
+  for (const s of spans) {
+    if (compareBytes(s.start, start) < 0) start = s.start;
+    if (end.length > 0 && (s.end.length === 0 || compareBytes(s.end, end) > 0)) end = s.end;
+  }
+  return { start, end };
+}
+

@@ -1,0 +1,108 @@
+/**
+ * The node's one classic-level database, and the port through which batches become durable.
+ *
+ * `DurableLog` is the seam Raft will take over: the MVCC/lock/transaction layer (cluster/kv)
+ * only builds batches of puts/deletes and hands them to `append`; on a single node the batch goes
+ * straight into LevelDB with `sync: true`, later a range replica proposes it through its Raft
+ * group and resolves when the entry is applied. `append` resolves only when the batch is durable
+ * AND visible to `getSync`/iterators.
+ */
+import { ClassicLevel } from 'classic-level';
+import { assert } from '../../util/assert.js';
+
+export type WriteOp =
+  | { readonly kind: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
+  | { readonly kind: 'del'; readonly key: Uint8Array };
+
+export interface DurableLog {
+  /** One atomic batch; resolves when it is durable and readable. */
+  append(ops: readonly WriteOp[]): Promise<void>;
+}
+
+export interface RawEntry {
+  readonly key: Buffer;
+  readonly value: Buffer;
+}
+
+export interface RangeIteratorOptions {
+  readonly gte: Uint8Array;
+  readonly lt: Uint8Array;
+  readonly reverse?: boolean;
+  readonly limit?: number;
+}
+
+/** Pull-based iterator over raw entries; callers must close it. */
+export interface RawIterator {
+  nextBatch(sizeMax: number): Promise<RawEntry[]>;
+  close(): Promise<void>;
+}
+
+export interface StorageEngine extends DurableLog {
+  getSync(key: Uint8Array): Buffer | undefined;
+  iterate(opts: RangeIteratorOptions): RawIterator;
+  approximateSize(start: Uint8Array, end: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+type Db = ClassicLevel<Buffer, Buffer>;
+
+class LevelEngine implements StorageEngine {
+  private closed = false;
+  constructor(private readonly db: Db) {}
+
+  getSync(key: Uint8Array): Buffer | undefined {
+    assert(!this.closed, 'storage is closed');
+    return this.db.getSync(Buffer.from(key.buffer, key.byteOffset, key.length));
+  }
+
+  iterate(opts: RangeIteratorOptions): RawIterator {
+    assert(!this.closed, 'storage is closed');
+    const it = this.db.iterator({
+      gte: toBuffer(opts.gte),
+      lt: toBuffer(opts.lt),
+      reverse: opts.reverse ?? false,
+      limit: opts.limit ?? -1,
+    });
+    return {
+      async nextBatch(sizeMax: number): Promise<RawEntry[]> {
+        assert(sizeMax > 0, 'nextBatch size must be positive');
+        const rows = await it.nextv(sizeMax);
+        return rows.map(([key, value]) => ({ key, value }));
+      },
+      close: () => it.close(),
+    };
+  }
+
+  async append(ops: readonly WriteOp[]): Promise<void> {
+    assert(!this.closed, 'storage is closed');
+    if (ops.length === 0) return;
+    await this.db.batch(
+      ops.map((op) =>
+        op.kind === 'put'
+          ? { type: 'put' as const, key: toBuffer(op.key), value: toBuffer(op.value) }
+          : { type: 'del' as const, key: toBuffer(op.key) },
+      ),
+      { sync: true },
+    );
+  }
+
+  approximateSize(start: Uint8Array, end: Uint8Array): Promise<number> {
+    return this.db.approximateSize(toBuffer(start), toBuffer(end));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.close();
+  }
+}
+
+function toBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
+}
+
+export async function openStorage(dir: string): Promise<StorageEngine> {
+  const db: Db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  await db.open();
+  return new LevelEngine(db);
+}

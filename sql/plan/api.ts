@@ -9,14 +9,11 @@
 import type { DeleteStmt, InsertStmt, RangeVar, SelectStmt, UpdateStmt } from '../ast.js';
 import type { Kv, Txn } from '../../cluster/kv/api.js';
 import type { Datum, EvalContext, SqlType } from '../types/index.js';
-import type { CatalogView } from './catalog-view.js';
+import type { CatalogState } from '../../catalog/state.js';
 import type { Plan } from './plan.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 
-export type { CatalogView } from './catalog-view.js';
-
-/** The catalog as seen by the engine (the session's overlay, adapted to CatalogView). */
-export type CatalogState = CatalogView;
+export type { CatalogState } from '../../catalog/state.js';
 
 export interface BindContext {
   /** Catalog as seen by the session's transaction (overlay of buffered DDL). */
@@ -78,8 +75,8 @@ export interface ExecContext {
   /** Checked in every loop: aborted => throw signal.reason (a SqlError 57014). */
   readonly signal: AbortSignal;
   readonly session: SessionState;
-  /** search_path (for nextval('name') resolution at run time). */
-  readonly searchPath: readonly string[];
+  /** search_path for nextval('name') with a non-constant name (default: "$user", public). */
+  readonly searchPath?: readonly string[];
 }
 
 /** A pull cursor (portals fetch N rows at a time). */

@@ -5,7 +5,7 @@
  */
 import type { AggCall, BExpr } from '../bind/expr.js';
 import type { SqlType } from '../types/datum.js';
-import type { IndexView, TableView } from './catalog-view.js';
+import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 
 /** Key bounds for an index scan, on a prefix of the index columns. */
 export type ScanBounds =
@@ -36,8 +36,8 @@ export type Plan =
   /** Reads a table through one of its indexes; outputs the table row (descriptor column order). */
   | {
       readonly kind: 'scan';
-      readonly table: TableView;
-      readonly index: IndexView;
+      readonly table: TableDescriptor;
+      readonly index: IndexDescriptor;
       readonly bounds: ScanBounds;
       /** Secondary index answers every needed column: no primary-key fetch. */
       readonly indexOnly: boolean;
@@ -90,17 +90,17 @@ export type Plan =
   | { readonly kind: 'limit'; readonly input: Plan; readonly limit: BExpr | null; readonly offset: BExpr | null; readonly width: number }
   | {
       readonly kind: 'insert';
-      readonly table: TableView;
-      /** Source rows, one value per target column in `targets` order. */
+      readonly table: TableDescriptor;
+      /** Source rows: full table rows (descriptor column order, defaults already applied). */
       readonly source: Plan;
-      /** For each table column (descriptor order): where its value comes from. */
-      readonly columnSources: readonly ColumnSource[];
+      /** Materialize the source before writing (it reads the target table). */
+      readonly materialize: boolean;
       readonly returning: readonly BExpr[] | null;
       readonly width: number;
     }
   | {
       readonly kind: 'update';
-      readonly table: TableView;
+      readonly table: TableDescriptor;
       /** Rows to update: the table row (locked scan) possibly filtered. */
       readonly source: Plan;
       /** WHERE re-checked on the newest version after waiting for a lock (EvalPlanQual). */
@@ -112,7 +112,7 @@ export type Plan =
     }
   | {
       readonly kind: 'delete';
-      readonly table: TableView;
+      readonly table: TableDescriptor;
       readonly source: Plan;
       readonly recheck: BExpr | null;
       readonly returning: readonly BExpr[] | null;
@@ -121,10 +121,3 @@ export type Plan =
 
 export type PlanKind = Plan['kind'];
 
-/** Where an inserted column's value comes from. */
-export type ColumnSource =
-  | { readonly kind: 'source'; readonly slot: number }
-  /** DEFAULT expression, or the identity sequence; or NULL. Evaluated per row. */
-  | { readonly kind: 'default'; readonly expr: BExpr | null }
-  /** Source slot whose value may be DEFAULT marker: per-row choice (VALUES with DEFAULT). */
-  | { readonly kind: 'dropped' };

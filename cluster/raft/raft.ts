@@ -171,12 +171,26 @@ export class Raft {
     }
     this.syncLeaderProgress();
     if (!this.voters.has(this.id)) {
-      this.becomeFollower(this.term, noNode);
+      this.handOffAfterRemoval();
       return;
     }
     if (this.leadTransferee !== noNode && !this.voters.has(this.leadTransferee)) this.abortTransfer();
     if (this.maybeCommit()) this.bcastAppend();
     else this.releaseReads();
+  }
+
+  /**
+   * The leader was removed or demoted: hand leadership to a caught-up voter at once
+   * (TimeoutNow) instead of leaving the group leaderless for an election timeout.
+   */
+  private handOffAfterRemoval(): void {
+    let best: Progress | undefined;
+    for (const id of [...this.voters].sort((a, b) => a - b)) {
+      const pr = this.prs.get(id);
+      if (pr !== undefined && (best === undefined || pr.match > best.match)) best = pr;
+    }
+    if (best !== undefined && best.match === this.log.lastIndex()) this.sendTimeoutNow(best.id);
+    this.becomeFollower(this.term, noNode);
   }
 
   private syncLeaderProgress(): void {
@@ -655,7 +669,8 @@ export class Raft {
       pr.snapshotSentAll = false;
       this.sendSnapshotChunks(pr);
     } else if (pr.match < this.log.lastIndex()) {
-      this.sendAppend(pr.id, false);
+      // An empty append probes a follower whose appends were lost (it rejects, we back off).
+      this.sendAppend(pr.id, true);
     }
     this.releaseReads();
   }

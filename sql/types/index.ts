@@ -6,6 +6,9 @@
  */
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { Datum, PgArray, SqlType } from './datum.js';
+import * as registry from './registry.js';
+import * as textIo from './text-io.js';
+import * as cmp from './compare.js';
 
 export * from './datum.js';
 
@@ -85,27 +88,27 @@ export interface TypeInfo {
 
 /** The pg_type row for a built-in type OID; throws 42704 for an unknown OID. */
 export function typeInfo(oid: number): TypeInfo {
-  return notImplemented(`typeInfo(${oid})`);
+  return registry.typeInfo(oid);
 }
 
 /** The pg_type row, or undefined for an unknown OID. */
 export function findTypeInfo(oid: number): TypeInfo | undefined {
-  return notImplemented(`findTypeInfo(${oid})`);
+  return registry.findTypeInfo(oid);
 }
 
 /** Every registered type (for pg_catalog.pg_type). */
 export function allTypes(): readonly TypeInfo[] {
-  return notImplemented('allTypes');
+  return registry.allTypes();
 }
 
 /** Element type OID of an array type, or 0 when `oid` is not an array. */
 export function arrayElemOid(oid: number): number {
-  return notImplemented('arrayElemOid');
+  return registry.arrayElemOid(oid);
 }
 
 /** Array type OID for an element type; throws 42704 when the type has no array type. */
 export function arrayTypeOf(elemOid: number): number {
-  return notImplemented('arrayTypeOf');
+  return registry.arrayTypeOf(elemOid);
 }
 
 /**
@@ -128,12 +131,12 @@ export function resolveTypeName(
   typmods: readonly number[],
   arrayBounds: number,
 ): ResolvedTypeName {
-  return notImplemented(`resolveTypeName(${names.join('.')}, ${typmods.length}, ${arrayBounds})`);
+  return registry.resolveTypeName(names, typmods, arrayBounds);
 }
 
 /** PostgreSQL's format_type(oid, typmod): 'character varying(10)', 'numeric(10,2)', 'integer[]'. */
 export function formatType(type: SqlType): string {
-  return notImplemented(`formatType(${type.oid})`);
+  return registry.formatType(type);
 }
 
 // ─── 2. Text I/O ─────────────────────────────────────────────────────────────────────────
@@ -144,12 +147,12 @@ export function formatType(type: SqlType): string {
  * Errors are PostgreSQL's: 22P02 `invalid input syntax for type integer: "x"`, 22003, 22007, 22008.
  */
 export function parseText(type: SqlType, text: string, ctx: FormatContext): Datum {
-  return notImplemented(`parseText(${type.oid}, ${text.length}, ${ctx.timeZone})`);
+  return textIo.parseText(type, text, ctx);
 }
 
 /** The type's output function, byte-exact with PostgreSQL 15. `datum` must not be null. */
 export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): string {
-  return notImplemented(`formatText(${type.oid}, ${String(datum)}, ${ctx.timeZone})`);
+  return textIo.formatText(type, datum, ctx);
 }
 
 // ─── 3. Binary I/O ───────────────────────────────────────────────────────────────────────
@@ -189,24 +192,24 @@ export function castOrThrow(from: SqlType, to: SqlType, context: CastContext): C
 
 /** Applies `type.typmod` to a datum already of `type.oid` (length/precision coercion). */
 export function applyTypmod(type: SqlType, datum: Datum, context: CastContext = 'assignment'): Datum {
-  return notImplemented(`applyTypmod(${type.oid}, ${String(datum)}, ${context})`);
+  return textIo.applyTypmod(type, datum, context);
 }
 
 // ─── 5. Comparison and hashing ───────────────────────────────────────────────────────────
 
 /** Total order of non-null datums of one type (btree order: NaN last, text in "C" collation). */
 export function compare(type: SqlType, a: Datum, b: Datum): number {
-  return notImplemented(`compare(${type.oid}, ${String(a)}, ${String(b)})`);
+  return cmp.compare(type, a, b);
 }
 
 /** compare(type, a, b) === 0. */
 export function equals(type: SqlType, a: Datum, b: Datum): boolean {
-  return notImplemented(`equals(${type.oid}, ${String(a)}, ${String(b)})`);
+  return cmp.equals(type, a, b);
 }
 
 /** A Map key: equal datums (numeric 1.0 = 1.00, float -0 = 0) give equal keys. Null allowed. */
 export function hashKey(type: SqlType, datum: Datum): string | number {
-  return notImplemented(`hashKey(${type.oid}, ${String(datum)})`);
+  return cmp.hashKey(type, datum);
 }
 
 // ─── 6. Operators ────────────────────────────────────────────────────────────────────────

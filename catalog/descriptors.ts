@@ -48,6 +48,11 @@ export const BootstrapOid = {
 export interface StoredExpr {
   readonly expr: Expr;
   readonly source: string;
+  /**
+   * Relations the expression references by oid (the sequence of nextval('s'::regclass)), so
+   * DROP SEQUENCE s needs CASCADE and CASCADE drops the default, as in PostgreSQL.
+   */
+  readonly dependsOn?: readonly Oid[];
 }
 
 export interface DatabaseDescriptor {

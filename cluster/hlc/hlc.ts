@@ -107,6 +107,14 @@ export class Hlc {
     if (compareTs(remote, this.last) > 0) this.last = remote;
   }
 
+  /**
+   * Moves the clock to at least `ts` without the skew check: recovery after a restart, where `ts`
+   * is the highest timestamp this node ever persisted (its own, so trusted).
+   */
+  restoreAtLeast(ts: Timestamp): void {
+    if (compareTs(ts, this.last) > 0) this.last = ts;
+  }
+
   /** The last timestamp handed out or seen (no advance). */
   peek(): Timestamp {
     return this.last;

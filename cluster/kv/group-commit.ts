@@ -65,10 +65,15 @@ export class GroupCommitter {
   private idleWaiters: (() => void)[] = [];
   private counters = { batches: 0, commits: 0, ops: 0, failedCommits: 0, largestBatchCommits: 0 };
 
+  /**
+   * `stampOp(maxCommitTs)`, when given, adds one op to every batch that carries commits (the
+   * storage layer persists the clock's high-water mark with it, so a restart never reuses time).
+   */
   constructor(
     private readonly log: DurableLog,
     private readonly clock: Hlc,
     private readonly bounds: GroupCommitBounds = groupCommitBoundsDefault,
+    private readonly stampOp?: (maxCommitTs: Timestamp) => WriteOp,
   ) {
     assert(bounds.groupCommitOpsMax > 0 && bounds.groupCommitJobsMax > 0, 'group commit bounds must be positive');
     assert(bounds.commitQueueJobsMax >= bounds.groupCommitJobsMax, 'queue bound below batch bound');
@@ -161,6 +166,8 @@ export class GroupCommitter {
         p.reject(err);
       }
     }
+    const last = built[built.length - 1];
+    if (last !== undefined && this.stampOp !== undefined && ops.length > 0) ops.push(this.stampOp(last.ts));
     try {
       await this.log.append(ops);
       this.counters.batches++;

@@ -28,7 +28,7 @@ import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Hlc, minTs, tsLessEq, type PhysicalClock, type Timestamp } from '../hlc/hlc.js';
 import { openStorage, type StorageEngine, type WriteOp } from '../storage/engine.js';
-import { latestKey } from '../storage/keys.js';
+import { decodeTimestampValue, encodeTimestampValue, hlcHighWaterKey, latestKey } from '../storage/keys.js';
 import {
   historySpanBounds,
   latestSpanBounds,
@@ -114,7 +114,13 @@ class LocalKvImpl implements LocalKv {
   constructor(engine: StorageEngine, opts: LocalKvOptions) {
     this.engine = engine;
     this.clock = new Hlc({ physicalClock: opts.physicalClock ?? Date.now });
-    this.committer = new GroupCommitter(engine, this.clock, { ...groupCommitBoundsDefault, ...opts.groupCommit });
+    const highWater = engine.getSync(hlcHighWaterKey);
+    if (highWater !== undefined) this.clock.restoreAtLeast(decodeTimestampValue(highWater));
+    this.committer = new GroupCommitter(engine, this.clock, { ...groupCommitBoundsDefault, ...opts.groupCommit }, (ts) => ({
+      kind: 'put',
+      key: hlcHighWaterKey,
+      value: encodeTimestampValue(ts),
+    }));
     this.gcTtlMs = opts.gcTtlMs ?? gcTtlMsDefault;
     this.lockWaitMsMax = opts.lockWaitMsMax ?? 0;
     assert(this.gcTtlMs >= 0 && this.lockWaitMsMax >= 0, 'negative bound');

@@ -21,6 +21,20 @@ export const prefixRaft = 0x02;
 export const prefixMvccLatest = 0x10;
 export const prefixMvccHistory = 0x11;
 
+/** System key holding the highest commit timestamp ever written (restores the HLC on restart). */
+export const hlcHighWaterKey: Buffer = Buffer.from([prefixSystem, ...Buffer.from('hlc-high-water')]);
+
+export function encodeTimestampValue(ts: Timestamp): Buffer {
+  const out = Buffer.allocUnsafe(timestampBytes);
+  encodeTs(ts, out, 0, false);
+  return out;
+}
+
+export function decodeTimestampValue(raw: Uint8Array): Timestamp {
+  assert(raw.length === timestampBytes, 'timestamp value length');
+  return decodeTs(raw, 0, false);
+}
+
 export const flagValue = 0;
 export const flagTombstone = 1;
 

@@ -72,6 +72,21 @@ export const sizeSampleEntriesMax = 10_000;
 /** Read spans a SERIALIZABLE transaction keeps before it merges them into one covering span. */
 export const readSpansMax = 10_000;
 
+/** Callers of atomicUpdate queued on one key while a round is in flight. */
+export const atomicUpdatesQueuedMax = 100_000;
+
+interface AtomicCall {
+  readonly fn: (old: Uint8Array | undefined) => Uint8Array;
+  resolve(value: Uint8Array): void;
+  reject(err: unknown): void;
+}
+
+interface AtomicQueue {
+  readonly key: Uint8Array;
+  readonly pending: AtomicCall[];
+  running: boolean;
+}
+
 export interface LocalKvStats {
   readonly activeTxns: number;
   readonly locks: LockTableStats;
@@ -105,6 +120,7 @@ class LocalKvImpl implements LocalKv {
   readonly locks = new LockTable();
   readonly committer: GroupCommitter;
   readonly active = new Map<string, LocalTxn>();
+  private readonly atomicQueues = new Map<string, AtomicQueue>();
   readonly gcTtlMs: number;
   readonly lockWaitMsMax: number;
   private readonly idPrefix = randomBytes(4).toString('hex');
@@ -137,26 +153,79 @@ class LocalKvImpl implements LocalKv {
     return `${this.idPrefix}-${kind}-${this.nextId++}`;
   }
 
-  async atomicUpdate(key: Uint8Array, fn: (old: Uint8Array | undefined) => Uint8Array): Promise<Uint8Array> {
+  /**
+   * Concurrent updates of one key coalesce: callers queue their functions, and one round at a
+   * time takes the key's row lock, applies every queued function in order to the latest value in
+   * one commit, and resolves each caller with the value its own function produced. N concurrent
+   * nextval calls cost one synced batch instead of N.
+   */
+  atomicUpdate(key: Uint8Array, fn: (old: Uint8Array | undefined) => Uint8Array): Promise<Uint8Array> {
     this.checkOpen();
-    const owner = this.newOwnerId('atomic');
     const ks = keyString(key);
-    await this.locks.acquire(owner, ks, { mode: 'exclusive' });
+    let queue = this.atomicQueues.get(ks);
+    if (queue === undefined) {
+      queue = { key: Uint8Array.prototype.slice.call(key), pending: [], running: false };
+      this.atomicQueues.set(ks, queue);
+    }
+    if (queue.pending.length >= atomicUpdatesQueuedMax) {
+      return Promise.reject(new SqlError(SqlState.programLimitExceeded, 'too many concurrent updates of one sequence'));
+    }
+    const q = queue;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      q.pending.push({ fn, resolve, reject });
+      if (!q.running) void this.runAtomicRounds(ks, q);
+    });
+  }
+
+  private async runAtomicRounds(ks: string, q: AtomicQueue): Promise<void> {
+    assert(!q.running, 'atomic round already running');
+    q.running = true;
     try {
-      let result: Uint8Array | undefined;
+      while (q.pending.length > 0) {
+        const round = q.pending.splice(0, q.pending.length);
+        await this.runAtomicRound(ks, q.key, round);
+      }
+    } finally {
+      q.running = false;
+      this.atomicQueues.delete(ks);
+    }
+  }
+
+  private async runAtomicRound(ks: string, key: Uint8Array, round: AtomicCall[]): Promise<void> {
+    const owner = this.newOwnerId('atomic');
+    const outcomes: ({ ok: true; value: Uint8Array } | { ok: false; err: unknown })[] = [];
+    try {
+      await this.locks.acquire(owner, ks, { mode: 'exclusive' });
       await this.committer.submit({
         opsEstimate: 2,
         build: ({ commitTs }) => {
-          const next = fn(readLatest(this.engine, key)?.value);
-          result = next;
-          return { ops: versionOps(this.engine, key, next, commitTs), keys: [ks] };
+          outcomes.length = 0;
+          let current = readLatest(this.engine, key)?.value;
+          for (const call of round) {
+            try {
+              const next = call.fn(current);
+              outcomes.push({ ok: true, value: next });
+              current = next;
+            } catch (err) {
+              outcomes.push({ ok: false, err });
+            }
+          }
+          const changed = outcomes.some((o) => o.ok);
+          return { ops: changed ? versionOps(this.engine, key, current, commitTs) : [], keys: changed ? [ks] : [] };
         },
       });
-      assert(result !== undefined, 'atomicUpdate committed without a value');
-      return result;
+    } catch (err) {
+      for (const call of round) call.reject(err);
+      return;
     } finally {
       this.locks.releaseAll(owner);
     }
+    assert(outcomes.length === round.length, 'atomic round lost a caller');
+    round.forEach((call, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) call.resolve(o.value);
+      else call.reject(o.err);
+    });
   }
 
   /** No reader at or above this timestamp exists now or can start later. */

@@ -363,6 +363,26 @@ describe('atomicUpdate, gc, size', () => {
     expect((await kv.gc()).versionsRemoved).toBe(0);
   });
 
+  it('gc in small chunks covers every key of the span and nothing outside it', async () => {
+    await kv.close();
+    let nowMs = 1_000_000;
+    kv = await openLocalKv({ dir, gcTtlMs: 0, gcChunkKeys: 3, physicalClock: () => nowMs });
+    const keys = Array.from({ length: 10 }, (_, i) => `c/${i}`);
+    for (let round = 0; round < 3; round++) {
+      await put(kv, Object.fromEntries(keys.map((key) => [key, `v${round}`])));
+      await put(kv, { 'd/outside': `v${round}` });
+      nowMs += 10;
+    }
+    nowMs += 10;
+    const s = await kv.gc({ start: k('c/'), end: k('c0') });
+    expect(s.versionsRemoved).toBe(20);
+    expect(s.keysScanned).toBe(10);
+    expect((await kv.gc()).versionsRemoved).toBe(2); // d/outside's two old versions
+    const r = kv.begin(opts());
+    expect(await collect(r, 'c/', 'c0')).toEqual(keys.sort().map((key) => `${key}=v2`));
+    await r.commit();
+  });
+
   it('approximateSize grows with data', async () => {
     const empty = await kv.approximateSize({ start: k('t/'), end: k('t0') });
     const t = kv.begin(opts());

@@ -39,6 +39,7 @@ import {
   scanLatestLive,
   spanChangedAfter,
   versionOps,
+  type GcPlan,
   type MvccSpan,
 } from '../storage/mvcc.js';
 import type {
@@ -64,11 +65,15 @@ export interface LocalKvOptions {
   readonly lockWaitMsMax?: number;
   readonly physicalClock?: PhysicalClock;
   readonly groupCommit?: Partial<GroupCommitBounds>;
+  /** Keys per gc chunk (default gcChunkKeysMax). */
+  readonly gcChunkKeys?: number;
 }
 
 export const gcTtlMsDefault = 25 * 60 * 60 * 1000;
 /** approximateSize samples at most this many entries when LevelDB reports 0 (data still in the memtable). */
 export const sizeSampleEntriesMax = 10_000;
+/** gc() plans and applies at most this many keys' versions at a time (bounded memory). */
+export const gcChunkKeysMax = 10_000;
 /** Read spans a SERIALIZABLE transaction keeps before it merges them into one covering span. */
 export const readSpansMax = 10_000;
 
@@ -123,6 +128,7 @@ class LocalKvImpl implements LocalKv {
   private readonly atomicQueues = new Map<string, AtomicQueue>();
   readonly gcTtlMs: number;
   readonly lockWaitMsMax: number;
+  readonly gcChunkKeys: number;
   private readonly idPrefix = randomBytes(4).toString('hex');
   private nextId = 1;
   private closed = false;
@@ -139,6 +145,8 @@ class LocalKvImpl implements LocalKv {
     }));
     this.gcTtlMs = opts.gcTtlMs ?? gcTtlMsDefault;
     this.lockWaitMsMax = opts.lockWaitMsMax ?? 0;
+    this.gcChunkKeys = opts.gcChunkKeys ?? gcChunkKeysMax;
+    assert(this.gcChunkKeys > 0 && this.gcChunkKeys <= gcChunkKeysMax, 'gcChunkKeys out of range');
     assert(this.gcTtlMs >= 0 && this.lockWaitMsMax >= 0, 'negative bound');
   }
 
@@ -241,8 +249,20 @@ class LocalKvImpl implements LocalKv {
   async gc(span?: Span): Promise<GcStats> {
     this.checkOpen();
     const threshold = this.gcThreshold();
-    const mvccSpan: MvccSpan = span ?? { start: new Uint8Array(0), end: new Uint8Array(0) };
-    const plan = await planGc(this.engine, mvccSpan, threshold);
+    const whole: MvccSpan = span ?? { start: new Uint8Array(0), end: new Uint8Array(0) };
+    let removed = 0;
+    let keysScanned = 0;
+    let start: Uint8Array | undefined = whole.start;
+    while (start !== undefined) {
+      const plan = await planGc(this.engine, { start, end: whole.end }, threshold, this.gcChunkKeys);
+      removed += await this.applyGcPlan(plan);
+      keysScanned += plan.keysScanned;
+      start = plan.nextStart;
+    }
+    return { versionsRemoved: removed, keysScanned };
+  }
+
+  private async applyGcPlan(plan: GcPlan): Promise<number> {
     let removed = 0;
     const chunkOps = this.committer.opsMax;
     for (let i = 0; i < plan.historyDeletes.length; i += chunkOps) {
@@ -271,7 +291,7 @@ class LocalKvImpl implements LocalKv {
       });
       removed += deleted;
     }
-    return { versionsRemoved: removed, keysScanned: plan.keysScanned };
+    return removed;
   }
 
   async approximateSize(span: Span): Promise<number> {

@@ -189,33 +189,45 @@ export interface GcPlan {
   /** Latest tombstones to delete if still the latest record at apply time. */
   readonly tombstoneDeletes: { readonly userKey: Uint8Array; readonly ts: Timestamp }[];
   readonly keysScanned: number;
+  /** Where the next chunk starts; undefined when the span is done. */
+  readonly nextStart: Uint8Array | undefined;
 }
 
 /**
- * Versions of `span` that no reader at or above `thresholdTs` can see: history versions shadowed
- * by a newer version at or below the threshold, and latest tombstones at or below it.
+ * Versions of the first `keysMax` keys of `span` that no reader at or above `thresholdTs` can
+ * see: history versions shadowed by a newer version at or below the threshold, and latest
+ * tombstones at or below it. Callers loop on `nextStart` (bounded memory per chunk).
  */
-export async function planGc(engine: StorageEngine, span: MvccSpan, thresholdTs: Timestamp): Promise<GcPlan> {
+export async function planGc(engine: StorageEngine, span: MvccSpan, thresholdTs: Timestamp, keysMax: number): Promise<GcPlan> {
+  assert(keysMax > 0, 'gc chunk must hold keys');
   const historyDeletes: Uint8Array[] = [];
   const tombstoneDeletes: { userKey: Uint8Array; ts: Timestamp }[] = [];
   let keysScanned = 0;
-  const latestIt = engine.iterate(latestSpanBounds(span));
+  let lastKey: Uint8Array | undefined;
+  const latestIt = engine.iterate({ ...latestSpanBounds(span), limit: keysMax });
   try {
     for (;;) {
       const rows = await latestIt.nextBatch(scanBatchRowsMax);
       if (rows.length === 0) break;
       for (const row of rows) {
         keysScanned++;
+        lastKey = row.key.subarray(1);
         const latest = decodeLatestValue(row.value);
         if (latest.value === undefined && tsLessEq(latest.ts, thresholdTs)) {
-          tombstoneDeletes.push({ userKey: row.key.subarray(1), ts: latest.ts });
+          tombstoneDeletes.push({ userKey: lastKey, ts: latest.ts });
         }
       }
     }
   } finally {
     await latestIt.close();
   }
-  const historyIt = engine.iterate(historySpanBounds(span));
+  let nextStart: Uint8Array | undefined;
+  let chunk = span;
+  if (keysScanned === keysMax && lastKey !== undefined) {
+    nextStart = Buffer.concat([lastKey, Buffer.from([0])]);
+    chunk = { start: span.start, end: nextStart };
+  }
+  const historyIt = engine.iterate(historySpanBounds(chunk));
   try {
     let current: { userKey: Buffer; shadowTs: Timestamp | undefined } | undefined;
     for (;;) {
@@ -235,5 +247,5 @@ export async function planGc(engine: StorageEngine, span: MvccSpan, thresholdTs:
   } finally {
     await historyIt.close();
   }
-  return { historyDeletes, tombstoneDeletes, keysScanned };
+  return { historyDeletes, tombstoneDeletes, keysScanned, nextStart };
 }

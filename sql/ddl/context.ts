@@ -1,0 +1,75 @@
+/**
+ * What executeDdl needs from the session and the engine, and what it gives back.
+ *
+ * The session (sql/session.ts) owns the transaction's CatalogOverlay: it passes the overlay's
+ * state in, appends the returned ops and takes the returned state. Data work that needs row
+ * decoding or expression evaluation goes through DdlDataOps, implemented by the engine's
+ * table-access code (sql/exec): the DDL layer never decodes rows itself.
+ */
+import type { Kv, LockOptions, Txn } from '../../cluster/kv/api.js';
+import type { ColumnDescriptor, IndexDescriptor, StoredExpr, TableDescriptor } from '../../catalog/descriptors.js';
+import type { DdlOp } from '../../catalog/ops.js';
+import type { CatalogState } from '../../catalog/state.js';
+import type { NoticeFields } from '../session-api.js';
+import type { SqlType } from '../types/datum.js';
+
+/** The value pre-existing rows get for a column added with a DEFAULT. */
+export type MissingValueResult =
+  /** Evaluated once (stable/immutable default): `text` is the type's output, null = NULL. */
+  | { readonly kind: 'constant'; readonly text: string | null }
+  /** Volatile default (random(), nextval()): PostgreSQL rewrites every row. */
+  | { readonly kind: 'volatile' };
+
+/** Why an expression is bound at DDL time. */
+export type DdlExprPurpose =
+  | { readonly kind: 'default'; readonly type: SqlType; readonly column: string }
+  | { readonly kind: 'check'; readonly constraint: string };
+
+export interface DdlDataOps {
+  /**
+   * Binds `expr` against `table` (as described by `state`) the way DML would, so errors surface
+   * at DDL time as in PostgreSQL: 42703 unknown column, 42804 `column "a" is of type integer but
+   * default expression is of type text`, 22P02 for bad literals, 42883 unknown functions,
+   * 42803 aggregates in CHECK.
+   */
+  validateExpr(state: CatalogState, table: TableDescriptor, expr: StoredExpr, purpose: DdlExprPurpose): void;
+  /** True when `table` has at least one row visible to `txn`. */
+  tableHasRows(txn: Txn, state: CatalogState, table: TableDescriptor): Promise<boolean>;
+  /**
+   * Writes `index` entries for every row of `table` through `txn` (the index is in state
+   * 'backfilling'; secondary entry layout as documented in catalog/descriptors.ts).
+   * Unique violation: 23505 `could not create unique index "i"`, detail `Key (a)=(1) is duplicated.`
+   */
+  backfillIndex(txn: Txn, state: CatalogState, table: TableDescriptor, index: IndexDescriptor): Promise<void>;
+  /** 23514 `check constraint "c" of relation "t" is violated by some row` when a row makes it false. */
+  validateCheck(txn: Txn, state: CatalogState, table: TableDescriptor, name: string, check: StoredExpr): Promise<void>;
+  /** 23502 `column "a" of relation "t" contains null values` when a row has NULL there. */
+  validateNotNull(txn: Txn, state: CatalogState, table: TableDescriptor, column: ColumnDescriptor): Promise<void>;
+  /** The attmissingval of a column added with DEFAULT `expr` (already validated). */
+  evaluateMissingValue(state: CatalogState, table: TableDescriptor, column: ColumnDescriptor, expr: StoredExpr): MissingValueResult;
+}
+
+export interface DdlContext {
+  /** The session's overlay: committed base + DDL buffered earlier in this transaction. */
+  readonly catalog: CatalogState;
+  /** search_path as set, e.g. ['$user', 'public']. */
+  readonly searchPath: readonly string[];
+  /** current_user (owner of created objects). */
+  readonly user: string;
+  /** The open KV transaction of the statement (data changes and locks). */
+  readonly txn: Txn;
+  readonly kv: Kv;
+  readonly data: DdlDataOps;
+  /** lock_timeout / cancel for the exclusive table locks DDL takes. */
+  readonly lockOptions?: Pick<LockOptions, 'lockTimeoutMs' | 'signal' | 'nowait'>;
+}
+
+export interface DdlResult {
+  /** To append to the session's DDL buffer (empty for TRUNCATE and skipped IF [NOT] EXISTS). */
+  readonly ops: readonly DdlOp[];
+  /** The overlay after `ops`. */
+  readonly state: CatalogState;
+  /** e.g. 'CREATE TABLE', 'DROP INDEX', 'TRUNCATE TABLE'. */
+  readonly commandTag: string;
+  readonly notices: readonly NoticeFields[];
+}

@@ -9,6 +9,8 @@ import type { Datum, PgArray, SqlType } from './datum.js';
 import * as registry from './registry.js';
 import * as textIo from './text-io.js';
 import * as cmp from './compare.js';
+import * as casts from './casts.js';
+import * as ops from './operators.js';
 
 export * from './datum.js';
 
@@ -51,6 +53,29 @@ export const defaultFormatContext: FormatContext = Object.freeze({
 
 export const defaultVersionString =
   'PostgreSQL 15.0 (nodedb 0.1.0) on x86_64-pc-linux-gnu, compiled by TypeScript, 64-bit';
+
+/** µs since 2000-01-01 UTC of the current wall clock. */
+export function wallClockMicros(): bigint {
+  return BigInt(Date.now()) * 1000n - 946684800000000n;
+}
+
+/**
+ * An EvalContext from session settings; defaults: defaultFormatContext, the wall clock for
+ * all three timestamps, Math.random, defaultVersionString. The session layer passes real
+ * transaction/statement start times and may inject a seeded random source.
+ */
+export function makeEvalContext(opts: Partial<EvalContext> = {}): EvalContext {
+  const now = wallClockMicros();
+  return {
+    ...defaultFormatContext,
+    txnTimestampMicros: now,
+    statementTimestampMicros: now,
+    clockTimestampMicros: wallClockMicros,
+    random: Math.random,
+    versionString: defaultVersionString,
+    ...opts,
+  };
+}
 
 function notImplemented(what: string): never {
   throw new SqlError(SqlState.featureNotSupported, `${what} is not implemented yet`);
@@ -182,12 +207,12 @@ export type CastFn = (datum: Datum, ctx: EvalContext) => Datum;
  * silent truncation for explicit; numeric(p,s) rounds, 22003 `numeric field overflow`.
  */
 export function findCast(from: SqlType, to: SqlType, context: CastContext): CastFn | undefined {
-  return notImplemented(`findCast(${from.oid}, ${to.oid}, ${context})`);
+  return casts.findCast(from, to, context);
 }
 
 /** findCast or 42846 `cannot cast type integer to date` (context explicit) / 42804-style message. */
 export function castOrThrow(from: SqlType, to: SqlType, context: CastContext): CastFn {
-  return notImplemented(`castOrThrow(${from.oid}, ${to.oid}, ${context})`);
+  return casts.castOrThrow(from, to, context);
 }
 
 /** Applies `type.typmod` to a datum already of `type.oid` (length/precision coercion). */
@@ -231,12 +256,12 @@ export interface ResolvedOperator {
  * Errors: 42883 `operator does not exist: integer + text` with PG's hint; 42725 ambiguous.
  */
 export function resolveOperator(name: string, left: SqlType | null, right: SqlType): ResolvedOperator {
-  return notImplemented(`resolveOperator(${name}, ${left?.oid}, ${right.oid})`);
+  return ops.resolveOperator(name, left, right);
 }
 
 /** arr[i][j]...: 1-based per dimension's lower bound; NULL (null) when out of range. */
 export function arraySubscript(arr: PgArray, subscripts: readonly number[]): Datum {
-  return notImplemented(`arraySubscript(${arr.elemOid}, ${subscripts.length})`);
+  return ops.arraySubscript(arr, subscripts);
 }
 
 /** arr[lo:hi] slices (one pair per dimension; undefined = open end). */
@@ -244,7 +269,7 @@ export function arraySlice(
   arr: PgArray,
   bounds: readonly { readonly lower: number | undefined; readonly upper: number | undefined }[],
 ): PgArray {
-  return notImplemented(`arraySlice(${arr.elemOid}, ${bounds.length})`);
+  return ops.arraySlice(arr, bounds);
 }
 
 // ─── 7. Functions ────────────────────────────────────────────────────────────────────────

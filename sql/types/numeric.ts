@@ -189,8 +189,8 @@ function lnDweight(a: Decimal): number {
     if (diff.isZero()) return 0;
     return diff.e;
   }
-  const v = Math.abs(Math.log10(Math.abs(Math.log(x))));
-  return Number.isFinite(v) ? Math.floor(Math.log10(Math.abs(Math.log(x)))) : 0;
+  const v = Math.trunc(Math.log10(Math.abs(new ND(a).ln().toNumber())));
+  return Number.isFinite(v) ? v : 0;
 }
 
 export function numericLn(a: Decimal): Decimal {
@@ -228,17 +228,13 @@ export function numericPower(a: Decimal, b: Decimal): Decimal {
   if (a.isNegative() && !b.isInteger()) {
     throw new SqlError('2201F', 'a negative number raised to a non-integer power yields a complex result');
   }
-  if (b.isInteger() && b.abs().lte(1000000)) {
-    const r = new ND(a).pow(b);
-    // PostgreSQL: integer powers keep the exact result, scale = max(a.dscale * n, 0) bounded.
-    const n = b.toNumber();
-    const scale = n >= 0 ? numericScale(a) * n : numericMinSigDigits - numericWeight(r).weight * 4;
-    return withScale(r, Math.min(Math.max(scale, 0), numericDisplayScaleMax));
+  if (b.isInteger()) {
+    const rscale = clampScale(Math.max(numericMinSigDigits, numericScale(a)));
+    return withScale(new ND(a).pow(b), rscale);
   }
-  const r = new ND(a).pow(b);
-  const { weight } = numericWeight(r);
-  const rscale = clampScale(Math.max(numericMinSigDigits - weight * 4, numericScale(a), numericScale(b)));
-  return withScale(r, rscale);
+  const val = Math.log(Math.abs(a.toNumber())) * b.toNumber() * 0.434294481903252;
+  const rscale = clampScale(Math.max(numericMinSigDigits - Math.trunc(val), numericScale(a), numericScale(b)));
+  return withScale(new ND(a).pow(b), rscale);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Plan } from '../plan/plan.js';
 export type BExpr =
   | { readonly kind: 'const'; readonly type: SqlType; readonly value: Datum }
   | { readonly kind: 'param'; readonly index: number; readonly type: SqlType }
-  | { readonly kind: 'col'; readonly slot: number; readonly type: SqlType }
+  | { readonly kind: 'col'; readonly slot: number; readonly type: SqlType; readonly name?: string; readonly location?: number }
   /** A column of an enclosing query's row (correlated subquery); depth 1 = the immediate outer query. */
   | { readonly kind: 'outer'; readonly depth: number; readonly slot: number; readonly type: SqlType }
   | { readonly kind: 'op'; readonly op: ResolvedOperator; readonly left: BExpr | null; readonly right: BExpr; readonly type: SqlType }
@@ -30,7 +30,10 @@ export type BExpr =
   /** a IS [NOT] DISTINCT FROM b: `eq` is a = b; null handling in the evaluator. */
   | { readonly kind: 'isDistinct'; readonly left: BExpr; readonly right: BExpr; readonly eq: BExpr; readonly negated: boolean; readonly type: SqlType }
   | { readonly kind: 'subquery'; readonly sub: SubqueryExpr; readonly type: SqlType }
-  | { readonly kind: 'seqFn'; readonly fn: 'nextval' | 'currval' | 'setval' | 'lastval'; readonly args: readonly BExpr[]; readonly type: SqlType }
+  /** Sequence functions: `seqOid` when the name was a constant (resolved at bind time), else args[0] names it at run time. */
+  | { readonly kind: 'seqFn'; readonly fn: 'nextval' | 'currval' | 'setval' | 'lastval'; readonly seqOid: number | null; readonly args: readonly BExpr[]; readonly type: SqlType }
+  /** x op ANY/ALL (array): `left` cast to op.leftType; elements cast by elemCast. */
+  | { readonly kind: 'anyArray'; readonly quantifier: 'any' | 'all'; readonly left: BExpr; readonly op: ResolvedOperator; readonly array: BExpr; readonly elemCast: CastFn | null; readonly type: SqlType }
   | { readonly kind: 'sessionValue'; readonly what: 'current_user' | 'session_user' | 'current_catalog' | 'current_schema'; readonly type: SqlType }
   | { readonly kind: 'array'; readonly elems: readonly BExpr[]; readonly elemOid: number; readonly type: SqlType }
   /** Aggregate result / group key in the output row of an aggregate node (post-aggregation expressions only). */
@@ -41,8 +44,10 @@ export type BExprKind = BExpr['kind'];
 export interface SubqueryExpr {
   readonly linkType: 'exists' | 'scalar' | 'any' | 'all' | 'array';
   readonly plan: Plan;
-  /** any/all: the comparison `test op col0`, with the subquery's output column as slot 0 of an 'outer' row... see exec. */
-  readonly test?: { readonly left: BExpr; readonly cmp: (a: Datum, b: Datum) => Datum };
+  /** any/all: `left op (subquery column 0)`; left is already cast to op.leftType, rightCast casts column 0. */
+  readonly test?: { readonly left: BExpr; readonly op: ResolvedOperator; readonly rightCast: CastFn | null };
+  /** array: element type of the result. */
+  readonly elemOid: number;
   /** Whether the subquery references outer rows (else its result is computed once per execution). */
   readonly correlated: boolean;
 }

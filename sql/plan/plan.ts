@@ -2,6 +2,12 @@
  * Physical plan nodes: a discriminated union, one executor per node (sql/exec/run.ts) and one
  * printer per node (sql/plan/explain.ts). Every node outputs rows as Datum[]; `width` is the
  * row length. Expressions are bound (sql/bind/expr.ts) and refer to slots of the input row.
+ *
+ * Slot spaces: below aggregation/projection, every node of one query level works in the same
+ * "FROM row" space: each FROM item owns slots [offset, offset + its width) of a row whose width
+ * is the sum of all FROM items; a scan fills its own slots and leaves the others null, a join
+ * merges. So pushed-down predicates need no slot rewriting. An aggregate outputs
+ * group values ++ aggregate results; a project outputs its expressions.
  */
 import type { AggCall, BExpr } from '../bind/expr.js';
 import type { SqlType } from '../types/datum.js';
@@ -47,8 +53,12 @@ export type Plan =
       /** Lock each row (UPDATE/DELETE source, FOR UPDATE). */
       readonly lockRows: boolean;
       readonly alias: string;
+      /** First slot of this table's columns in the output row. */
+      readonly offset: number;
       readonly width: number;
     }
+  /** A subquery in FROM: its output columns placed at `offset`. */
+  | { readonly kind: 'subqueryScan'; readonly input: Plan; readonly alias: string; readonly offset: number; readonly width: number }
   | { readonly kind: 'filter'; readonly input: Plan; readonly pred: BExpr; readonly width: number }
   | { readonly kind: 'project'; readonly input: Plan; readonly exprs: readonly BExpr[]; readonly width: number }
   /** Nested loop; `right` is re-executed per left row with the left row as outer depth-1 context. */
@@ -57,10 +67,13 @@ export type Plan =
       readonly joinType: JoinType;
       readonly left: Plan;
       readonly right: Plan;
-      /** Join condition over left ++ right. */
+      /** Join condition over the merged row. */
       readonly on: BExpr | null;
-      /** Right side depends on the left row (index lookup join): re-run per left row. */
+      /** Right side depends on the left row (index lookup join): re-run per left row, bounds over it. */
       readonly parameterized: boolean;
+      /** Slots the right side fills (null-extended for a left join). */
+      readonly rightStart: number;
+      readonly rightEnd: number;
       readonly width: number;
     }
   | {
@@ -72,8 +85,10 @@ export type Plan =
       readonly leftKeys: readonly BExpr[];
       readonly rightKeys: readonly BExpr[];
       readonly keyTypes: readonly SqlType[];
-      /** Remaining condition over left ++ right. */
+      /** Remaining condition over the merged row. */
       readonly on: BExpr | null;
+      readonly rightStart: number;
+      readonly rightEnd: number;
       readonly width: number;
     }
   | {

@@ -1,0 +1,64 @@
+/**
+ * Bound queries: what the binder hands the planner. Expressions are in the FROM-row slot space
+ * (see sql/plan/plan.ts) except `having`, `outputs` of grouped queries, which are in the
+ * aggregate's output space (group values ++ aggregate results).
+ */
+import type { TableDescriptor } from '../../catalog/descriptors.js';
+import type { SqlType } from '../types/datum.js';
+import type { ResultColumn } from '../plan/api.js';
+import type { Plan } from '../plan/plan.js';
+import type { AggCall, BExpr } from './expr.js';
+
+export type BoundFrom =
+  | { readonly kind: 'table'; readonly table: TableDescriptor; readonly alias: string; readonly offset: number; readonly span: number }
+  | { readonly kind: 'subquery'; readonly plan: Plan; readonly alias: string; readonly offset: number; readonly span: number }
+  | {
+      readonly kind: 'join';
+      readonly joinType: 'inner' | 'left';
+      readonly left: BoundFrom;
+      readonly right: BoundFrom;
+      readonly on: BExpr | null;
+      readonly offset: number;
+      readonly span: number;
+    };
+
+export interface BoundSortKey {
+  /** Slot in the projected output row (targets ++ junk). */
+  readonly slot: number;
+  readonly type: SqlType;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export interface BoundSelect {
+  readonly kind: 'select';
+  /** null: SELECT without FROM (one empty row). */
+  readonly from: BoundFrom | null;
+  /** Width of the FROM row. */
+  readonly fromWidth: number;
+  readonly where: BExpr | null;
+  readonly grouped: boolean;
+  readonly groupBy: readonly BExpr[];
+  readonly aggs: readonly AggCall[];
+  readonly having: BExpr | null;
+  /** Visible targets then resjunk ORDER BY columns. */
+  readonly outputs: readonly BExpr[];
+  readonly columns: readonly ResultColumn[];
+  readonly distinct: boolean;
+  readonly orderBy: readonly BoundSortKey[];
+  readonly limit: BExpr | null;
+  readonly offset: BExpr | null;
+  /** Columns of FROM tables any expression reads (index-only decisions), as FROM-row slots. */
+  readonly usedSlots: ReadonlySet<number>;
+}
+
+export interface BoundValues {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly BExpr[])[];
+  readonly columns: readonly ResultColumn[];
+  readonly orderBy: readonly BoundSortKey[];
+  readonly limit: BExpr | null;
+  readonly offset: BExpr | null;
+}
+
+export type BoundQuery = BoundSelect | BoundValues;

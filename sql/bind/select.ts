@@ -1,0 +1,470 @@
+/**
+ * SELECT / VALUES binding: FROM items into a slot layout and scope, WHERE, target lists with
+ * `*` expansion, GROUP BY / aggregates / HAVING validation (42803), ORDER BY by output name,
+ * position or expression, DISTINCT, LIMIT/OFFSET.
+ */
+import type { Expr, FromItem, ResTarget, SelectStmt, SortBy } from '../ast.js';
+import { assertNever } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { Oid, type SqlType } from '../types/index.js';
+import type { ResultColumn } from '../plan/api.js';
+import { Binder, int8Type, noAggregates, Scope, withPosition, type AggContext, type ScopeColumn } from './binder.js';
+import type { AggCall, BExpr } from './expr.js';
+import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
+import { collectSlots, exprKey, mapChildren } from './walk.js';
+
+function err(code: string, message: string, location?: number): SqlError {
+  return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1 } : {});
+}
+
+/** A bound target before post-aggregation rewriting. */
+interface Target {
+  readonly expr: BExpr;
+  readonly name: string;
+  readonly tableOid: number;
+  readonly attnum: number;
+}
+
+export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope): BoundQuery {
+  if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.locking.length > 0) throw err(SqlState.featureNotSupported, 'SELECT ... FOR UPDATE/SHARE is not supported yet');
+  if (stmt.limitWithTies) throw err(SqlState.featureNotSupported, 'FETCH ... WITH TIES is not supported yet');
+  switch (stmt.kind) {
+    case 'Select':
+      return bindSelect(b, stmt, scope);
+    case 'Values':
+      return bindValues(b, stmt, scope);
+    case 'SetOp':
+      throw err(SqlState.featureNotSupported, `${stmt.op.toUpperCase()} is not supported yet`);
+    default:
+      return assertNever(stmt, 'select statement');
+  }
+}
+
+// ─── FROM ──────────────────────────────────────────────────────────────────────────────────
+
+function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): BoundFrom {
+  switch (item.kind) {
+    case 'RangeVar': {
+      const names = item.schema === undefined ? [item.name] : [item.schema, item.name];
+      const entry = withPositionSync(() => b.ctx.catalog.lookupClass(b.ctx.searchPath, names), item.location);
+      if (entry === undefined) {
+        throw err(SqlState.undefinedTable, `relation "${names.join('.')}" does not exist`, item.location);
+      }
+      if (entry.kind !== 'table') {
+        const what = entry.kind === 'index' ? `"${item.name}" is an index` : `selecting from a ${entry.kind} is not supported yet`;
+        throw err(entry.kind === 'index' ? SqlState.wrongObjectType : SqlState.featureNotSupported, what, item.location);
+      }
+      const table = b.ctx.catalog.mustTable(entry.oid);
+      const alias = item.alias?.name ?? item.name;
+      checkDuplicateAlias(scope, alias, item.location);
+      const schema = b.ctx.catalog.schema(table.schemaOid)?.name;
+      scope.ranges.push(b.tableRange(table, alias, item.alias === undefined ? (schema ?? '') : '', offset, item.alias?.columns ?? []));
+      b.tables.add(table.oid);
+      return { kind: 'table', table, alias, offset, span: table.columns.length };
+    }
+    case 'RangeSubselect': {
+      if (item.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported yet', item.location);
+      if (item.alias === undefined) throw err(SqlState.syntaxError, 'subquery in FROM must have an alias', item.location);
+      const inner = new Scope(scope.parent);
+      const sub = b.bindSubquery(b, item.query, inner);
+      if (inner.correlated) scope.correlated = true;
+      const alias = item.alias.name;
+      checkDuplicateAlias(scope, alias, item.location);
+      if (item.alias.columns.length > sub.columns.length) {
+        throw err(
+          SqlState.invalidColumnReference,
+          `table "${alias}" has ${sub.columns.length} columns available but ${item.alias.columns.length} columns specified`,
+          item.location,
+        );
+      }
+      const columns: ScopeColumn[] = sub.columns.map((c, i) => ({
+        name: item.alias!.columns[i] ?? c.name,
+        type: c.type,
+        slot: offset + i,
+        tableOid: 0,
+        attnum: 0,
+        hidden: false,
+      }));
+      scope.ranges.push({ alias, schema: undefined, columns });
+      return { kind: 'subquery', plan: sub.plan, alias, offset, span: sub.columns.length };
+    }
+    case 'Join': {
+      if (item.joinType === 'right' || item.joinType === 'full') {
+        throw err(SqlState.featureNotSupported, `${item.joinType.toUpperCase()} JOIN is not supported yet`, item.location);
+      }
+      if (item.natural || item.using.length > 0) {
+        throw err(SqlState.featureNotSupported, 'JOIN ... USING / NATURAL JOIN is not supported yet', item.location);
+      }
+      if (item.alias !== undefined) throw err(SqlState.featureNotSupported, 'aliases on JOIN are not supported yet', item.location);
+      const left = bindFromItem(b, item.left, scope, offset);
+      const right = bindFromItem(b, item.right, scope, offset + left.span);
+      let on: BExpr | null = null;
+      if (item.on !== undefined) {
+        on = b.coerceBool(b.bind(item.on, scope, noAggregates('JOIN conditions')), 'JOIN/ON', item.location);
+      }
+      return {
+        kind: 'join',
+        joinType: item.joinType === 'cross' ? 'inner' : item.joinType,
+        left,
+        right,
+        on,
+        offset,
+        span: left.span + right.span,
+      };
+    }
+    case 'RangeFunction':
+      throw err(SqlState.featureNotSupported, 'functions in FROM are not supported yet', item.location);
+    default:
+      return assertNever(item, 'FROM item');
+  }
+}
+
+function checkDuplicateAlias(scope: Scope, alias: string, location: number): void {
+  if (scope.ranges.some((r) => r.alias === alias)) {
+    throw err('42712', `table name "${alias}" specified more than once`, location);
+  }
+}
+
+function withPositionSync<T>(f: () => T, location: number): T {
+  try {
+    return f();
+  } catch (e) {
+    throw withPosition(e, location);
+  }
+}
+
+// ─── targets ───────────────────────────────────────────────────────────────────────────────
+
+/** PostgreSQL's FigureColname. */
+export function figureColname(e: Expr): string {
+  switch (e.kind) {
+    case 'ColumnRef':
+      return e.names[e.names.length - 1]!;
+    case 'FuncCall':
+      return e.name[e.name.length - 1]!;
+    case 'Cast': {
+      const inner = figureColnameStrong(e.arg);
+      if (inner !== undefined) return inner;
+      const n = e.type.names[e.type.names.length - 1]!;
+      return n;
+    }
+    case 'Case':
+      return figureColnameStrong(e) ?? 'case';
+    case 'Coalesce':
+      return 'coalesce';
+    case 'NullIf':
+      return 'nullif';
+    case 'MinMax':
+      return e.op;
+    case 'SqlValueFunction':
+      return e.fn === 'user' ? 'current_user' : e.fn === 'current_role' ? 'current_role' : e.fn;
+    case 'SubLink':
+      if (e.linkType === 'exists') return 'exists';
+      if (e.linkType === 'array') return 'array';
+      if (e.linkType === 'scalar') {
+        const q = e.query;
+        if (q.kind === 'Select' && q.targets.length === 1) {
+          const t = q.targets[0]!;
+          return t.name ?? figureColname(t.expr);
+        }
+      }
+      return '?column?';
+    case 'Array':
+      return 'array';
+    case 'Row':
+      return 'row';
+    case 'Collate':
+      return figureColname(e.arg);
+    default:
+      return '?column?';
+  }
+}
+
+function figureColnameStrong(e: Expr): string | undefined {
+  const n = figureColname(e);
+  if (n === '?column?') return undefined;
+  if (e.kind === 'Case') {
+    return e.else !== undefined ? figureColnameStrong(e.else) : undefined;
+  }
+  return n;
+}
+
+function expandTargets(b: Binder, targets: readonly ResTarget[], scope: Scope, ac: AggContext, hasFrom: boolean): Target[] {
+  const out: Target[] = [];
+  for (const t of targets) {
+    if (t.expr.kind === 'Star') {
+      const star = t.expr;
+      if (!hasFrom && star.qualifier.length === 0) {
+        throw err(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', star.location);
+      }
+      const ranges =
+        star.qualifier.length === 0
+          ? scope.ranges
+          : scope.ranges.filter((r) => r.alias === star.qualifier[star.qualifier.length - 1]);
+      if (ranges.length === 0) {
+        throw err(SqlState.undefinedTable, `missing FROM-clause entry for table "${star.qualifier[star.qualifier.length - 1]}"`, star.location);
+      }
+      for (const r of ranges) {
+        for (const c of r.columns) {
+          if (c.hidden) continue;
+          out.push({
+            expr: { kind: 'col', slot: c.slot, type: c.type, name: `${r.alias}.${c.name}`, location: star.location },
+            name: c.name,
+            tableOid: c.tableOid,
+            attnum: c.attnum,
+          });
+        }
+      }
+      continue;
+    }
+    const expr = b.resolveUnknownToText(b.bind(t.expr, scope, ac));
+    let tableOid = 0;
+    let attnum = 0;
+    if (t.expr.kind === 'ColumnRef' && expr.kind === 'col') {
+      const src = findScopeColumn(scope, expr.slot);
+      if (src !== undefined) {
+        tableOid = src.tableOid;
+        attnum = src.attnum;
+      }
+    }
+    out.push({ expr, name: t.name ?? figureColname(t.expr), tableOid, attnum });
+  }
+  return out;
+}
+
+function findScopeColumn(scope: Scope, slot: number): ScopeColumn | undefined {
+  for (const r of scope.ranges) for (const c of r.columns) if (c.slot === slot) return c;
+  return undefined;
+}
+
+// ─── SELECT ────────────────────────────────────────────────────────────────────────────────
+
+function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, scope: Scope): BoundSelect {
+  if (stmt.windows.length > 0) throw err(SqlState.featureNotSupported, 'WINDOW clauses are not supported yet');
+  if (stmt.distinct !== undefined && stmt.distinct.length > 0) {
+    throw err(SqlState.featureNotSupported, 'SELECT DISTINCT ON is not supported yet');
+  }
+  let from: BoundFrom | null = null;
+  let width = 0;
+  for (const item of stmt.from) {
+    const next = bindFromItem(b, item, scope, width);
+    width += next.span;
+    from = from === null ? next : { kind: 'join', joinType: 'inner', left: from, right: next, on: null, offset: 0, span: width };
+  }
+  const where = stmt.where === undefined ? null : b.coerceBool(b.bind(stmt.where, scope, noAggregates('WHERE')), 'WHERE', -1);
+
+  const ac: AggContext = { aggs: [], forbiddenIn: undefined, inAggregate: false };
+  const targets = expandTargets(b, stmt.targets, scope, ac, from !== null);
+
+  const groupBy: BExpr[] = [];
+  for (const g of stmt.groupBy) {
+    if (g.kind !== 'expr') throw err(SqlState.featureNotSupported, 'GROUPING SETS, ROLLUP and CUBE are not supported yet');
+    groupBy.push(bindGroupItem(b, g.expr, scope, targets));
+  }
+  const having = stmt.having === undefined ? null : b.coerceBool(b.bind(stmt.having, scope, ac), 'HAVING', -1);
+
+  const outputs = targets.map((t) => t.expr);
+  const distinct = stmt.distinct !== undefined;
+  const orderBy = bindOrderBy(b, stmt.orderBy, scope, ac, targets, outputs, distinct);
+
+  const usedSlots = new Set<number>();
+  for (const e of [...outputs, ...groupBy, ...(where === null ? [] : [where]), ...(having === null ? [] : [having])]) collectSlots(e, usedSlots);
+  for (const a of ac.aggs) {
+    for (const x of a.args) collectSlots(x, usedSlots);
+    if (a.filter !== null) collectSlots(a.filter, usedSlots);
+  }
+  collectJoinSlots(from, usedSlots);
+
+  const grouped = groupBy.length > 0 || ac.aggs.length > 0 || having !== null;
+  let finalOutputs: BExpr[] = outputs;
+  let finalHaving = having;
+  if (grouped) {
+    const keys = groupBy.map(exprKey);
+    const rewrite = (e: BExpr): BExpr => toPostAgg(e, keys, groupBy.length);
+    finalOutputs = outputs.map(rewrite);
+    finalHaving = having === null ? null : rewrite(having);
+  }
+  const columns: ResultColumn[] = targets.map((t) => ({ name: t.name, type: t.expr.type, tableOid: t.tableOid, attnum: t.attnum }));
+  return {
+    kind: 'select',
+    from,
+    fromWidth: width,
+    where,
+    grouped,
+    groupBy,
+    aggs: ac.aggs,
+    having: finalHaving,
+    outputs: finalOutputs,
+    columns,
+    distinct,
+    orderBy,
+    limit: bindLimit(b, stmt.limit, 'LIMIT'),
+    offset: bindLimit(b, stmt.offset, 'OFFSET'),
+    usedSlots: scope.hasCorrelatedChild ? allSlots(width) : usedSlots,
+  };
+}
+
+function collectJoinSlots(from: BoundFrom | null, into: Set<number>): void {
+  if (from === null || from.kind !== 'join') return;
+  if (from.on !== null) collectSlots(from.on, into);
+  collectJoinSlots(from.left, into);
+  collectJoinSlots(from.right, into);
+}
+
+function allSlots(width: number): Set<number> {
+  const s = new Set<number>();
+  for (let i = 0; i < width; i++) s.add(i);
+  return s;
+}
+
+function bindGroupItem(b: Binder, e: Expr, scope: Scope, targets: readonly Target[]): BExpr {
+  if (e.kind === 'Const' && e.type === 'integer') {
+    const pos = Number(e.value);
+    if (pos < 1 || pos > targets.length) throw err(SqlState.invalidColumnReference, `GROUP BY position ${pos} is not in select list`, e.location);
+    const t = targets[pos - 1]!.expr;
+    rejectAggregates(t, 'GROUP BY', e.location);
+    return t;
+  }
+  if (e.kind === 'ColumnRef' && e.names.length === 1) {
+    const name = e.names[0]!;
+    const isInput = scope.ranges.some((r) => r.columns.some((c) => c.name === name));
+    if (!isInput) {
+      const matches = targets.filter((t) => t.name === name);
+      if (matches.length > 0) {
+        rejectAggregates(matches[0]!.expr, 'GROUP BY', e.location);
+        return matches[0]!.expr;
+      }
+    }
+  }
+  return b.bind(e, scope, noAggregates('GROUP BY'));
+}
+
+function rejectAggregates(e: BExpr, clause: string, location: number): void {
+  let found = false;
+  const walk = (x: BExpr): BExpr => {
+    if (x.kind === 'aggref') found = true;
+    return mapChildren(x, walk);
+  };
+  walk(e);
+  if (found) throw err(SqlState.groupingError, `aggregate functions are not allowed in ${clause}`, location);
+}
+
+/** Rewrites an expression over the FROM row into the aggregate output space. */
+function toPostAgg(e: BExpr, groupKeys: readonly string[], groupCount: number): BExpr {
+  const i = groupKeys.indexOf(exprKey(e));
+  if (i >= 0) return { kind: 'col', slot: i, type: e.type };
+  switch (e.kind) {
+    case 'aggref':
+      return { kind: 'col', slot: groupCount + e.index, type: e.type };
+    case 'col':
+      throw new SqlError(
+        SqlState.groupingError,
+        `column "${e.name ?? '?'}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        e.location !== undefined && e.location >= 0 ? { position: e.location + 1 } : {},
+      );
+    case 'subquery':
+      if (e.sub.correlated) throw err(SqlState.featureNotSupported, 'correlated subqueries in grouped queries are not supported yet');
+      return mapChildren(e, (c) => toPostAgg(c, groupKeys, groupCount));
+    default:
+      return mapChildren(e, (c) => toPostAgg(c, groupKeys, groupCount));
+  }
+}
+
+// ─── ORDER BY / LIMIT ──────────────────────────────────────────────────────────────────────
+
+function sortKey(slot: number, type: SqlType, s: SortBy): BoundSortKey {
+  const desc = s.direction === 'desc';
+  const nullsFirst = s.nulls === 'default' ? desc : s.nulls === 'first';
+  return { slot, type, desc, nullsFirst };
+}
+
+/** Appends resjunk outputs for ORDER BY expressions not in the target list. */
+function bindOrderBy(
+  b: Binder,
+  items: readonly SortBy[],
+  scope: Scope,
+  ac: AggContext,
+  targets: readonly Target[],
+  outputs: BExpr[],
+  distinct: boolean,
+): BoundSortKey[] {
+  const keys: BoundSortKey[] = [];
+  for (const s of items) {
+    const e = s.expr;
+    if (e.kind === 'Const' && e.type === 'integer') {
+      const pos = Number(e.value);
+      if (pos < 1 || pos > targets.length) {
+        throw err(SqlState.invalidColumnReference, `ORDER BY position ${pos} is not in select list`, e.location);
+      }
+      keys.push(sortKey(pos - 1, outputs[pos - 1]!.type, s));
+      continue;
+    }
+    if (e.kind === 'ColumnRef' && e.names.length === 1) {
+      const name = e.names[0]!;
+      const matches = targets.map((t, i) => ({ t, i })).filter((x) => x.t.name === name);
+      if (matches.length > 0) {
+        const first = matches[0]!;
+        if (matches.some((m) => exprKey(m.t.expr) !== exprKey(first.t.expr))) {
+          throw err(SqlState.ambiguousColumn, `ORDER BY "${name}" is ambiguous`, e.location);
+        }
+        keys.push(sortKey(first.i, first.t.expr.type, s));
+        continue;
+      }
+    }
+    const bound = b.resolveUnknownToText(b.bind(e, scope, ac));
+    const key = exprKey(bound);
+    let slot = outputs.findIndex((o) => exprKey(o) === key);
+    if (slot < 0) {
+      if (distinct) {
+        throw err(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', e.location);
+      }
+      outputs.push(bound);
+      slot = outputs.length - 1;
+    }
+    keys.push(sortKey(slot, bound.type, s));
+  }
+  return keys;
+}
+
+function bindLimit(b: Binder, e: Expr | undefined, clause: 'LIMIT' | 'OFFSET'): BExpr | null {
+  if (e === undefined) return null;
+  if (e.kind === 'Const' && e.type === 'null') return null;
+  const bound = b.bind(e, new Scope(null), noAggregates(clause));
+  const r = b.tryCoerce(bound, int8Type, 'implicit');
+  if (r === undefined) {
+    throw err(SqlState.datatypeMismatch, `argument of ${clause} must be type bigint, not type ${bound.type.oid === Oid.unknown ? 'unknown' : String(bound.type.oid)}`);
+  }
+  return r;
+}
+
+// ─── VALUES ────────────────────────────────────────────────────────────────────────────────
+
+function bindValues(b: Binder, stmt: Extract<SelectStmt, { kind: 'Values' }>, scope: Scope): BoundValues {
+  const raw = stmt.rows.map((row) => row.map((e) => b.bind(e, scope, noAggregates('VALUES'))));
+  const width = raw[0]?.length ?? 0;
+  if (raw.some((r) => r.length !== width)) throw err(SqlState.syntaxError, 'VALUES lists must all be the same length');
+  const types: SqlType[] = [];
+  for (let c = 0; c < width; c++) types.push(b.commonType(raw.map((r) => r[c]!), 'VALUES', -1));
+  const rows = raw.map((r) => r.map((e, c) => coerceCol(b, e, types[c]!)));
+  const columns: ResultColumn[] = types.map((type, i) => ({ name: `column${i + 1}`, type, tableOid: 0, attnum: 0 }));
+  const targets: Target[] = columns.map((c, i) => ({ expr: { kind: 'col', slot: i, type: c.type }, name: c.name, tableOid: 0, attnum: 0 }));
+  const outputs = targets.map((t) => t.expr);
+  const orderBy = bindOrderBy(b, stmt.orderBy, new Scope(null), noAggregates('ORDER BY'), targets, outputs, true);
+  return {
+    kind: 'values',
+    rows,
+    columns,
+    orderBy,
+    limit: bindLimit(b, stmt.limit, 'LIMIT'),
+    offset: bindLimit(b, stmt.offset, 'OFFSET'),
+  };
+}
+
+function coerceCol(b: Binder, e: BExpr, t: SqlType): BExpr {
+  const r = b.tryCoerce(e, t, 'implicit');
+  if (r === undefined) throw err(SqlState.datatypeMismatch, `VALUES types cannot be matched`);
+  return r;
+}
+
+export type { AggCall };

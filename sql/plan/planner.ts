@@ -1,0 +1,393 @@
+/**
+ * The planner: bound queries → physical plans. Access paths from WHERE/ON conjuncts
+ * (primary-key point lookups, key prefix/range/IN scans, secondary index scans, index-only
+ * when every needed column is in the index), joins (index lookup nested loop when the inner
+ * side has an equality on an index prefix, hash join on other equalities, else nested loop),
+ * then aggregation, projection, DISTINCT, sort and limit.
+ */
+import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
+import { assert, assertNever } from '../../util/assert.js';
+import type { BExpr } from '../bind/expr.js';
+import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey } from '../bind/query.js';
+import { boolType } from '../bind/binder.js';
+import { collectSlots, hasAsyncParts, isVolatile } from '../bind/walk.js';
+import type { SqlType } from '../types/datum.js';
+import type { Plan, ScanBounds, SortKey } from './plan.js';
+
+/** A WHERE/ON conjunct with the FROM-row slots it reads. */
+interface Conj {
+  readonly expr: BExpr;
+  readonly slots: ReadonlySet<number>;
+  /** Free of subqueries, sequence calls and volatile functions: may move below joins. */
+  readonly movable: boolean;
+}
+
+function toConj(e: BExpr): Conj {
+  const slots = new Set<number>();
+  collectSlots(e, slots);
+  return { expr: e, slots, movable: !hasAsyncParts(e) && !isVolatile(e) };
+}
+
+export function splitAnd(e: BExpr | null): BExpr[] {
+  if (e === null) return [];
+  if (e.kind === 'and') return e.args.flatMap((a) => splitAnd(a));
+  return [e];
+}
+
+export function andOf(es: readonly BExpr[]): BExpr | null {
+  if (es.length === 0) return null;
+  if (es.length === 1) return es[0]!;
+  return { kind: 'and', args: es, type: boolType };
+}
+
+function within(slots: ReadonlySet<number>, start: number, end: number): boolean {
+  for (const s of slots) if (s < start || s >= end) return false;
+  return true;
+}
+
+/** Removes and returns the pool entries matching `pred`. */
+function take(pool: Conj[], pred: (c: Conj) => boolean): Conj[] {
+  const out: Conj[] = [];
+  for (let i = 0; i < pool.length; ) {
+    if (pred(pool[i]!)) out.push(...pool.splice(i, 1));
+    else i++;
+  }
+  return out;
+}
+
+// ─── access paths ──────────────────────────────────────────────────────────────────────────
+
+interface AccessChoice {
+  readonly index: IndexDescriptor;
+  readonly bounds: ScanBounds;
+  /** Conjuncts fully answered by the bounds (equalities, IN lists). */
+  readonly consumed: ReadonlySet<Conj>;
+  readonly score: number;
+}
+
+/** The value side of `col = value` when `c` is such a conjunct on `slot`, with matching types. */
+function equalityValue(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): BExpr | undefined {
+  const e = c.expr;
+  if (e.kind !== 'op' || e.op.name !== '=' || e.left === null) return undefined;
+  return sideMatch(e.left, e.right, slot, isExternal) ?? sideMatch(e.right, e.left, slot, isExternal);
+}
+
+function sideMatch(colSide: BExpr, valueSide: BExpr, slot: number, isExternal: (e: BExpr) => boolean): BExpr | undefined {
+  if (colSide.kind !== 'col' || colSide.slot !== slot) return undefined;
+  if (valueSide.type.oid !== colSide.type.oid) return undefined;
+  return isExternal(valueSide) ? valueSide : undefined;
+}
+
+const flipped: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Range bound from `col < v` / `v > col` etc. */
+function rangeBound(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): { kind: 'lower' | 'upper'; expr: BExpr; inclusive: boolean } | undefined {
+  const e = c.expr;
+  if (e.kind !== 'op' || e.left === null || flipped[e.op.name] === undefined) return undefined;
+  let opName = e.op.name;
+  let value = sideMatch(e.left, e.right, slot, isExternal);
+  if (value === undefined) {
+    value = sideMatch(e.right, e.left, slot, isExternal);
+    if (value === undefined) return undefined;
+    opName = flipped[opName]!;
+  }
+  const inclusive = opName === '<=' || opName === '>=';
+  return { kind: opName === '<' || opName === '<=' ? 'upper' : 'lower', expr: value, inclusive };
+}
+
+function inListValues(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): BExpr[] | undefined {
+  const e = c.expr;
+  if (e.kind !== 'inList' || e.negated || e.tests.length === 0) return undefined;
+  const values: BExpr[] = [];
+  for (const t of e.tests) {
+    if (t.kind !== 'op' || t.op.name !== '=' || t.left === null) return undefined;
+    const v = sideMatch(t.left, t.right, slot, isExternal);
+    if (v === undefined) return undefined;
+    values.push(v);
+  }
+  return values;
+}
+
+function columnSlot(table: TableDescriptor, attnum: number, offset: number): number {
+  const i = table.columns.findIndex((c) => c.attnum === attnum);
+  assert(i >= 0, `attnum ${attnum} not in ${table.name}`);
+  return offset + i;
+}
+
+function accessFor(
+  table: TableDescriptor,
+  index: IndexDescriptor,
+  offset: number,
+  conjs: readonly Conj[],
+  isExternal: (e: BExpr) => boolean,
+): AccessChoice | undefined {
+  const consumed = new Set<Conj>();
+  const prefix: BExpr[] = [];
+  for (const ic of index.columns) {
+    const slot = columnSlot(table, ic.attnum, offset);
+    let eq: { conj: Conj; value: BExpr } | undefined;
+    for (const c of conjs) {
+      const v = equalityValue(c, slot, isExternal);
+      if (v !== undefined) {
+        eq = { conj: c, value: v };
+        break;
+      }
+    }
+    if (eq !== undefined) {
+      consumed.add(eq.conj);
+      prefix.push(eq.value);
+      continue;
+    }
+    for (const c of conjs) {
+      const values = inListValues(c, slot, isExternal);
+      if (values !== undefined) {
+        consumed.add(c);
+        return { index, bounds: { kind: 'in', prefix, values }, consumed, score: prefix.length * 10 + 8 + (index.primary ? 1 : 0) };
+      }
+    }
+    let lower: { expr: BExpr; inclusive: boolean } | undefined;
+    let upper: { expr: BExpr; inclusive: boolean } | undefined;
+    for (const c of conjs) {
+      const r = rangeBound(c, slot, isExternal);
+      if (r === undefined) continue;
+      if (r.kind === 'lower' && lower === undefined) lower = r;
+      if (r.kind === 'upper' && upper === undefined) upper = r;
+    }
+    if (lower === undefined && upper === undefined && prefix.length === 0) return undefined;
+    const bounds: ScanBounds = { kind: 'range', prefix, ...(lower ? { lower } : {}), ...(upper ? { upper } : {}) };
+    return { index, bounds, consumed, score: prefix.length * 10 + (lower || upper ? 5 : 0) + (index.indexId === 1 ? 1 : 0) };
+  }
+  const unique = index.unique || index.indexId === 1;
+  if (unique) return { index, bounds: { kind: 'point', key: prefix }, consumed, score: 1000 + (index.indexId === 1 ? 1 : 0) };
+  return { index, bounds: { kind: 'range', prefix }, consumed, score: prefix.length * 10 };
+}
+
+function chooseAccess(
+  table: TableDescriptor,
+  offset: number,
+  conjs: readonly Conj[],
+  isExternal: (e: BExpr) => boolean,
+): AccessChoice {
+  let best: AccessChoice | undefined;
+  for (const index of [table.primaryIndex, ...table.indexes]) {
+    if (index.state !== 'public' || index.predicate !== undefined) continue;
+    const a = accessFor(table, index, offset, conjs, isExternal);
+    if (a !== undefined && (best === undefined || a.score > best.score)) best = a;
+  }
+  return best ?? { index: table.primaryIndex, bounds: { kind: 'full' }, consumed: new Set(), score: 0 };
+}
+
+/** Secondary index scans need no row fetch when every used column of the table is in the index or the primary key. */
+function indexOnly(table: TableDescriptor, index: IndexDescriptor, offset: number, usedSlots: ReadonlySet<number> | null): boolean {
+  if (index.indexId === 1 || usedSlots === null) return false;
+  const covered = new Set<number>();
+  for (const c of [...index.columns, ...table.primaryIndex.columns]) covered.add(columnSlot(table, c.attnum, offset));
+  for (const s of usedSlots) {
+    if (s >= offset && s < offset + table.columns.length && !covered.has(s)) return false;
+  }
+  return true;
+}
+
+// ─── FROM ──────────────────────────────────────────────────────────────────────────────────
+
+interface FromContext {
+  readonly width: number;
+  /** null = every column is needed (DML, correlated subqueries). */
+  readonly usedSlots: ReadonlySet<number> | null;
+}
+
+/** A table scan answering the pool's conjuncts that read only this table. */
+function planTableScan(
+  node: Extract<BoundFrom, { kind: 'table' }>,
+  pool: Conj[],
+  fc: FromContext,
+  isExternal: (e: BExpr) => boolean,
+): Plan {
+  const end = node.offset + node.span;
+  const mine = take(pool, (c) => c.movable && within(c.slots, node.offset, end));
+  const choice = chooseAccess(node.table, node.offset, mine, isExternal);
+  const residual = mine.filter((c) => !choice.consumed.has(c)).map((c) => c.expr);
+  return {
+    kind: 'scan',
+    table: node.table,
+    index: choice.index,
+    bounds: choice.bounds,
+    indexOnly: indexOnly(node.table, choice.index, node.offset, fc.usedSlots),
+    reverse: false,
+    filter: andOf(residual),
+    lockRows: false,
+    alias: node.alias,
+    offset: node.offset,
+    width: fc.width,
+  };
+}
+
+function noColumns(e: BExpr): boolean {
+  const s = new Set<number>();
+  collectSlots(e, s);
+  return s.size === 0;
+}
+
+function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
+  switch (node.kind) {
+    case 'table':
+      return planTableScan(node, pool, fc, (e) => noColumns(e) && !hasAsyncParts(e));
+    case 'subquery':
+      return { kind: 'subqueryScan', input: node.plan, alias: node.alias, offset: node.offset, width: fc.width };
+    case 'join':
+      return planJoin(node, pool, fc);
+    default:
+      return assertNever(node, 'FROM node');
+  }
+}
+
+function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: FromContext): Plan {
+  const left = planFrom(node.left, pool, fc);
+  const leftStart = node.left.offset;
+  const leftEnd = node.left.offset + node.left.span;
+  const rightStart = node.right.offset;
+  const rightEnd = node.right.offset + node.right.span;
+  const onConjs = splitAnd(node.on).map(toConj);
+  // Inner joins may use WHERE conjuncts over both sides as join conditions; left joins may not.
+  const joinConjs =
+    node.joinType === 'inner' ? [...onConjs, ...take(pool, (c) => within(c.slots, node.offset, node.offset + node.span))] : onConjs;
+
+  const fromLeftOnly = (e: BExpr): boolean => {
+    const s = new Set<number>();
+    collectSlots(e, s);
+    return within(s, leftStart, leftEnd) && !hasAsyncParts(e);
+  };
+
+  if (node.right.kind === 'table') {
+    const rightTable = node.right;
+    const probe = joinConjs.filter((c) => c.movable && within(c.slots, leftStart, rightEnd));
+    const choice = chooseAccess(rightTable.table, rightTable.offset, probe, fromLeftOnly);
+    const usesLeft = [...choice.consumed].some((c) => [...c.slots].some((s) => s < rightStart));
+    if (usesLeft && choice.score >= 10) {
+      const rest = joinConjs.filter((c) => !choice.consumed.has(c));
+      const rightOnly = take(rest, (c) => c.movable && within(c.slots, rightStart, rightEnd));
+      const right: Plan = {
+        kind: 'scan',
+        table: rightTable.table,
+        index: choice.index,
+        bounds: choice.bounds,
+        indexOnly: indexOnly(rightTable.table, choice.index, rightTable.offset, fc.usedSlots),
+        reverse: false,
+        filter: andOf(rightOnly.map((c) => c.expr)),
+        lockRows: false,
+        alias: rightTable.alias,
+        offset: rightTable.offset,
+        width: fc.width,
+      };
+      return {
+        kind: 'nestedLoop',
+        joinType: node.joinType,
+        left,
+        right,
+        on: andOf(rest.map((c) => c.expr)),
+        parameterized: true,
+        rightStart,
+        rightEnd,
+        width: fc.width,
+      };
+    }
+  }
+
+  const right = planFrom(node.right, joinConjs, fc);
+  const leftKeys: BExpr[] = [];
+  const rightKeys: BExpr[] = [];
+  const keyTypes: BExpr['type'][] = [];
+  const rest: BExpr[] = [];
+  for (const c of joinConjs) {
+    const k = c.movable ? hashKeys(c.expr, leftStart, leftEnd, rightStart, rightEnd) : undefined;
+    if (k === undefined) {
+      rest.push(c.expr);
+      continue;
+    }
+    leftKeys.push(k.left);
+    rightKeys.push(k.right);
+    keyTypes.push(k.type);
+  }
+  if (leftKeys.length > 0) {
+    return { kind: 'hashJoin', joinType: node.joinType, left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width };
+  }
+  return { kind: 'nestedLoop', joinType: node.joinType, left, right, on: andOf(rest), parameterized: false, rightStart, rightEnd, width: fc.width };
+}
+
+function hashKeys(
+  e: BExpr,
+  leftStart: number,
+  leftEnd: number,
+  rightStart: number,
+  rightEnd: number,
+): { left: BExpr; right: BExpr; type: BExpr['type'] } | undefined {
+  if (e.kind !== 'op' || e.op.name !== '=' || e.left === null) return undefined;
+  if (e.op.leftType === null || e.op.leftType.oid !== e.op.rightType.oid) return undefined;
+  const a = new Set<number>();
+  const b = new Set<number>();
+  collectSlots(e.left, a);
+  collectSlots(e.right, b);
+  if (a.size === 0 || b.size === 0) return undefined;
+  if (within(a, leftStart, leftEnd) && within(b, rightStart, rightEnd)) return { left: e.left, right: e.right, type: e.op.leftType };
+  if (within(b, leftStart, leftEnd) && within(a, rightStart, rightEnd)) return { left: e.right, right: e.left, type: e.op.leftType };
+  return undefined;
+}
+
+// ─── queries ───────────────────────────────────────────────────────────────────────────────
+
+function sortKeys(keys: readonly BoundSortKey[]): SortKey[] {
+  return keys.map((k) => ({ expr: { kind: 'col', slot: k.slot, type: k.type }, type: k.type, desc: k.desc, nullsFirst: k.nullsFirst }));
+}
+
+function finish(
+  input: Plan,
+  q: { orderBy: readonly BoundSortKey[]; limit: BExpr | null; offset: BExpr | null },
+  visible: readonly { readonly type: SqlType }[],
+): Plan {
+  let plan = input;
+  if (q.orderBy.length > 0) plan = { kind: 'sort', input: plan, keys: sortKeys(q.orderBy), width: plan.width };
+  if (q.limit !== null || q.offset !== null) plan = { kind: 'limit', input: plan, limit: q.limit, offset: q.offset, width: plan.width };
+  if (plan.width > visible.length) {
+    const exprs: BExpr[] = visible.map((c, slot) => ({ kind: 'col', slot, type: c.type }));
+    plan = { kind: 'project', input: plan, exprs, width: visible.length };
+  }
+  return plan;
+}
+
+/** Plans the FROM row of a select with its WHERE: returns the input plan (FROM-row space). */
+export function planFromWhere(from: BoundFrom | null, where: BExpr | null, width: number, usedSlots: ReadonlySet<number> | null): Plan {
+  const pool = splitAnd(where).map(toConj);
+  let plan: Plan = from === null ? { kind: 'values', rows: [[]], width: 0 } : planFrom(from, pool, { width, usedSlots });
+  const remaining = andOf(pool.map((c) => c.expr));
+  if (remaining !== null) plan = { kind: 'filter', input: plan, pred: remaining, width: plan.width };
+  return plan;
+}
+
+function planSelect(q: BoundSelect): Plan {
+  let plan = planFromWhere(q.from, q.where, q.fromWidth, q.usedSlots);
+  if (q.grouped) {
+    plan = {
+      kind: 'aggregate',
+      input: plan,
+      groupBy: q.groupBy,
+      groupTypes: q.groupBy.map((g) => g.type),
+      aggs: q.aggs,
+      width: q.groupBy.length + q.aggs.length,
+    };
+    if (q.having !== null) plan = { kind: 'filter', input: plan, pred: q.having, width: plan.width };
+  }
+  plan = { kind: 'project', input: plan, exprs: q.outputs, width: q.outputs.length };
+  if (q.distinct) plan = { kind: 'distinct', input: plan, types: q.outputs.map((o) => o.type), width: plan.width };
+  return finish(plan, q, q.columns);
+}
+
+export function planQuery(q: BoundQuery): Plan {
+  switch (q.kind) {
+    case 'select':
+      return planSelect(q);
+    case 'values':
+      return finish({ kind: 'values', rows: q.rows, width: q.columns.length }, q, q.columns);
+    default:
+      return assertNever(q, 'bound query');
+  }
+}

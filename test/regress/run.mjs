@@ -6,9 +6,10 @@
 //                  from expected (hand-written files from DIFFERENCES.md are reported, not failed)
 //   --update       rewrite expected/ from the current target (with --against-pg: all but hand-written)
 //   --host/--port  use an already running server instead of starting one
+//   --json FILE    also write {passed, failed, tests: [{name, ok}]} (test/run-all.mjs counts from it)
 import { parseArgs } from 'node:util';
 import { target, startPostgres } from '../harness/index.mjs';
-import { runSuite } from './lib.mjs';
+import { runSuite, writeJson } from './lib.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,6 +21,7 @@ const { values, positionals } = parseArgs({
     user: { type: 'string', default: 'postgres' },
     database: { type: 'string', default: 'postgres' },
     quiet: { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 
@@ -63,6 +65,12 @@ async function main() {
   console.log(failed.length === 0
     ? `\nAll ${results.length} tests passed.`
     : `\n${failed.length} of ${results.length} tests failed (${passed} passed). Results in test/regress/results/.`);
+  if (values.json) {
+    writeJson(values.json, {
+      passed, failed: failed.length,
+      tests: results.map((r) => ({ name: r.name, ok: r.ok || (againstPg && r.handWritten) })),
+    });
+  }
   process.exitCode = failed.length === 0 ? 0 : 1;
 }
 

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { assertNever } from '../util/assert.js';
 import { helpText, parseCli, UsageError, type CliCommand, type HostPort } from './config.js';
 import { createLogger, parseLogLevel, type Logger } from './log.js';
-import { startNode } from './node.js';
 
 function packageVersion(): string {
   try {
@@ -62,6 +61,8 @@ async function runStart(config: Extract<CliCommand, { kind: 'start' }>['config']
   });
   let node;
   try {
+    // Loaded here, not at the top: --help and usage errors must not open the storage stack.
+    const { startNode } = await import('./node.js');
     node = await startNode(config, log);
   } catch (err) {
     log.error('startup failed', { err });

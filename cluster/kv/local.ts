@@ -109,6 +109,10 @@ export async function openLocalKv(opts: LocalKvOptions): Promise<LocalKv> {
   return new LocalKvImpl(engine, opts);
 }
 
+function txnEndedError(): SqlError {
+  return new SqlError(SqlState.queryCanceled, 'canceling statement: its transaction ended');
+}
+
 function serializationFailure(message: string): SqlError {
   return new SqlError(SqlState.serializationFailure, message);
 }
@@ -570,7 +574,7 @@ class LocalTxn implements Txn {
   }
 
   private finish(): void {
-    this.kv.locks.releaseAll(this.id, new SqlError(SqlState.queryCanceled, 'canceling statement: transaction ended'));
+    this.kv.locks.releaseAll(this.id, txnEndedError);
     this.kv.active.delete(this.id);
   }
 

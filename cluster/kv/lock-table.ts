@@ -84,10 +84,10 @@ export class LockTable {
   }
 
   /** Ends a pending wait of `owner` (if any) with `err`, then releases every lock it holds. */
-  releaseAll(owner: string, waitError?: Error): void {
+  releaseAll(owner: string, waitError?: () => Error): void {
     const waiting = this.waitingOn.get(owner);
     if (waiting !== undefined) {
-      waiting.cancel(waitError ?? new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'));
+      waiting.cancel(waitError?.() ?? new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'));
     }
     assert(!this.waitingOn.has(owner), 'wait survived its cancellation');
     const keys = this.held.get(owner);

@@ -59,6 +59,23 @@ async function runStart(config: Extract<CliCommand, { kind: 'start' }>['config']
     log.error('unhandled rejection', { err });
     process.exit(1);
   });
+  // Signals are handled from the start: one arriving while storage opens stops the node
+  // as soon as it is up (a half-opened store is never abandoned mid-write).
+  let stopRequested: NodeJS.Signals | undefined;
+  let stopNode: ((reason: string) => void) | undefined;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) {
+      log.warn('second signal: exiting without a clean shutdown', { signal });
+      process.exit(1);
+    }
+    log.info('signal received', { signal });
+    stopRequested = signal;
+    stopNode?.(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   let node;
   try {
     // Loaded here, not at the top: --help and usage errors must not open the storage stack.
@@ -69,17 +86,9 @@ async function runStart(config: Extract<CliCommand, { kind: 'start' }>['config']
     process.stderr.write(`nodedb: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) {
-      log.warn('second signal: exiting without a clean shutdown', { signal });
-      process.exit(1);
-    }
-    void node.stop(signal);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const started = node;
+  stopNode = (reason) => void started.stop(reason);
+  if (stopRequested !== undefined) stopNode(stopRequested);
   const host = connectHost({ host: node.sqlAddr.host, port: node.sqlAddr.port });
   process.stdout.write(
     `nodedb is ready (data in ${config.dataDir}).\n` +

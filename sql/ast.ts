@@ -586,6 +586,8 @@ export interface CreateTableStmt {
   readonly constraints: readonly ConstraintDef[];
   readonly temporary: boolean;
   readonly unlogged: boolean;
+  /** WITH (fillfactor = n) as written (pgbench -i sends it); other storage parameters are rejected. */
+  readonly fillfactor?: number;
   readonly location: number;
 }
 
@@ -794,6 +796,8 @@ export interface CopyOptions {
   readonly forceQuote: readonly string[] | '*';
   readonly forceNotNull: readonly string[];
   readonly encoding?: string;
+  /** FREEZE (pgbench -i sends `with (freeze on)`); undefined = not written. */
+  readonly freeze?: boolean;
 }
 
 export interface CopyStmt {

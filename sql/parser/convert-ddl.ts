@@ -90,14 +90,14 @@ function constraintDef(c: ExprConverter, k: pg.Constraint, column: string | unde
       return { kind: 'unique', ...name, columns: keysOr(k.keys), nullsNotDistinct: k.nulls_not_distinct === true };
     case 'CONSTR_CHECK': {
       rejectConstraintExtras(k, 'CHECK constraint');
-      if (k.is_enforced === false) throw unsupported('NOT ENFORCED CHECK constraint');
+      if (k.is_enforced !== true) throw unsupported('NOT ENFORCED CHECK constraint');
       const expr = c.expr(k.raw_expr, 'CHECK');
       const source = checkSource(c.ctx, k.location ?? minLocation(k.raw_expr));
       return { kind: 'check', ...name, expr, source, noInherit: k.is_no_inherit === true };
     }
     case 'CONSTR_FOREIGN': {
       rejectConstraintExtras(k, 'FOREIGN KEY');
-      if (k.is_enforced === false) throw unsupported('NOT ENFORCED FOREIGN KEY');
+      if (k.is_enforced !== true) throw unsupported('NOT ENFORCED FOREIGN KEY');
       const m = k.fk_matchtype ?? 's';
       const match = m === 'f' ? 'full' : m === 'p' ? 'partial' : 's' === m ? 'simple' : undefined;
       if (match === undefined) throw internal(`foreign key match type ${m}`);
@@ -204,7 +204,7 @@ export function createTable(c: ExprConverter, s: pg.CreateStmt): ast.CreateTable
   if (s.partspec !== undefined) throw unsupported('PARTITION BY');
   if (s.partbound !== undefined) throw unsupported('PARTITION OF');
   if (s.ofTypename !== undefined) throw unsupported('CREATE TABLE OF type');
-  if (list(s.options).length > 0) throw unsupported('WITH options in CREATE TABLE');
+  const fillfactor = tableFillfactor(s.options);
   if (s.tablespacename !== undefined && s.tablespacename !== '') throw unsupported('TABLESPACE');
   if (s.accessMethod !== undefined && s.accessMethod !== '') throw unsupported('CREATE TABLE ... USING');
   const oncommit = s.oncommit ?? 'ONCOMMIT_NOOP';
@@ -226,8 +226,38 @@ export function createTable(c: ExprConverter, s: pg.CreateStmt): ast.CreateTable
     constraints,
     temporary: persistence === 't',
     unlogged: persistence === 'u',
+    ...(fillfactor === undefined ? {} : { fillfactor }),
     location: c.ctx.loc(s.relation?.location),
   };
+}
+
+/** Bounds PostgreSQL enforces on a table's fillfactor (heap pages). */
+const fillfactorPercentMin = 10;
+const fillfactorPercentMax = 100;
+
+/** CREATE TABLE ... WITH (fillfactor = n): the only storage parameter accepted. */
+function tableFillfactor(nodes: readonly Node[] | undefined): number | undefined {
+  let fillfactor: number | undefined;
+  for (const n of list(nodes)) {
+    const d = bodyOf(n, 'DefElem');
+    if (d === undefined) throw internal(`${tagOf(n)} in WITH options`);
+    if (d.defnamespace !== undefined || d.defname !== 'fillfactor') {
+      throw unsupported(`storage parameter "${d.defname ?? ''}"`);
+    }
+    const i = bodyOf(d.arg, 'Integer');
+    const text = i !== undefined ? String(i.ival ?? 0) : bodyOf(d.arg, 'String')?.sval ?? bodyOf(d.arg, 'Float')?.fval;
+    const v = text === undefined ? NaN : Number(text);
+    if (!Number.isInteger(v)) {
+      throw new SqlError(SqlState.invalidParameterValue, `invalid value for integer option "fillfactor": ${text ?? ''}`);
+    }
+    if (v < fillfactorPercentMin || v > fillfactorPercentMax) {
+      throw new SqlError(SqlState.invalidParameterValue, `value ${v} out of bounds for option "fillfactor"`, {
+        detail: `Valid values are between "${fillfactorPercentMin}" and "${fillfactorPercentMax}".`,
+      });
+    }
+    fillfactor = v;
+  }
+  return fillfactor;
 }
 
 export function createIndex(c: ExprConverter, s: pg.IndexStmt): ast.CreateIndexStmt {

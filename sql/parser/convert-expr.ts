@@ -75,7 +75,7 @@ export class ExprConverter {
           kind: 'Cast',
           arg: this.expr(c.arg, 'CAST'),
           type: this.typeName(c.typeName, 'CAST'),
-          location: this.ctx.loc(c.location ?? c.typeName?.location),
+          location: this.ctx.loc(c.location !== undefined && c.location >= 0 ? c.location : c.typeName?.location),
         };
       }
       case 'FuncCall':

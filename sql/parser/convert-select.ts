@@ -194,7 +194,7 @@ export function rangeVar(c: ExprConverter, r: pg.RangeVar | undefined, where: st
   const base: ast.RangeVar = {
     kind: 'RangeVar',
     name: r.relname ?? '',
-    inherit: r.inh !== false,
+    inherit: r.inh === true,
     location: c.ctx.loc(r.location),
   };
   const al = alias(r.alias);

@@ -343,6 +343,9 @@ function copy(c: ExprConverter, s: pg.CopyStmt, location: number): ast.CopyStmt 
       case 'force_quote':
         options = { ...options, forceQuote: bodyOf(d.arg, 'A_Star') !== undefined ? '*' : columnList(d, 'FORCE_QUOTE') };
         break;
+      case 'freeze':
+        options = { ...options, freeze: defBoolean(d) };
+        break;
       case 'force_not_null':
         if (bodyOf(d.arg, 'A_Star') !== undefined) throw unsupported('FORCE_NOT_NULL *');
         options = { ...options, forceNotNull: columnList(d, 'FORCE_NOT_NULL') };

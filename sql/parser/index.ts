@@ -149,7 +149,14 @@ function keyExprs(ctx: ParseContext, open: number, close: number): ast.Expr[] {
   assert(openTok.start >= 6, 'SHOW ROUTING key list starts after the statement words');
   bytes.write('select', 0, 'latin1');
   src.copy(bytes, openTok.end, openTok.end, closeTok.start);
-  const result = pgParse(bytes.toString('utf8'));
+  let result: RawParse;
+  try {
+    result = pgParse(bytes.toString('utf8'));
+  } catch (e) {
+    // The closing parenthesis was blanked out: PostgreSQL would have met it where input "ended".
+    if (e instanceof SqlError && e.message === 'syntax error at end of input') throw syntaxErrorAt(ctx, close);
+    throw e;
+  }
   const stmts = list(result.stmts);
   if (stmts.length !== 1) throw syntaxErrorAt(ctx, close);
   const select = bodyOf(stmts[0]?.stmt, 'SelectStmt');

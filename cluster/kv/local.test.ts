@@ -411,6 +411,36 @@ describe('group commit', () => {
     await r.commit();
   });
 
+  it('every commit batch goes through the injected DurableLog', async () => {
+    await kv.close();
+    const batches: number[] = [];
+    kv = await openLocalKv({
+      dir,
+      durableLog: (storage) => ({
+        append: async (ops) => {
+          batches.push(ops.length);
+          await storage.append(ops);
+        },
+      }),
+    });
+    await put(kv, { a: '1', b: '2' });
+    expect(batches).toEqual([3]); // two latest records + the clock high-water mark
+    await put(kv, { a: '3' });
+    expect(batches).toEqual([3, 3]); // a's old version moves to history
+  });
+
+  it('lockWaitMsMax caps waits that have no or a longer lock timeout', async () => {
+    await kv.close();
+    kv = await openLocalKv({ dir, lockWaitMsMax: 20 });
+    const holder = kv.begin(opts());
+    await holder.lock(k('r'));
+    const t = kv.begin(opts());
+    await expectCode(t.lock(k('r')), '55P03');
+    await expectCode(t.lock(k('r'), { lockTimeoutMs: 60_000 }), '55P03');
+    await holder.commit();
+    await t.commit();
+  });
+
   it('survives reopen, and a restart with a clock far behind still writes newer versions', async () => {
     await put(kv, { durable: 'yes' });
     await kv.close();

@@ -27,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Hlc, minTs, tsLessEq, type PhysicalClock, type Timestamp } from '../hlc/hlc.js';
-import { openStorage, type StorageEngine, type WriteOp } from '../storage/engine.js';
+import { openStorage, type DurableLog, type StorageEngine, type WriteOp } from '../storage/engine.js';
 import { decodeTimestampValue, encodeTimestampValue, hlcHighWaterKey, latestKey } from '../storage/keys.js';
 import {
   historySpanBounds,
@@ -61,8 +61,13 @@ export interface LocalKvOptions {
   readonly dir: string;
   /** Versions shadowed longer than this are garbage (default 25 h, as CockroachDB). */
   readonly gcTtlMs?: number;
-  /** Default upper bound for a lock wait when LockOptions.lockTimeoutMs is absent; 0 = none. */
+  /** Upper bound for any lock wait (caps LockOptions.lockTimeoutMs, applies when it is absent); 0 = none. */
   readonly lockWaitMsMax?: number;
+  /**
+   * How a commit batch becomes durable; default: straight into the storage engine (synced).
+   * The seam for Raft: a range replica proposes the batch and resolves once it is applied.
+   */
+  readonly durableLog?: (storage: StorageEngine) => DurableLog;
   readonly physicalClock?: PhysicalClock;
   readonly groupCommit?: Partial<GroupCommitBounds>;
   /** Keys per gc chunk (default gcChunkKeysMax). */
@@ -142,7 +147,8 @@ class LocalKvImpl implements LocalKv {
     this.clock = new Hlc({ physicalClock: opts.physicalClock ?? Date.now });
     const highWater = engine.getSync(hlcHighWaterKey);
     if (highWater !== undefined) this.clock.restoreAtLeast(decodeTimestampValue(highWater));
-    this.committer = new GroupCommitter(engine, this.clock, { ...groupCommitBoundsDefault, ...opts.groupCommit }, (ts) => ({
+    const log = opts.durableLog?.(engine) ?? engine;
+    this.committer = new GroupCommitter(log, this.clock, { ...groupCommitBoundsDefault, ...opts.groupCommit }, (ts) => ({
       kind: 'put',
       key: hlcHighWaterKey,
       value: encodeTimestampValue(ts),
@@ -495,7 +501,7 @@ class LocalTxn implements Txn {
       mode: opts.mode ?? 'exclusive',
       nowait: opts.nowait,
       skipLocked: opts.skipLocked,
-      lockTimeoutMs: opts.lockTimeoutMs !== undefined && opts.lockTimeoutMs > 0 ? opts.lockTimeoutMs : this.kv.lockWaitMsMax,
+      lockTimeoutMs: effectiveLockTimeoutMs(opts.lockTimeoutMs, this.kv.lockWaitMsMax),
       signal: opts.signal,
     });
     switch (acquired.kind) {
@@ -593,7 +599,7 @@ class LocalTxn implements Txn {
   private async commitWrites(): Promise<void> {
     const writes = await this.resolveWrites();
     for (const w of writes) {
-      await this.kv.locks.acquire(this.id, keyString(w.key), { mode: 'exclusive' });
+      await this.kv.locks.acquire(this.id, keyString(w.key), { mode: 'exclusive', lockTimeoutMs: this.kv.lockWaitMsMax });
       this.checkOpen();
       if (this.snapshot) {
         const latest = readLatest(this.kv.engine, w.key);
@@ -644,6 +650,14 @@ class LocalTxn implements Txn {
       throw new SqlError(SqlState.readOnlySqlTransaction, 'cannot execute write in a read-only transaction');
     }
   }
+}
+
+/** The shorter of the statement's lock_timeout and the store's lockWaitMsMax (0 = no limit). */
+function effectiveLockTimeoutMs(requestedMs: number | undefined, maxMs: number): number {
+  const requested = requestedMs !== undefined && requestedMs > 0 ? requestedMs : 0;
+  if (requested === 0) return maxMs;
+  if (maxMs === 0) return requested;
+  return Math.min(requested, maxMs);
 }
 
 /** One span covering all of `spans` (conservative: more conflicts, never fewer). */

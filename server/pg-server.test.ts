@@ -394,6 +394,18 @@ describe('pgwire server at the byte level', () => {
     expect(text).toMatch(/nodedb_statement_duration_seconds_count 8/);
   });
 
+  it('answers a client that half-closes after its last message, then ends the connection', async () => {
+    const { port } = await start();
+    const c = await raw(port);
+    c.send(serialize.startup({ user: 'postgres' }), serialize.query('select 2'));
+    c.socket.end();
+    const msgs = await c.until('readyForQuery');
+    expect(msgs.at(-1)?.name).toBe('readyForQuery');
+    const rest = await c.until('readyForQuery');
+    expect(rest.map((m) => m.name)).toEqual(['rowDescription', 'dataRow', 'dataRow', 'commandComplete', 'readyForQuery']);
+    await c.closed();
+  });
+
   it('drops a client that does not finish startup within authTimeoutMs', async () => {
     const { port } = await start({ limits: { authTimeoutMs: 200 } });
     const s = net.connect({ host: '127.0.0.1', port });

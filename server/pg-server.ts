@@ -64,7 +64,9 @@ export class PgServer implements ConnectionHost {
     this.log = opts.log;
     this.connectionsMax = opts.connectionsMax;
     this.limits = { ...defaultConnectionLimits, ...opts.limits };
-    this.server = net.createServer((socket) => this.accept(socket));
+    // Half-open: a client may send its last messages and shut its write side while it still
+    // reads our answers; the connection ends the socket itself when it is done.
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.maxConnections = opts.connectionsMax + startupSocketsSlack;
   }
 

@@ -197,6 +197,34 @@ describe('locks', () => {
     expect(rr2.state).toBe('aborted');
   });
 
+  it('a waiter gets the original row when the holder rolls back; under repeatable read a committed update is 40001', async () => {
+    await put(kv, { row: 'orig' });
+    const h1 = kv.begin(opts());
+    await h1.lock(k('row'));
+    h1.put(k('row'), v('changed'));
+    const rc = kv.begin(opts());
+    const p1 = rc.lock(k('row'));
+    await waitFor(() => kv.stats().locks.waiters === 1);
+    await h1.rollback();
+    const r1 = await p1;
+    expect(r1.kind === 'locked' && str(r1.value)).toBe('orig');
+    await rc.commit();
+
+    const h2 = kv.begin(opts());
+    await h2.lock(k('row'));
+    h2.delete(k('row'));
+    const rr = kv.begin(opts('repeatable read'));
+    expect(str(await rr.get(k('row')))).toBe('orig');
+    const p2 = rr.lock(k('row'));
+    await waitFor(() => kv.stats().locks.waiters === 1);
+    await h2.commit();
+    await expectCode(p2, '40001');
+    await rr.rollback();
+    const rc2 = kv.begin(opts());
+    expect((await rc2.lock(k('row'), { nowait: true }))).toEqual({ kind: 'locked', value: undefined });
+    await rc2.commit();
+  });
+
   it('deadlock ends in 40P01 for the transaction closing the cycle', async () => {
     const t1 = kv.begin(opts());
     const t2 = kv.begin(opts());

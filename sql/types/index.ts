@@ -11,6 +11,7 @@ import * as textIo from './text-io.js';
 import * as cmp from './compare.js';
 import * as casts from './casts.js';
 import * as ops from './operators.js';
+import * as binIo from './binary-io.js';
 
 export * from './datum.js';
 
@@ -184,12 +185,12 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
 
 /** The type's receive function (PostgreSQL binary format). 22P03 on malformed input. */
 export function decodeBinary(type: SqlType, bytes: Uint8Array, ctx: FormatContext): Datum {
-  return notImplemented(`decodeBinary(${type.oid}, ${bytes.length}, ${ctx.timeZone})`);
+  return binIo.decodeBinary(type, bytes, ctx);
 }
 
 /** The type's send function (PostgreSQL binary format). `datum` must not be null. */
 export function encodeBinary(type: SqlType, datum: Datum, ctx: FormatContext): Uint8Array {
-  return notImplemented(`encodeBinary(${type.oid}, ${String(datum)}, ${ctx.timeZone})`);
+  return binIo.encodeBinary(type, datum, ctx);
 }
 
 // ─── 4. Casts ────────────────────────────────────────────────────────────────────────────

@@ -63,10 +63,18 @@ async function simSuite() {
   }
   console.log('\n#### raft simulation (--seeds 1000)');
   const r = await runInherit(process.execPath, [cli, '--seeds', '1000'], suiteTimeoutMs.sim);
-  // count seeds when the simulator reports them as `N passed, M failed`; otherwise one test
-  const m = [...r.out.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
-  if (m) record('raft-sim', Number(m[1]), Number(m[2]), r.code !== 0 && Number(m[2]) === 0);
-  else record('raft-sim', r.code === 0 ? 1 : 0, r.code === 0 ? 0 : 1, false, `exit ${r.code}`);
+  // count scenarios when the simulator reports `N scenarios, V violations` (or `N passed, M failed`);
+  // otherwise the whole run is one test
+  const sc = [...r.out.matchAll(/(\d+) scenarios, (\d+) violations?/g)].pop();
+  const pf = [...r.out.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
+  if (sc) {
+    const bad = Number(sc[2]);
+    record('raft-sim', Number(sc[1]) - bad, bad, r.code !== 0 && bad === 0);
+  } else if (pf) {
+    record('raft-sim', Number(pf[1]), Number(pf[2]), r.code !== 0 && Number(pf[2]) === 0);
+  } else {
+    record('raft-sim', r.code === 0 ? 1 : 0, r.code === 0 ? 0 : 1, false, `exit ${r.code}`);
+  }
 }
 
 async function main() {

@@ -56,6 +56,7 @@ export async function waitFor(what, check, { timeoutMs = readyTimeoutMsDefault, 
       const v = await check();
       if (v) return v;
     } catch (e) {
+      if (e && e.fatal) throw e; // e.g. the process under test exited: no point in waiting on
       lastError = e;
     }
     if (Date.now() > deadline) {

@@ -36,6 +36,10 @@ export class Inflights {
     }
     assert(this.bytesTotal >= 0, 'inflight bytes negative');
   }
+  freeFirstOne(): void {
+    const first = this.lastIndexes[0];
+    if (first !== undefined) this.freeLE(first);
+  }
   full(): boolean {
     return this.lastIndexes.length >= this.countMax || this.bytesTotal >= this.bytesMax;
   }

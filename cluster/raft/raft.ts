@@ -43,6 +43,9 @@ interface PendingRead {
 }
 
 interface SnapshotAssembly {
+  /** Two leaders may send different encodings of a snapshot at one index: never mix them. */
+  readonly from: NodeId;
+  readonly term: number;
   readonly meta: SnapshotMeta;
   readonly totalBytes: number;
   readonly parts: Uint8Array[];
@@ -554,13 +557,19 @@ export class Raft {
       return;
     }
     let a = this.snapAssembly;
-    const same = a !== undefined && a.meta.index === m.meta.index && a.meta.term === m.meta.term;
+    const same =
+      a !== undefined &&
+      a.from === m.from &&
+      a.term === m.term &&
+      a.totalBytes === m.totalBytes &&
+      a.meta.index === m.meta.index &&
+      a.meta.term === m.meta.term;
     if (!same) {
       if (m.offset !== 0) {
         this.sendSnapResp(m.from, m.meta.index, 0);
         return;
       }
-      a = { meta: m.meta, totalBytes: m.totalBytes, parts: [], receivedBytes: 0 };
+      a = { from: m.from, term: m.term, meta: m.meta, totalBytes: m.totalBytes, parts: [], receivedBytes: 0 };
       this.snapAssembly = a;
     }
     assert(a !== undefined, 'snapshot assembly missing');
@@ -664,6 +673,8 @@ export class Raft {
     pr.recentActive = true;
     pr.probeSent = false;
     if (round > pr.ackedRound) pr.ackedRound = round;
+    // Appends may have been lost: free one slot so a full window cannot stall forever.
+    if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
     if (pr.state === 'snapshot') {
       pr.snapshotSentOffset = pr.snapshotAckedOffset;
       pr.snapshotSentAll = false;

@@ -626,7 +626,7 @@ function setSequenceOwner(w: Work, op: Extract<DdlOp, { kind: 'setSequenceOwner'
   const t = w.table(op.ownedBy.tableOid);
   liveColumn(t, op.ownedBy.attnum);
   if (t.schemaOid !== s.schemaOid) {
-    throw new SqlError(SqlState.featureNotSupported, 'sequence must be in same schema as table it is linked to');
+    throw new SqlError(SqlState.objectNotInPrerequisiteState, 'sequence must be in same schema as table it is linked to');
   }
   w.set({ ...rest, ownedBy: op.ownedBy });
 }

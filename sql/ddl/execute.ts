@@ -1,0 +1,418 @@
+/**
+ * executeDdl: turns one DDL statement into catalog ops validated against the session's
+ * overlay, doing the data work (backfill, validation, TRUNCATE/DROP key ranges) through the
+ * statement's KV transaction. Messages and SQLSTATEs follow PostgreSQL 15.
+ */
+import type {
+  AlterSequenceStmt,
+  CommentStmt,
+  CreateIndexStmt,
+  CreateSchemaStmt,
+  CreateSequenceStmt,
+  DdlStatement,
+  DropStmt,
+  ObjectKind,
+  QualifiedName,
+  RenameStmt,
+  SequenceOptions,
+  TruncateStmt,
+} from '../ast.js';
+import { type IndexColumn, type Oid, type TableDescriptor } from '../../catalog/descriptors.js';
+import { sequenceValueKey } from '../../catalog/keys.js';
+import { chooseRelationName, indexNameAddition } from '../../catalog/names.js';
+import type { CommentTarget } from '../../catalog/ops.js';
+import { encodeSequenceValue, resolveSequenceOptions } from '../../catalog/sequence.js';
+import { type ClassEntry, defaultDatabaseName, formatQualifiedName, splitQualifiedName } from '../../catalog/state.js';
+import { assert, assertNever } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { prefixEnd, tablePrefix } from '../encoding/key.js';
+import { resolveTypeName } from '../types/index.js';
+import type { DdlContext, DdlResult } from './context.js';
+import { DdlRun } from './run.js';
+import { alterTable, createTable, rangeVarName } from './table.js';
+
+/** SQLSTATE 3D000 invalid_catalog_name. */
+const invalidCatalogNameState = '3D000';
+
+function notSupported(what: string): SqlError {
+  return new SqlError(SqlState.featureNotSupported, `${what} is not supported yet`);
+}
+
+export async function executeDdl(stmt: DdlStatement, ctx: DdlContext): Promise<DdlResult> {
+  const run = new DdlRun(ctx);
+  switch (stmt.kind) {
+    case 'CreateTable': return createTable(run, stmt);
+    case 'AlterTable': return alterTable(run, stmt);
+    case 'CreateIndex': return createIndex(run, stmt);
+    case 'Drop': return drop(run, stmt);
+    case 'Rename': return rename(run, stmt);
+    case 'CreateSchema': return createSchema(run, stmt);
+    case 'CreateSequence': return createSequence(run, stmt);
+    case 'AlterSequence': return alterSequence(run, stmt);
+    case 'Truncate': return truncate(run, stmt);
+    case 'Comment': return comment(run, stmt);
+    case 'CreateView': throw notSupported('CREATE VIEW');
+    case 'CreateEnum': throw notSupported('CREATE TYPE ... AS ENUM');
+    default: return assertNever(stmt, 'ddl statement');
+  }
+}
+
+// ─── CREATE INDEX ────────────────────────────────────────────────────────────────────────
+
+async function createIndex(run: DdlRun, stmt: CreateIndexStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  if (stmt.method !== 'btree') throw notSupported(`access method "${stmt.method}"`);
+  if (stmt.include.length > 0) throw notSupported('CREATE INDEX ... INCLUDE');
+  if (stmt.where !== undefined) throw notSupported('partial indexes (CREATE INDEX ... WHERE)');
+  const rel = run.state.resolveRelation(ctx.searchPath, rangeVarName(stmt.table), ctx.user);
+  if (rel.kind !== 'table') {
+    throw new SqlError(SqlState.wrongObjectType, `cannot create index on relation "${stmt.table.name}"`, {
+      detail: `This operation is not supported for ${rel.kind === 'index' ? 'indexes' : rel.kind + 's'}.`,
+    });
+  }
+  const t = rel;
+  const columns: IndexColumn[] = [];
+  const names: string[] = [];
+  for (const el of stmt.elements) {
+    if (el.column === undefined) throw notSupported('index expressions');
+    const c = t.columns.find((col) => !col.dropped && !col.hidden && col.name === el.column);
+    if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${el.column}" does not exist`);
+    const direction = el.direction === 'desc' ? 'desc' : 'asc';
+    const nulls = el.nulls === 'default' ? (direction === 'desc' ? 'first' : 'last') : el.nulls;
+    columns.push({ attnum: c.attnum, direction, nulls });
+    names.push(c.name);
+  }
+  let name: string;
+  if (stmt.name !== undefined) {
+    if (run.state.classEntry(t.schemaOid, stmt.name) !== undefined) {
+      if (stmt.ifNotExists) {
+        run.notice(SqlState.duplicateTable, `relation "${stmt.name}" already exists, skipping`);
+        return run.finish('CREATE INDEX');
+      }
+      throw new SqlError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`);
+    }
+    name = stmt.name;
+  } else {
+    name = chooseRelationName(run.state, t.schemaOid, { name1: t.name, name2: indexNameAddition(names), label: 'idx' }, { isConstraint: false });
+  }
+  await run.lockTable(t.oid);
+  run.apply({
+    kind: 'createIndex', tableOid: t.oid, name, unique: stmt.unique, primary: false, columns,
+    nullsNotDistinct: stmt.nullsNotDistinct, state: 'backfilling',
+  });
+  const schemaName = run.state.schema(t.schemaOid)?.name ?? '';
+  const index = run.state.resolveIndex([], [schemaName, name]).index;
+  await ctx.data.backfillIndex(ctx.txn, run.state, run.table(t.oid), index);
+  run.apply({ kind: 'setIndexPublic', indexOid: index.oid });
+  return run.finish('CREATE INDEX');
+}
+
+// ─── DROP ────────────────────────────────────────────────────────────────────────────────
+
+const dropWord: Readonly<Record<ObjectKind, string>> = {
+  table: 'table', index: 'index', sequence: 'sequence', view: 'view', schema: 'schema', type: 'type',
+  'materialized view': 'materialized view',
+};
+
+const dropTag: Readonly<Record<ObjectKind, string>> = {
+  table: 'DROP TABLE', index: 'DROP INDEX', sequence: 'DROP SEQUENCE', view: 'DROP VIEW', schema: 'DROP SCHEMA',
+  type: 'DROP TYPE', 'materialized view': 'DROP MATERIALIZED VIEW',
+};
+
+/** HINT for DROP <kind> on a relation of another kind (PostgreSQL's DropErrorMsgWrongType). */
+function wrongKindHint(actual: ClassEntry['kind']): string {
+  switch (actual) {
+    case 'table': return 'Use DROP TABLE to remove a table.';
+    case 'index': return 'Use DROP INDEX to remove an index.';
+    case 'sequence': return 'Use DROP SEQUENCE to remove a sequence.';
+    case 'view': return 'Use DROP VIEW to remove a view.';
+    default: return assertNever(actual, 'relation kind');
+  }
+}
+
+async function drop(run: DdlRun, stmt: DropStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const word = dropWord[stmt.objectKind];
+  const tag = dropTag[stmt.objectKind];
+  if (stmt.objectKind === 'materialized view') throw notSupported('DROP MATERIALIZED VIEW');
+  for (const name of stmt.names) {
+    if (stmt.objectKind === 'schema') {
+      assert(name.length === 1, 'schema names are unqualified');
+      const oid = run.state.schemaOidByName(name[0]!);
+      if (oid === undefined) {
+        if (stmt.ifExists) {
+          run.notice(SqlState.successfulCompletion, `schema "${name[0]}" does not exist, skipping`);
+          continue;
+        }
+        throw new SqlError(SqlState.undefinedSchema, `schema "${name[0]}" does not exist`);
+      }
+      for (const t of run.state.tables()) if (t.schemaOid === oid) await run.lockTable(t.oid);
+      run.apply({ kind: 'dropSchema', schemaOid: oid, cascade: stmt.cascade });
+      continue;
+    }
+    if (stmt.objectKind === 'type') {
+      if (stmt.ifExists) {
+        run.notice(SqlState.successfulCompletion, `type "${formatQualifiedName(name)}" does not exist, skipping`);
+        continue;
+      }
+      throw new SqlError(SqlState.undefinedObject, `type "${formatQualifiedName(name)}" does not exist`);
+    }
+    const { schemaName } = splitQualifiedName(name);
+    if (schemaName !== undefined && run.state.schemaOidByName(schemaName) === undefined && stmt.ifExists) {
+      run.notice(SqlState.successfulCompletion, `schema "${schemaName}" does not exist, skipping`);
+      continue;
+    }
+    const entry = run.state.lookupClass(ctx.searchPath, name, ctx.user);
+    if (entry === undefined) {
+      const msg = `${word} "${formatQualifiedName(name)}" does not exist`;
+      if (stmt.ifExists) {
+        run.notice(SqlState.successfulCompletion, `${msg}, skipping`);
+        continue;
+      }
+      throw new SqlError(stmt.objectKind === 'index' ? SqlState.undefinedObject : SqlState.undefinedTable, msg);
+    }
+    if (entry.kind !== stmt.objectKind) {
+      throw new SqlError(SqlState.wrongObjectType, `"${name[name.length - 1]}" is not ${stmt.objectKind === 'index' ? 'an' : 'a'} ${word}`, {
+        hint: wrongKindHint(entry.kind),
+      });
+    }
+    switch (entry.kind) {
+      case 'table':
+        await run.lockTable(entry.oid);
+        run.apply({ kind: 'dropTable', tableOid: entry.oid, cascade: stmt.cascade });
+        break;
+      case 'index':
+        await run.lockTable(entry.tableOid);
+        run.apply({ kind: 'dropIndex', indexOid: entry.oid, cascade: stmt.cascade });
+        break;
+      case 'sequence':
+        await run.lockTable(entry.oid);
+        run.apply({ kind: 'dropSequence', sequenceOid: entry.oid, cascade: stmt.cascade });
+        break;
+      case 'view':
+        await run.lockTable(entry.oid);
+        run.apply({ kind: 'dropView', viewOid: entry.oid, cascade: stmt.cascade });
+        break;
+      default:
+        assertNever(entry, 'class entry');
+    }
+  }
+  return run.finish(tag);
+}
+
+// ─── ALTER ... RENAME ────────────────────────────────────────────────────────────────────
+
+async function rename(run: DdlRun, stmt: RenameStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  switch (stmt.objectKind) {
+    case 'schema': {
+      const oid = run.state.resolveSchema(stmt.name[0]!).oid;
+      run.apply({ kind: 'renameSchema', schemaOid: oid, newName: stmt.newName });
+      return run.finish('ALTER SCHEMA');
+    }
+    case 'table':
+    case 'index':
+    case 'sequence':
+    case 'view': {
+      const tag = `ALTER ${stmt.objectKind.toUpperCase()}`;
+      const entry = run.state.lookupClass(ctx.searchPath, stmt.name, ctx.user);
+      if (entry === undefined) {
+        if (stmt.ifExists) {
+          run.notice(SqlState.successfulCompletion, `relation "${formatQualifiedName(stmt.name)}" does not exist, skipping`);
+          return run.finish(tag);
+        }
+        throw new SqlError(SqlState.undefinedTable, `relation "${formatQualifiedName(stmt.name)}" does not exist`);
+      }
+      if ((stmt.objectKind === 'sequence' || stmt.objectKind === 'view') && entry.kind !== stmt.objectKind) {
+        throw new SqlError(SqlState.wrongObjectType, `"${stmt.name[stmt.name.length - 1]}" is not a ${stmt.objectKind}`);
+      }
+      await run.lockTable(entry.kind === 'index' ? entry.tableOid : entry.oid);
+      run.apply({ kind: 'renameRelation', oid: entry.oid, newName: stmt.newName });
+      return run.finish(tag);
+    }
+    case 'type':
+    case 'materialized view':
+      throw notSupported(`ALTER ${stmt.objectKind.toUpperCase()} ... RENAME`);
+    default:
+      return assertNever(stmt.objectKind, 'object kind');
+  }
+}
+
+// ─── schemas ─────────────────────────────────────────────────────────────────────────────
+
+async function createSchema(run: DdlRun, stmt: CreateSchemaStmt): Promise<DdlResult> {
+  let ownerOid = run.ownerOid();
+  if (stmt.authorization !== undefined) {
+    const role = run.state.roleByNameOrUndefined(stmt.authorization);
+    if (role === undefined) throw new SqlError(SqlState.undefinedObject, `role "${stmt.authorization}" does not exist`);
+    ownerOid = role.oid;
+  }
+  if (run.state.schemaOidByName(stmt.name) !== undefined) {
+    if (stmt.ifNotExists) {
+      run.notice(SqlState.duplicateSchema, `schema "${stmt.name}" already exists, skipping`);
+      return run.finish('CREATE SCHEMA');
+    }
+    throw new SqlError(SqlState.duplicateSchema, `schema "${stmt.name}" already exists`);
+  }
+  run.apply({ kind: 'createSchema', name: stmt.name, ownerOid });
+  return run.finish('CREATE SCHEMA');
+}
+
+// ─── sequences ───────────────────────────────────────────────────────────────────────────
+
+function sequenceAsType(options: SequenceOptions): number | undefined {
+  if (options.as === undefined) return undefined;
+  const r = resolveTypeName(options.as.names, options.as.typmods, options.as.arrayBounds);
+  return r.type.oid;
+}
+
+/** OWNED BY t.c → {tableOid, attnum}; NONE → null. */
+function resolveOwnedBy(run: DdlRun, ownedBy: QualifiedName | 'none'): { tableOid: Oid; attnum: number } | null {
+  if (ownedBy === 'none') return null;
+  if (ownedBy.length < 2) {
+    throw new SqlError(SqlState.syntaxError, 'invalid OWNED BY option', { hint: 'Specify OWNED BY table.column or OWNED BY NONE.' });
+  }
+  const tableName = ownedBy.slice(0, -1);
+  const colName = ownedBy[ownedBy.length - 1]!;
+  const rel = run.state.resolveRelation(run.ctx.searchPath, tableName, run.ctx.user);
+  if (rel.kind !== 'table') {
+    throw new SqlError(SqlState.wrongObjectType, `sequence cannot be owned by relation "${tableName[tableName.length - 1]}"`);
+  }
+  const c = rel.columns.find((col) => !col.dropped && !col.hidden && col.name === colName);
+  if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${colName}" of relation "${rel.name}" does not exist`);
+  return { tableOid: rel.oid, attnum: c.attnum };
+}
+
+async function createSequence(run: DdlRun, stmt: CreateSequenceStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const { schema, name } = run.state.creationSchema(ctx.searchPath, rangeVarName(stmt.sequence), ctx.user);
+  if (run.state.classEntry(schema.oid, name) !== undefined) {
+    if (stmt.ifNotExists) {
+      run.notice(SqlState.duplicateTable, `relation "${name}" already exists, skipping`);
+      return run.finish('CREATE SEQUENCE');
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  if (stmt.options.restart !== undefined) {
+    throw new SqlError(SqlState.syntaxError, 'option "restart" not recognized');
+  }
+  const { spec } = resolveSequenceOptions(stmt.options, sequenceAsType(stmt.options), undefined);
+  const ownedBy = stmt.options.ownedBy === undefined ? undefined : resolveOwnedBy(run, stmt.options.ownedBy);
+  run.apply({ kind: 'createSequence', schemaOid: schema.oid, name, ownerOid: run.ownerOid(), spec });
+  if (ownedBy !== undefined && ownedBy !== null) {
+    const seq = run.state.resolveSequence([], [schema.name, name]);
+    run.apply({ kind: 'setSequenceOwner', sequenceOid: seq.oid, ownedBy });
+  }
+  return run.finish('CREATE SEQUENCE');
+}
+
+async function alterSequence(run: DdlRun, stmt: AlterSequenceStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const name = rangeVarName(stmt.sequence);
+  const entry = run.state.lookupClass(ctx.searchPath, name, ctx.user);
+  if (entry === undefined) {
+    if (stmt.ifExists) {
+      run.notice(SqlState.successfulCompletion, `relation "${formatQualifiedName(name)}" does not exist, skipping`);
+      return run.finish('ALTER SEQUENCE');
+    }
+    throw new SqlError(SqlState.undefinedTable, `relation "${formatQualifiedName(name)}" does not exist`);
+  }
+  if (entry.kind !== 'sequence') throw new SqlError(SqlState.wrongObjectType, `"${stmt.sequence.name}" is not a sequence`);
+  const seq = run.state.sequence(entry.oid);
+  assert(seq !== undefined, 'sequence entry');
+  await run.lockTable(seq.oid);
+  const { spec, restart } = resolveSequenceOptions(stmt.options, sequenceAsType(stmt.options), seq);
+  run.apply({ kind: 'alterSequence', sequenceOid: seq.oid, spec, restart: restart !== undefined });
+  if (restart !== undefined) ctx.txn.put(sequenceValueKey(seq.oid), encodeSequenceValue({ last: restart, isCalled: false }));
+  if (stmt.options.ownedBy !== undefined) {
+    run.apply({ kind: 'setSequenceOwner', sequenceOid: seq.oid, ownedBy: resolveOwnedBy(run, stmt.options.ownedBy) });
+  }
+  return run.finish('ALTER SEQUENCE');
+}
+
+// ─── TRUNCATE ────────────────────────────────────────────────────────────────────────────
+
+async function truncate(run: DdlRun, stmt: TruncateStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const tables: TableDescriptor[] = [];
+  for (const rv of stmt.tables) {
+    const rel = run.state.resolveRelation(ctx.searchPath, rangeVarName(rv), ctx.user);
+    if (rel.kind !== 'table') throw new SqlError(SqlState.wrongObjectType, `"${rv.name}" is not a table`);
+    tables.push(rel);
+  }
+  for (const t of tables) {
+    await run.lockTable(t.oid);
+    const start = tablePrefix(t.oid);
+    ctx.txn.deleteRange({ start, end: prefixEnd(start) });
+    if (stmt.restartIdentity) {
+      for (const s of run.state.sequences()) {
+        if (s.ownedBy?.tableOid === t.oid) ctx.txn.delete(sequenceValueKey(s.oid));
+      }
+    }
+  }
+  return run.finish('TRUNCATE TABLE');
+}
+
+// ─── COMMENT ON ──────────────────────────────────────────────────────────────────────────
+
+async function comment(run: DdlRun, stmt: CommentStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const text = stmt.comment === null || stmt.comment === '' ? null : stmt.comment;
+  let target: CommentTarget;
+  const relation = (kind: 'table' | 'index' | 'sequence' | 'view', name: QualifiedName): Oid => {
+    const rel = run.state.resolveRelation(ctx.searchPath, name, ctx.user);
+    if (rel.kind !== kind) {
+      throw new SqlError(SqlState.wrongObjectType, `"${name[name.length - 1]}" is not ${kind === 'index' ? 'an' : 'a'} ${kind}`);
+    }
+    return rel.oid;
+  };
+  switch (stmt.objectKind) {
+    case 'table':
+    case 'index':
+    case 'sequence':
+    case 'view':
+      target = { kind: 'relation', oid: relation(stmt.objectKind, stmt.name) };
+      break;
+    case 'column': {
+      if (stmt.name.length < 2) throw new SqlError(SqlState.syntaxError, 'column name must be qualified');
+      const rel = run.state.resolveRelation(ctx.searchPath, stmt.name.slice(0, -1), ctx.user);
+      const colName = stmt.name[stmt.name.length - 1]!;
+      if (rel.kind !== 'table') throw notSupported('COMMENT ON COLUMN of a non-table');
+      const c = rel.columns.find((col) => !col.dropped && !col.hidden && col.name === colName);
+      if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${colName}" of relation "${rel.name}" does not exist`);
+      target = { kind: 'column', tableOid: rel.oid, attnum: c.attnum };
+      break;
+    }
+    case 'constraint': {
+      assert(stmt.onTable !== undefined, 'COMMENT ON CONSTRAINT needs ON table');
+      const rel = run.state.resolveTable(ctx.searchPath, stmt.onTable, ctx.user);
+      const cname = stmt.name[stmt.name.length - 1]!;
+      if (!rel.constraints.some((c) => c.name === cname)) {
+        throw new SqlError(SqlState.undefinedObject, `constraint "${cname}" for table "${rel.name}" does not exist`);
+      }
+      target = { kind: 'constraint', tableOid: rel.oid, name: cname };
+      break;
+    }
+    case 'schema':
+      target = { kind: 'schema', oid: run.state.resolveSchema(stmt.name[0]!).oid };
+      break;
+    case 'database': {
+      if (stmt.name[0] !== defaultDatabaseName) {
+        throw new SqlError(invalidCatalogNameState, `database "${stmt.name[0]}" does not exist`);
+      }
+      target = { kind: 'database', oid: run.state.database().oid };
+      break;
+    }
+    case 'type':
+      throw notSupported('COMMENT ON TYPE');
+    default:
+      return assertNever(stmt.objectKind, 'comment object');
+  }
+  if (target.kind === 'relation' || target.kind === 'column' || target.kind === 'constraint') {
+    const oid = target.kind === 'relation' ? target.oid : target.tableOid;
+    const idx = run.state.index(oid);
+    await run.lockTable(idx !== undefined ? idx.table.oid : oid);
+  }
+  run.apply({ kind: 'comment', target, comment: text });
+  return run.finish('COMMENT');
+}

@@ -1,0 +1,463 @@
+/**
+ * CREATE TABLE and ALTER TABLE, plus the constraint helpers both use (index-backed PRIMARY
+ * KEY / UNIQUE with backfill, CHECK with validation of existing rows).
+ */
+import type { AlterTableCmd, AlterTableStmt, ConstraintDef, CreateTableStmt, RangeVar } from '../ast.js';
+import type { ColumnDescriptor, Oid, StoredExpr, TableDescriptor } from '../../catalog/descriptors.js';
+import { findColumn } from '../../catalog/descriptors.js';
+import { chooseConstraintName, chooseRelationName, indexNameAddition } from '../../catalog/names.js';
+import type { ColumnSpec, KeyColumnSpec } from '../../catalog/ops.js';
+import { resolveSequenceOptions } from '../../catalog/sequence.js';
+import { assert, assertNever } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import {
+  type ColumnPlan,
+  checkDefaultShape,
+  columnSpec,
+  defaultDependencies,
+  nextvalDefault,
+  planColumn,
+  regclassText,
+} from './columns.js';
+import type { DdlResult } from './context.js';
+import { exprFacts } from './exprs.js';
+import type { DdlRun } from './run.js';
+
+export function rangeVarName(rv: RangeVar): string[] {
+  return rv.schema !== undefined ? [rv.schema, rv.name] : [rv.name];
+}
+
+function notSupported(what: string): SqlError {
+  return new SqlError(SqlState.featureNotSupported, `${what} is not supported yet`);
+}
+
+function undefinedColumnOf(name: string, table: string): SqlError {
+  return new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table}" does not exist`);
+}
+
+/** A live, user-visible column by name. */
+function userColumn(t: TableDescriptor, name: string): ColumnDescriptor | undefined {
+  const c = findColumn(t, name);
+  return c === undefined || c.hidden ? undefined : c;
+}
+
+// ─── CREATE TABLE ────────────────────────────────────────────────────────────────────────
+
+interface PendingSequence {
+  readonly column: string;
+  readonly seqOid: Oid;
+  readonly seqName: string;
+}
+
+export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  if (stmt.temporary) throw notSupported('CREATE TEMPORARY TABLE');
+  if (stmt.unlogged) throw notSupported('CREATE UNLOGGED TABLE');
+  const { schema, name } = run.state.creationSchema(ctx.searchPath, rangeVarName(stmt.table), ctx.user);
+  if (run.state.classEntry(schema.oid, name) !== undefined) {
+    if (stmt.ifNotExists) {
+      run.notice(SqlState.duplicateTable, `relation "${name}" already exists, skipping`);
+      return run.finish('CREATE TABLE');
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const ownerOid = run.ownerOid();
+  const plans = stmt.columns.map((c) => planColumn(c, name));
+
+  // Constraints in written order: column ones first within their column, then table ones.
+  const constraints: ConstraintDef[] = [];
+  for (const p of plans) {
+    for (const c of p.constraints) {
+      switch (c.kind) {
+        case 'primaryKey': constraints.push({ ...c, columns: [p.name] }); break;
+        case 'unique': constraints.push({ ...c, columns: [p.name] }); break;
+        case 'check': constraints.push(c); break;
+        case 'foreignKey': throw notSupported('FOREIGN KEY constraints');
+        default: assertNever(c, 'constraint');
+      }
+    }
+  }
+  for (const c of stmt.constraints) {
+    if (c.kind === 'foreignKey') throw notSupported('FOREIGN KEY constraints');
+    constraints.push(c);
+  }
+  const pks = constraints.filter((c) => c.kind === 'primaryKey');
+  if (pks.length > 1) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`);
+  }
+  const pk = pks[0];
+
+  // Sequences for serial / identity columns come first (PostgreSQL creates them before the table).
+  const sequences: PendingSequence[] = [];
+  for (const p of plans) {
+    if (!p.serial && p.identity === undefined) continue;
+    const seqName = chooseRelationName(run.state, schema.oid, { name1: name, name2: p.name, label: 'seq' }, { isConstraint: false });
+    const { spec } = resolveSequenceOptions(p.identity?.options ?? {}, p.type.oid, undefined);
+    if (p.identity?.options.ownedBy !== undefined) throw notSupported('OWNED BY in an identity column');
+    run.apply({ kind: 'createSequence', schemaOid: schema.oid, name: seqName, ownerOid, spec });
+    const seq = run.state.resolveSequence([], [schema.name, seqName]);
+    sequences.push({ column: p.name, seqOid: seq.oid, seqName });
+  }
+
+  const specs: ColumnSpec[] = plans.map((p) => {
+    const seq = sequences.find((s) => s.column === p.name);
+    if (p.serial) {
+      assert(seq !== undefined, 'serial sequence');
+      const text = regclassText(run.state, ctx.searchPath, ctx.user, schema.oid, seq.seqName);
+      return columnSpec(p, { default: nextvalDefault(text, seq.seqOid) });
+    }
+    if (p.identity !== undefined) {
+      assert(seq !== undefined, 'identity sequence');
+      return columnSpec(p, { identitySequenceOid: seq.seqOid });
+    }
+    if (p.default !== undefined) {
+      checkDefaultShape(p.default.expr);
+      const deps = defaultDependencies(run.state, ctx.searchPath, ctx.user, p.default.expr);
+      return columnSpec(p, { default: deps.length > 0 ? { ...p.default, dependsOn: deps } : p.default });
+    }
+    return columnSpec(p);
+  });
+
+  let primaryKey: { name: string; columns: KeyColumnSpec[] } | undefined;
+  if (pk !== undefined && pk.kind === 'primaryKey') {
+    for (const c of pk.columns) {
+      if (!plans.some((p) => p.name === c)) {
+        throw new SqlError(SqlState.undefinedColumn, `column "${c}" named in key does not exist`);
+      }
+    }
+    const pkName = pk.name ?? chooseRelationName(run.state, schema.oid, { name1: name, label: 'pkey' }, { isConstraint: true });
+    if (pk.name !== undefined && run.state.classEntry(schema.oid, pk.name) !== undefined) {
+      throw new SqlError(SqlState.duplicateTable, `relation "${pk.name}" already exists`);
+    }
+    primaryKey = { name: pkName, columns: pk.columns.map((c) => ({ name: c, direction: 'asc', nulls: 'last' })) };
+  }
+  run.apply({
+    kind: 'createTable', schemaOid: schema.oid, name, ownerOid, columns: specs,
+    ...(primaryKey !== undefined ? { primaryKey } : {}),
+  });
+  const table = run.state.resolveTable([], [schema.name, name]);
+  await run.lockTable(table.oid);
+  for (const s of sequences) {
+    const col = findColumn(table, s.column);
+    assert(col !== undefined, 'sequence column');
+    run.apply({ kind: 'setSequenceOwner', sequenceOid: s.seqOid, ownedBy: { tableOid: table.oid, attnum: col.attnum } });
+  }
+  for (const c of run.table(table.oid).columns) {
+    if (c.default !== undefined && !c.hidden) {
+      ctx.data.validateExpr(run.state, run.table(table.oid), c.default, { kind: 'default', type: c.type, column: c.name });
+    }
+  }
+  // CHECKs are named and added before the indexes, as in PostgreSQL.
+  for (const c of constraints) {
+    if (c.kind === 'check') await addCheck(run, table.oid, c, { newTable: true });
+  }
+  for (const c of constraints) {
+    if (c.kind === 'unique') {
+      await addIndexConstraint(run, table.oid, { kind: 'unique', name: c.name, columns: c.columns, nullsNotDistinct: c.nullsNotDistinct }, { newTable: true });
+    }
+  }
+  return run.finish('CREATE TABLE');
+}
+
+// ─── constraints on a (possibly populated) table ─────────────────────────────────────────
+
+export async function addCheck(
+  run: DdlRun,
+  tableOid: Oid,
+  c: Extract<ConstraintDef, { kind: 'check' }>,
+  opts: { readonly newTable: boolean },
+): Promise<void> {
+  const t = run.table(tableOid);
+  const facts = exprFacts(c.expr);
+  if (facts.hasSubquery) throw new SqlError(SqlState.featureNotSupported, 'cannot use subquery in check constraint');
+  const attnums: number[] = [];
+  for (const ref of facts.columnRefs) {
+    const colName = ref[ref.length - 1]!;
+    const col = userColumn(t, colName);
+    if (col === undefined || (ref.length === 2 && ref[0] !== t.name) || ref.length > 2) {
+      throw new SqlError(SqlState.undefinedColumn, `column "${colName}" does not exist`);
+    }
+    if (!attnums.includes(col.attnum)) attnums.push(col.attnum);
+  }
+  let name: string;
+  if (c.name !== undefined) {
+    if (t.constraints.some((x) => x.name === c.name)) {
+      throw new SqlError(SqlState.duplicateObject, `constraint "${c.name}" for relation "${t.name}" already exists`);
+    }
+    name = c.name;
+  } else {
+    const single = attnums.length === 1 ? t.columns.find((col) => col.attnum === attnums[0])?.name : undefined;
+    name = chooseConstraintName(run.state, t.schemaOid, { name1: t.name, ...(single !== undefined ? { name2: single } : {}), label: 'check' });
+  }
+  const check: StoredExpr = { expr: c.expr, source: c.source };
+  run.ctx.data.validateExpr(run.state, t, check, { kind: 'check', constraint: name });
+  if (!opts.newTable) await run.ctx.data.validateCheck(run.ctx.txn, run.state, t, name, check);
+  run.apply({ kind: 'addConstraint', tableOid, constraint: { kind: 'check', name, check, attnums, noInherit: c.noInherit } });
+}
+
+export async function addIndexConstraint(
+  run: DdlRun,
+  tableOid: Oid,
+  c: {
+    readonly kind: 'primaryKey' | 'unique';
+    readonly name: string | undefined;
+    readonly columns: readonly string[];
+    readonly nullsNotDistinct: boolean;
+  },
+  opts: { readonly newTable: boolean },
+): Promise<void> {
+  let t = run.table(tableOid);
+  const cols = c.columns.map((n) => {
+    const col = userColumn(t, n);
+    if (col === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${n}" named in key does not exist`);
+    return col;
+  });
+  if (c.kind === 'primaryKey' && t.constraints.some((x) => x.kind === 'primaryKey')) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${t.name}" are not allowed`);
+  }
+  let name: string;
+  if (c.name !== undefined) {
+    if (run.state.classEntry(t.schemaOid, c.name) !== undefined) {
+      throw new SqlError(SqlState.duplicateTable, `relation "${c.name}" already exists`);
+    }
+    name = c.name;
+  } else if (c.kind === 'primaryKey') {
+    name = chooseRelationName(run.state, t.schemaOid, { name1: t.name, label: 'pkey' }, { isConstraint: true });
+  } else {
+    name = chooseRelationName(
+      run.state, t.schemaOid, { name1: t.name, name2: indexNameAddition(cols.map((x) => x.name)), label: 'key' }, { isConstraint: true },
+    );
+  }
+  if (c.kind === 'primaryKey') {
+    for (const col of cols) {
+      if (col.notNull) continue;
+      if (!opts.newTable) await run.ctx.data.validateNotNull(run.ctx.txn, run.state, t, col);
+      run.apply({ kind: 'setNotNull', tableOid, attnum: col.attnum, notNull: true });
+    }
+    t = run.table(tableOid);
+  }
+  run.apply({
+    kind: 'createIndex', tableOid, name, unique: true, primary: c.kind === 'primaryKey',
+    columns: cols.map((col) => ({ attnum: col.attnum, direction: 'asc' as const, nulls: 'last' as const })),
+    nullsNotDistinct: c.nullsNotDistinct, state: opts.newTable ? 'public' : 'backfilling',
+  });
+  const index = run.state.resolveIndex([], [run.state.schema(t.schemaOid)?.name ?? '', name]).index;
+  if (!opts.newTable) {
+    await run.ctx.data.backfillIndex(run.ctx.txn, run.state, run.table(tableOid), index);
+    run.apply({ kind: 'setIndexPublic', indexOid: index.oid });
+  }
+  run.apply({ kind: 'addConstraint', tableOid, constraint: { kind: c.kind, name, indexOid: index.oid } });
+}
+
+// ─── ALTER TABLE ─────────────────────────────────────────────────────────────────────────
+
+export async function alterTable(run: DdlRun, stmt: AlterTableStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const relName = rangeVarName(stmt.table);
+  const found = run.state.lookupClass(ctx.searchPath, relName, ctx.user);
+  if (found === undefined) {
+    if (stmt.ifExists) {
+      run.notice(SqlState.successfulCompletion, `relation "${stmt.table.name}" does not exist, skipping`);
+      return run.finish('ALTER TABLE');
+    }
+    throw new SqlError(SqlState.undefinedTable, `relation "${relName.join('.')}" does not exist`);
+  }
+  if (found.kind !== 'table') {
+    // ALTER TABLE ... RENAME works on any relation in PostgreSQL.
+    if (stmt.commands.length === 1 && stmt.commands[0]!.kind === 'renameTable') {
+      run.apply({ kind: 'renameRelation', oid: found.oid, newName: stmt.commands[0]!.to });
+      return run.finish('ALTER TABLE');
+    }
+    throw new SqlError(SqlState.wrongObjectType, `"${stmt.table.name}" is not a table`);
+  }
+  await run.lockTable(found.oid);
+  for (const cmd of stmt.commands) await alterTableCmd(run, found.oid, cmd);
+  return run.finish('ALTER TABLE');
+}
+
+function columnForAlter(run: DdlRun, tableOid: Oid, name: string): ColumnDescriptor {
+  const t = run.table(tableOid);
+  const c = userColumn(t, name);
+  if (c === undefined) throw undefinedColumnOf(name, t.name);
+  return c;
+}
+
+function identityError(c: ColumnDescriptor, t: TableDescriptor): SqlError {
+  return new SqlError(SqlState.invalidTableDefinition, `column "${c.name}" of relation "${t.name}" is an identity column`, {
+    hint: 'Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead.',
+  });
+}
+
+async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Promise<void> {
+  const ctx = run.ctx;
+  const t = run.table(tableOid);
+  switch (cmd.kind) {
+    case 'addColumn':
+      await addColumn(run, tableOid, cmd);
+      return;
+    case 'dropColumn': {
+      const c = userColumn(t, cmd.name);
+      if (c === undefined) {
+        if (cmd.ifExists) {
+          run.notice(SqlState.successfulCompletion, `column "${cmd.name}" of relation "${t.name}" does not exist, skipping`);
+          return;
+        }
+        throw undefinedColumnOf(cmd.name, t.name);
+      }
+      run.apply({ kind: 'dropColumn', tableOid, attnum: c.attnum, cascade: cmd.cascade });
+      return;
+    }
+    case 'renameColumn': {
+      const c = userColumn(t, cmd.from);
+      if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${cmd.from}" does not exist`);
+      run.apply({ kind: 'renameColumn', tableOid, attnum: c.attnum, newName: cmd.to });
+      return;
+    }
+    case 'renameTable':
+      run.apply({ kind: 'renameRelation', oid: tableOid, newName: cmd.to });
+      return;
+    case 'renameConstraint':
+      run.apply({ kind: 'renameConstraint', tableOid, name: cmd.from, newName: cmd.to });
+      return;
+    case 'addConstraint': {
+      const c = cmd.constraint;
+      switch (c.kind) {
+        case 'check':
+          await addCheck(run, tableOid, c, { newTable: false });
+          return;
+        case 'primaryKey':
+          await addIndexConstraint(run, tableOid, { kind: 'primaryKey', name: c.name, columns: c.columns, nullsNotDistinct: false }, { newTable: false });
+          return;
+        case 'unique':
+          await addIndexConstraint(run, tableOid, { kind: 'unique', name: c.name, columns: c.columns, nullsNotDistinct: c.nullsNotDistinct }, { newTable: false });
+          return;
+        case 'foreignKey':
+          throw notSupported('FOREIGN KEY constraints');
+        default:
+          assertNever(c, 'constraint');
+      }
+      return;
+    }
+    case 'dropConstraint':
+      if (cmd.ifExists && !t.constraints.some((c) => c.name === cmd.name)) {
+        run.notice(SqlState.successfulCompletion, `constraint "${cmd.name}" of relation "${t.name}" does not exist, skipping`);
+        return;
+      }
+      run.apply({ kind: 'dropConstraint', tableOid, name: cmd.name, cascade: cmd.cascade });
+      return;
+    case 'setDefault': {
+      const c = columnForAlter(run, tableOid, cmd.column);
+      if (c.identity !== undefined) throw identityError(c, t);
+      checkDefaultShape(cmd.expr);
+      const deps = defaultDependencies(run.state, ctx.searchPath, ctx.user, cmd.expr);
+      const dflt: StoredExpr = { expr: cmd.expr, source: cmd.source, ...(deps.length > 0 ? { dependsOn: deps } : {}) };
+      ctx.data.validateExpr(run.state, t, dflt, { kind: 'default', type: c.type, column: c.name });
+      run.apply({ kind: 'setDefault', tableOid, attnum: c.attnum, default: dflt });
+      return;
+    }
+    case 'dropDefault': {
+      const c = columnForAlter(run, tableOid, cmd.column);
+      if (c.identity !== undefined) throw identityError(c, t);
+      run.apply({ kind: 'setDefault', tableOid, attnum: c.attnum, default: null });
+      return;
+    }
+    case 'setNotNull': {
+      const c = columnForAlter(run, tableOid, cmd.column);
+      if (c.notNull) return;
+      await ctx.data.validateNotNull(ctx.txn, run.state, t, c);
+      run.apply({ kind: 'setNotNull', tableOid, attnum: c.attnum, notNull: true });
+      return;
+    }
+    case 'dropNotNull': {
+      const c = columnForAlter(run, tableOid, cmd.column);
+      const pkIndex = [t.primaryIndex, ...t.indexes].find((i) => i.primary);
+      if (pkIndex?.columns.some((k) => k.attnum === c.attnum) === true) {
+        throw new SqlError(SqlState.invalidTableDefinition, `column "${c.name}" is in a primary key`);
+      }
+      if (c.identity !== undefined) {
+        throw new SqlError(SqlState.invalidTableDefinition, `column "${c.name}" of relation "${t.name}" is an identity column`);
+      }
+      if (!c.notNull) return;
+      run.apply({ kind: 'setNotNull', tableOid, attnum: c.attnum, notNull: false });
+      return;
+    }
+    case 'alterColumnType':
+      throw notSupported('ALTER TABLE ... ALTER COLUMN ... TYPE');
+    case 'setSchema':
+      throw notSupported('ALTER TABLE ... SET SCHEMA');
+    default:
+      assertNever(cmd, 'alter table command');
+  }
+}
+
+async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd, { kind: 'addColumn' }>): Promise<void> {
+  const ctx = run.ctx;
+  const t = run.table(tableOid);
+  if (findColumn(t, cmd.column.name) !== undefined) {
+    if (cmd.ifNotExists) {
+      run.notice(SqlState.duplicateColumn, `column "${cmd.column.name}" of relation "${t.name}" already exists, skipping`);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateColumn, `column "${cmd.column.name}" of relation "${t.name}" already exists`);
+  }
+  const p: ColumnPlan = planColumn(cmd.column, t.name);
+  const hasRows = await ctx.data.tableHasRows(ctx.txn, run.state, t);
+  if ((p.serial || p.identity !== undefined) && hasRows) {
+    throw notSupported('ADD COLUMN with a serial or identity column on a table with rows');
+  }
+  let spec: ColumnSpec;
+  let seqOid: Oid | undefined;
+  const schemaName = run.state.schema(t.schemaOid)?.name ?? '';
+  if (p.serial || p.identity !== undefined) {
+    const seqName = chooseRelationName(run.state, t.schemaOid, { name1: t.name, name2: p.name, label: 'seq' }, { isConstraint: false });
+    const { spec: seqSpec } = resolveSequenceOptions(p.identity?.options ?? {}, p.type.oid, undefined);
+    run.apply({ kind: 'createSequence', schemaOid: t.schemaOid, name: seqName, ownerOid: run.ownerOid(), spec: seqSpec });
+    seqOid = run.state.resolveSequence([], [schemaName, seqName]).oid;
+    spec = p.serial
+      ? columnSpec(p, { default: nextvalDefault(regclassText(run.state, ctx.searchPath, ctx.user, t.schemaOid, seqName), seqOid) })
+      : columnSpec(p, { identitySequenceOid: seqOid });
+  } else if (p.default !== undefined) {
+    checkDefaultShape(p.default.expr);
+    const deps = defaultDependencies(run.state, ctx.searchPath, ctx.user, p.default.expr);
+    spec = columnSpec(p, { default: deps.length > 0 ? { ...p.default, dependsOn: deps } : p.default });
+  } else {
+    spec = columnSpec(p);
+  }
+  let missing: { text: string | null } | undefined;
+  if (spec.default !== undefined && !p.serial) {
+    const probe: ColumnDescriptor = { attnum: t.nextAttnum, name: spec.name, type: spec.type, notNull: spec.notNull, hidden: false, dropped: false };
+    ctx.data.validateExpr(run.state, t, spec.default, { kind: 'default', type: spec.type, column: spec.name });
+    const mv = ctx.data.evaluateMissingValue(run.state, t, probe, spec.default);
+    if (mv.kind === 'volatile') {
+      if (hasRows) throw notSupported('ADD COLUMN with a volatile DEFAULT on a table with rows');
+    } else {
+      missing = { text: mv.text };
+    }
+  }
+  if (spec.notNull && hasRows && (missing === undefined || missing.text === null)) {
+    throw new SqlError(SqlState.notNullViolation, `column "${spec.name}" of relation "${t.name}" contains null values`);
+  }
+  run.apply({ kind: 'addColumn', tableOid, column: spec, ...(missing !== undefined ? { missing } : {}) });
+  if (seqOid !== undefined) {
+    const col = findColumn(run.table(tableOid), p.name);
+    assert(col !== undefined, 'added column');
+    run.apply({ kind: 'setSequenceOwner', sequenceOid: seqOid, ownedBy: { tableOid, attnum: col.attnum } });
+  }
+  for (const c of p.constraints) {
+    switch (c.kind) {
+      case 'check':
+        await addCheck(run, tableOid, c, { newTable: !hasRows });
+        break;
+      case 'primaryKey':
+        await addIndexConstraint(run, tableOid, { kind: 'primaryKey', name: c.name, columns: [p.name], nullsNotDistinct: false }, { newTable: false });
+        break;
+      case 'unique':
+        await addIndexConstraint(run, tableOid, { kind: 'unique', name: c.name, columns: [p.name], nullsNotDistinct: c.nullsNotDistinct }, { newTable: false });
+        break;
+      case 'foreignKey':
+        throw notSupported('FOREIGN KEY constraints');
+      default:
+        assertNever(c, 'constraint');
+    }
+  }
+}

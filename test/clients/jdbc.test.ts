@@ -1,7 +1,8 @@
 // JDBC (pgjdbc 42.7.13 from the local Maven repository, Java 17): java/JdbcSession.java is
 // compiled with javac into a temp dir (no Maven), run against the shared target, and each of its
 // steps is compared with java/expected.json (produced by PostgreSQL 15 and reviewed).
-import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { pgEnv } from '../harness/index.mjs';
 import { run } from './proc.mjs';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 const here = dirname(fileURLToPath(import.meta.url));
 const javaDir = join(here, 'java');
 const jar = process.env.NODEDB_PGJDBC_JAR

@@ -1,9 +1,10 @@
 // node-postgres (`pg`): an inventory app session. Simple and parameterized queries (extended
 // protocol), every foundation type round-tripped with NULLs, transactions, errors with SQLSTATE.
-import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import pg from 'pg';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 const dateOid = 1082;
 
 function newClient(): pg.Client {

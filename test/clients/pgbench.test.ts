@@ -1,11 +1,12 @@
 // pgbench as a client: -i -s 1, the default TPC-B-like script (simple protocol), -M prepared,
 // and select-only -S, in short runs. Asserts zero failed transactions and that the bank's
 // books still balance afterwards (every committed transaction applied whole).
-import { describe, it, expect, inject, afterAll } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import pg from 'pg';
 import { pgbench } from './pgbench.mjs';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 const pgbenchTables = ['pgbench_accounts', 'pgbench_branches', 'pgbench_tellers', 'pgbench_history'];
 
 async function query<T extends pg.QueryResultRow>(text: string): Promise<T[]> {

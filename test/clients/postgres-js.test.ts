@@ -1,10 +1,11 @@
 // postgres.js: an orders app session. Tagged queries (extended protocol, prepared statements,
 // parameters typed by the server), sql.unsafe (simple protocol), transactions via sql.begin,
 // savepoints, type round trips and errors with SQLSTATE.
-import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import postgres from 'postgres';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 
 async function sqlState(p: Promise<unknown>): Promise<string> {
   try {

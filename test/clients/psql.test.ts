@@ -1,13 +1,14 @@
 // psql as a user drives it: -c, scripts with transactions, ON_ERROR_STOP with its exit code and
 // error output, --single-transaction, \copy in and out of local files.
-import { describe, it, expect, inject, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pgEnv } from '../harness/index.mjs';
 import { run } from './proc.mjs';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 const env = pgEnv(tgt, { LC_ALL: 'C', PGAPPNAME: 'psql-client-test' });
 let dir = '';
 

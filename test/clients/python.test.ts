@@ -2,14 +2,15 @@
 // steps against the shared target and prints one JSON object; every step is compared with
 // python/expected/<driver>.json, which was produced by PostgreSQL 15 and reviewed.
 // Needs test/clients/.venv (bash test/clients/setup.sh; .ci/run does it).
-import { describe, it, expect, inject, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pgEnv } from '../harness/index.mjs';
 import { run } from './proc.mjs';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 const here = dirname(fileURLToPath(import.meta.url));
 const pythonBin = join(here, '.venv', 'bin', 'python');
 const pyDir = join(here, 'python');

@@ -11,6 +11,8 @@ declare module 'vitest' {
       user: string;
       database: string;
       pid: number;
+      /** Non-empty when the shared target failed to start. */
+      startError: string;
     };
   }
 }

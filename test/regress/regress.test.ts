@@ -1,11 +1,12 @@
 // The SQL regression files as vitest tests, one test per file, against the shared target of the
 // 'clients' project (see test/harness/global-setup.mjs). `npm run regress` runs the same files
 // from the command line with its own fresh target.
-import { describe, it, expect, inject } from 'vitest';
+import { describe, it, expect } from 'vitest';
+import { sharedTarget } from '../harness/shared-target.js';
 import { join } from 'node:path';
 import { listTests, runOne, diffFiles, expectedDir, resultsDir, handWritten } from './lib.mjs';
 
-const tgt = inject('target');
+const tgt = sharedTarget();
 const outDir = join(resultsDir, 'vitest');
 
 describe(`regress against ${tgt.kind}`, () => {

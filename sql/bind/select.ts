@@ -18,7 +18,7 @@ function err(code: string, message: string, location?: number): SqlError {
 }
 
 /** A bound target before post-aggregation rewriting. */
-interface Target {
+export interface Target {
   readonly expr: BExpr;
   readonly name: string;
   readonly tableOid: number;
@@ -190,7 +190,7 @@ function figureColnameStrong(e: Expr): string | undefined {
   return n;
 }
 
-function expandTargets(b: Binder, targets: readonly ResTarget[], scope: Scope, ac: AggContext, hasFrom: boolean): Target[] {
+export function expandTargets(b: Binder, targets: readonly ResTarget[], scope: Scope, ac: AggContext, hasFrom: boolean): Target[] {
   const out: Target[] = [];
   for (const t of targets) {
     if (t.expr.kind === 'Star') {

@@ -110,6 +110,7 @@ export type Plan =
       readonly source: Plan;
       /** Materialize the source before writing (it reads the target table). */
       readonly materialize: boolean;
+      readonly checks: readonly CheckConstraint[];
       readonly returning: readonly BExpr[] | null;
       readonly width: number;
     }
@@ -122,6 +123,7 @@ export type Plan =
       readonly recheck: BExpr | null;
       /** New value per table column (descriptor order) over the old row; null = unchanged. */
       readonly set: readonly (BExpr | null)[];
+      readonly checks: readonly CheckConstraint[];
       readonly returning: readonly BExpr[] | null;
       readonly width: number;
     }
@@ -135,4 +137,10 @@ export type Plan =
     };
 
 export type PlanKind = Plan['kind'];
+
+/** A CHECK constraint bound over the table row (violated when it evaluates to false). */
+export interface CheckConstraint {
+  readonly name: string;
+  readonly expr: BExpr;
+}
 

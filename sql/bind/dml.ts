@@ -1,0 +1,223 @@
+/**
+ * INSERT / UPDATE / DELETE binding and planning: target columns, defaults (DEFAULT expressions,
+ * identity sequences), assignment casts, RETURNING; the row source of UPDATE/DELETE is planned
+ * like a SELECT over the target table (so WHERE uses key bounds and indexes).
+ */
+import type { DeleteStmt, Expr, InsertStmt, RangeVar, ResTarget, UpdateStmt } from '../ast.js';
+import type { ColumnDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import type { ResultColumn } from '../plan/api.js';
+import type { CheckConstraint, Plan } from '../plan/plan.js';
+import { planFromWhere, planQuery } from '../plan/planner.js';
+import { Binder, int8Type, noAggregates, Scope, withPosition } from './binder.js';
+import type { BExpr } from './expr.js';
+import { bindQuery, expandTargets } from './select.js';
+
+/** generated_always (not in util/errors.ts's list yet). */
+const sqlStateGeneratedAlways = '428C9';
+
+function err(code: string, message: string, location?: number, extra: { detail?: string; hint?: string } = {}): SqlError {
+  return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1, ...extra } : extra);
+}
+
+export interface BoundDml {
+  readonly plan: Plan;
+  readonly columns: readonly ResultColumn[] | null;
+}
+
+export function resolveTargetTable(b: Binder, rv: RangeVar): TableDescriptor {
+  const names = rv.schema === undefined ? [rv.name] : [rv.schema, rv.name];
+  let table: TableDescriptor;
+  try {
+    table = b.ctx.catalog.resolveTable(b.ctx.searchPath, names);
+  } catch (e) {
+    throw withPosition(e, rv.location);
+  }
+  b.tables.add(table.oid);
+  b.readOnly = false;
+  return table;
+}
+
+function tableScope(b: Binder, table: TableDescriptor, rv: RangeVar): Scope {
+  const scope = new Scope(null);
+  const schema = b.ctx.catalog.schema(table.schemaOid)?.name ?? '';
+  scope.ranges.push(b.tableRange(table, rv.alias?.name ?? table.name, rv.alias === undefined ? schema : '', 0, []));
+  return scope;
+}
+
+/** The value a column gets when none is given: identity sequence, DEFAULT expression, or NULL. */
+export function defaultFor(b: Binder, table: TableDescriptor, col: ColumnDescriptor): BExpr {
+  if (col.generated !== undefined) {
+    throw err(SqlState.featureNotSupported, `generated column "${col.name}" is not supported yet`);
+  }
+  if (col.identity !== undefined) {
+    const next: BExpr = { kind: 'seqFn', fn: 'nextval', seqOid: col.identity.sequenceOid, args: [], type: int8Type };
+    return b.coerceAssign(next, col.type, col.name, -1);
+  }
+  if (col.default !== undefined) {
+    const e = b.bind(col.default.expr, new Scope(null), noAggregates('DEFAULT expressions'));
+    return b.coerceAssign(e, col.type, col.name, -1);
+  }
+  void table;
+  return { kind: 'const', type: col.type, value: null };
+}
+
+function bindReturning(b: Binder, returning: readonly ResTarget[], scope: Scope): { exprs: BExpr[]; columns: ResultColumn[] } | null {
+  if (returning.length === 0) return null;
+  const targets = expandTargets(b, returning, scope, noAggregates('RETURNING'), true);
+  return {
+    exprs: targets.map((t) => t.expr),
+    columns: targets.map((t) => ({ name: t.name, type: t.expr.type, tableOid: t.tableOid, attnum: t.attnum })),
+  };
+}
+
+/** The table's CHECK constraints bound over its row (slot = column index). */
+export function bindChecks(b: Binder, table: TableDescriptor): CheckConstraint[] {
+  const scope = new Scope(null);
+  scope.ranges.push(b.tableRange(table, table.name, '', 0, []));
+  const out: CheckConstraint[] = [];
+  for (const c of table.constraints) {
+    if (c.kind !== 'check') continue;
+    const e = b.bind(c.check.expr, scope, noAggregates('check constraints'));
+    out.push({ name: c.name, expr: b.coerceBool(e, 'CHECK', -1) });
+  }
+  return out;
+}
+
+function identityAlwaysError(col: ColumnDescriptor, location: number): SqlError {
+  return err(sqlStateGeneratedAlways, `cannot insert a non-DEFAULT value into column "${col.name}"`, location, {
+    detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.`,
+    hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+  });
+}
+
+// ─── INSERT ────────────────────────────────────────────────────────────────────────────────
+
+export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
+  if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.onConflict !== undefined) throw err(SqlState.featureNotSupported, 'INSERT ... ON CONFLICT is not supported yet');
+  const table = resolveTargetTable(b, stmt.table);
+  const slotOf = new Map<string, number>();
+  table.columns.forEach((c, i) => {
+    if (!c.dropped) slotOf.set(c.name, i);
+  });
+  let targetSlots: number[];
+  if (stmt.columns.length === 0) {
+    targetSlots = table.columns.flatMap((c, i) => (c.dropped || c.hidden ? [] : [i]));
+  } else {
+    targetSlots = [];
+    for (const name of stmt.columns) {
+      const slot = slotOf.get(name);
+      if (slot === undefined) {
+        throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, stmt.location);
+      }
+      if (targetSlots.includes(slot)) throw err(SqlState.duplicateColumn, `column "${name}" specified more than once`, stmt.location);
+      targetSlots.push(slot);
+    }
+  }
+  const defaults = new Map<number, BExpr>();
+  const defaultOf = (slot: number): BExpr => {
+    let d = defaults.get(slot);
+    if (d === undefined) {
+      d = defaultFor(b, table, table.columns[slot]!);
+      defaults.set(slot, d);
+    }
+    return d;
+  };
+  const valueFor = (slot: number, bound: BExpr, location: number): BExpr => {
+    const col = table.columns[slot]!;
+    if (col.identity?.generated === 'always' && stmt.overriding !== 'system') throw identityAlwaysError(col, location);
+    return b.coerceAssign(bound, col.type, col.name, location);
+  };
+  const fullRow = (given: ReadonlyMap<number, BExpr>): BExpr[] =>
+    table.columns.map((c, slot) => (c.dropped ? { kind: 'const', type: c.type, value: null } : (given.get(slot) ?? defaultOf(slot))));
+
+  let source: Plan;
+  let materialize = false;
+  const src = stmt.source;
+  if (src === undefined) {
+    source = { kind: 'values', rows: [fullRow(new Map())], width: table.columns.length };
+  } else if (src.kind === 'Values' && src.orderBy.length === 0 && src.limit === undefined && src.offset === undefined && src.with === undefined) {
+    const rows = src.rows.map((row) => {
+      if (row.length > targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more expressions than target columns', exprLocation(row[targetSlots.length]!));
+      if (row.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions', stmt.location);
+      const given = new Map<number, BExpr>();
+      row.forEach((e, i) => {
+        const slot = targetSlots[i]!;
+        given.set(slot, e.kind === 'Default' ? defaultOf(slot) : valueFor(slot, b.bind(e, new Scope(null), noAggregates('VALUES')), exprLocation(e)));
+      });
+      return fullRow(given);
+    });
+    source = { kind: 'values', rows, width: table.columns.length };
+  } else {
+    const q = bindQuery(b, src, new Scope(null));
+    const plan = planQuery(q);
+    if (q.columns.length > targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more expressions than target columns', stmt.location);
+    if (q.columns.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions', stmt.location);
+    const given = new Map<number, BExpr>();
+    q.columns.forEach((c, i) => given.set(targetSlots[i]!, valueFor(targetSlots[i]!, { kind: 'col', slot: i, type: c.type }, stmt.location)));
+    source = { kind: 'project', input: plan, exprs: fullRow(given), width: table.columns.length };
+    materialize = true;
+  }
+  const ret = bindReturning(b, stmt.returning, tableScope(b, table, stmt.table));
+  return {
+    plan: { kind: 'insert', table, source, materialize, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+    columns: ret?.columns ?? null,
+  };
+}
+
+function exprLocation(e: Expr): number {
+  return 'location' in e ? e.location : -1;
+}
+
+// ─── UPDATE / DELETE ───────────────────────────────────────────────────────────────────────
+
+function sourcePlan(b: Binder, table: TableDescriptor, rv: RangeVar, where: Expr | undefined, scope: Scope): { plan: Plan; recheck: BExpr | null } {
+  const pred = where === undefined ? null : b.coerceBool(b.bind(where, scope, noAggregates('WHERE')), 'WHERE', exprLocation(where));
+  const from = { kind: 'table' as const, table, alias: rv.alias?.name ?? table.name, offset: 0, span: table.columns.length };
+  return { plan: planFromWhere(from, pred, table.columns.length, null), recheck: pred };
+}
+
+export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
+  if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.from.length > 0) throw err(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet', stmt.location);
+  const table = resolveTargetTable(b, stmt.table);
+  const scope = tableScope(b, table, stmt.table);
+  const set: (BExpr | null)[] = table.columns.map(() => null);
+  for (const t of stmt.set) {
+    const name = t.name ?? '';
+    const slot = table.columns.findIndex((c) => !c.dropped && c.name === name);
+    if (slot < 0) throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, t.location);
+    if (set[slot] !== null) throw err(SqlState.duplicateColumn, `multiple assignments to same column "${name}"`, t.location);
+    const col = table.columns[slot]!;
+    if (t.expr.kind === 'Default') {
+      set[slot] = defaultFor(b, table, col);
+      continue;
+    }
+    if (col.identity?.generated === 'always') {
+      throw err(sqlStateGeneratedAlways, `column "${name}" can only be updated to DEFAULT`, t.location, {
+        detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.`,
+      });
+    }
+    set[slot] = b.coerceAssign(b.bind(t.expr, scope, noAggregates('UPDATE')), col.type, col.name, exprLocation(t.expr));
+  }
+  const { plan, recheck } = sourcePlan(b, table, stmt.table, stmt.where, scope);
+  const ret = bindReturning(b, stmt.returning, scope);
+  return {
+    plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+    columns: ret?.columns ?? null,
+  };
+}
+
+export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {
+  if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.using.length > 0) throw err(SqlState.featureNotSupported, 'DELETE ... USING is not supported yet', stmt.location);
+  const table = resolveTargetTable(b, stmt.table);
+  const scope = tableScope(b, table, stmt.table);
+  const { plan, recheck } = sourcePlan(b, table, stmt.table, stmt.where, scope);
+  const ret = bindReturning(b, stmt.returning, scope);
+  return {
+    plan: { kind: 'delete', table, source: plan, recheck, returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+    columns: ret?.columns ?? null,
+  };
+}

@@ -589,18 +589,26 @@ class LocalTxn implements Txn {
     const writes = new Map<string, BufferEntry>();
     for (const range of this.buffer.allRanges()) {
       for await (const keys of scanLatestLive(this.kv.engine, range)) {
-        for (const key of keys) writes.set(keyString(key), { key: Uint8Array.prototype.slice.call(key), value: undefined });
+        for (const key of keys) {
+          const ks = keyString(key);
+          writes.set(ks, { key: Uint8Array.prototype.slice.call(key), ks, value: undefined });
+        }
       }
     }
-    for (const e of this.buffer.allEntries()) writes.set(keyString(e.key), e);
-    return [...writes.values()].sort((a, b) => compareBytes(a.key, b.key));
+    if (writes.size === 0) return [...this.buffer.allEntries()].sort(byKeyString);
+    for (const e of this.buffer.allEntries()) writes.set(e.ks, e);
+    return [...writes.values()].sort(byKeyString);
   }
 
   private async commitWrites(): Promise<void> {
     const writes = await this.resolveWrites();
+    const lockOpts = { mode: 'exclusive', lockTimeoutMs: this.kv.lockWaitMsMax } as const;
     for (const w of writes) {
-      await this.kv.locks.acquire(this.id, keyString(w.key), { mode: 'exclusive', lockTimeoutMs: this.kv.lockWaitMsMax });
-      this.checkOpen();
+      const acquired = this.kv.locks.acquire(this.id, w.ks, lockOpts);
+      if (acquired instanceof Promise) {
+        await acquired;
+        this.checkOpen();
+      }
       if (this.snapshot) {
         const latest = readLatest(this.kv.engine, w.key);
         if (latest !== undefined && !tsLessEq(latest.ts, this.readTs)) {
@@ -631,7 +639,7 @@ class LocalTxn implements Txn {
         const keys: string[] = [];
         for (const w of writes) {
           for (const op of versionOps(engine, w.key, w.value, commitTs)) ops.push(op);
-          keys.push(keyString(w.key));
+          keys.push(w.ks);
         }
         return { ops, keys };
       },
@@ -650,6 +658,10 @@ class LocalTxn implements Txn {
       throw new SqlError(SqlState.readOnlySqlTransaction, 'cannot execute write in a read-only transaction');
     }
   }
+}
+
+function byKeyString(a: BufferEntry, b: BufferEntry): number {
+  return a.ks < b.ks ? -1 : a.ks > b.ks ? 1 : 0;
 }
 
 /** The shorter of the statement's lock_timeout and the store's lockWaitMsMax (0 = no limit). */

@@ -20,6 +20,8 @@ export type BufferOp =
 
 export interface BufferEntry {
   readonly key: Uint8Array;
+  /** `key` as a latin1 string (map / lock-table key; compares like the bytes). */
+  readonly ks: string;
   /** undefined = deleted */
   readonly value: Uint8Array | undefined;
 }
@@ -126,8 +128,8 @@ export class WriteBuffer {
     return out;
   }
 
-  allEntries(): BufferEntry[] {
-    return [...this.entries.values()];
+  allEntries(): IterableIterator<BufferEntry> {
+    return this.entries.values();
   }
 
   allRanges(): readonly BufferSpan[] {
@@ -143,7 +145,7 @@ export class WriteBuffer {
         const k = keyString(op.key);
         const value = op.kind === 'put' ? op.value : undefined;
         if (!this.entries.has(k)) this.sorted = undefined;
-        this.entries.set(k, { key: op.key, value });
+        this.entries.set(k, { key: op.key, ks: k, value });
         return;
       }
       case 'deleteRange': {

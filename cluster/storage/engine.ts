@@ -8,7 +8,7 @@
  * AND visible to `getSync`/iterators.
  */
 import { ClassicLevel } from 'classic-level';
-import { assert } from '../../util/assert.js';
+import { assert, assertNever } from '../../util/assert.js';
 
 export type WriteOp =
   | { readonly kind: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
@@ -76,14 +76,22 @@ class LevelEngine implements StorageEngine {
   async append(ops: readonly WriteOp[]): Promise<void> {
     assert(!this.closed, 'storage is closed');
     if (ops.length === 0) return;
-    await this.db.batch(
-      ops.map((op) =>
-        op.kind === 'put'
-          ? { type: 'put' as const, key: toBuffer(op.key), value: toBuffer(op.value) }
-          : { type: 'del' as const, key: toBuffer(op.key) },
-      ),
-      { sync: true },
-    );
+    // A chained batch hands each op straight to the native batch (the array form clones and
+    // re-validates every op: several times slower for large commits).
+    const batch = this.db.batch();
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'put':
+          batch.put(toBuffer(op.key), toBuffer(op.value));
+          break;
+        case 'del':
+          batch.del(toBuffer(op.key));
+          break;
+        default:
+          assertNever(op, 'write op');
+      }
+    }
+    await batch.write({ sync: true });
   }
 
   approximateSize(start: Uint8Array, end: Uint8Array): Promise<number> {

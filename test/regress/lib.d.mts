@@ -8,11 +8,11 @@ export function runOne(
   name: string,
   conn: { host: string; port: number; user: string; database: string },
   opts?: { outDir?: string },
-): { outPath: string; output: string; psqlExit: number | null; signal: NodeJS.Signals | null };
+): Promise<{ outPath: string; output: string; psqlExit: number | null; signal: NodeJS.Signals | null }>;
 export function diffFiles(expectedPath: string, actualPath: string): string;
 export interface RegressResult { name: string; ok: boolean; diff: string; psqlExit: number | null; handWritten: boolean }
 export function runSuite(
   conn: { host: string; port: number; user: string; database: string },
   opts?: { only?: string[]; update?: boolean; skipHandWritten?: boolean; onResult?: (r: RegressResult) => void },
-): RegressResult[];
+): Promise<RegressResult[]>;
 export function writeJson(path: string, value: unknown): void;

@@ -12,8 +12,8 @@ const outDir = join(resultsDir, 'vitest');
 describe(`regress against ${tgt.kind}`, () => {
   for (const name of listTests()) {
     const skip = tgt.kind === 'pg' && handWritten.has(name);
-    it.skipIf(skip)(name, () => {
-      const { outPath, psqlExit } = runOne(name, tgt, { outDir });
+    it.skipIf(skip)(name, async () => {
+      const { outPath, psqlExit } = await runOne(name, tgt, { outDir });
       expect(psqlExit, `psql lost the connection running ${name}.sql`).not.toBe(2);
       const diff = diffFiles(join(expectedDir, `${name}.out`), outPath);
       expect(diff, `output of ${name}.sql differs from expected/${name}.out`).toBe('');

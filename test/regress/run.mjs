@@ -8,8 +8,8 @@
 //   --host/--port  use an already running server instead of starting one
 //   --json FILE    also write {passed, failed, tests: [{name, ok}]} (test/run-all.mjs counts from it)
 import { parseArgs } from 'node:util';
-import { target, startPostgres } from '../harness/index.mjs';
-import { runSuite, writeJson } from './lib.mjs';
+import { target, startPostgres, waitFor } from '../harness/index.mjs';
+import { runSuite, writeJson, listTests } from './lib.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -40,19 +40,41 @@ async function main() {
   const label = againstPg ? 'PostgreSQL 15' : (handle?.kind ?? `${conn.host}:${conn.port}`);
   console.log(`regression tests against ${label}${values.update ? ' (updating expected/)' : ''}`);
   let results;
+  const deaths = [];
   try {
-    results = runSuite(conn, {
-      only: positionals,
-      update: values.update,
-      skipHandWritten: isPg,
-      onResult: (r) => {
-        const status = r.ok ? 'ok' : (isPg && r.handWritten ? 'differs (hand-written, see DIFFERENCES.md)' : 'FAILED');
-        console.log(`test ${r.name.padEnd(24)} ... ${status}${r.psqlExit === 2 ? ' (psql lost the connection)' : ''}`);
-      },
-    });
+    results = [];
+    for (const name of listTests(positionals)) {
+      results.push(...await runSuite(conn, {
+        only: [name],
+        update: values.update,
+        skipHandWritten: isPg,
+        onResult: (r) => {
+          const status = r.ok ? 'ok' : (isPg && r.handWritten ? 'differs (hand-written, see DIFFERENCES.md)' : 'FAILED');
+          console.log(`test ${r.name.padEnd(24)} ... ${status}${r.psqlExit === 2 ? ' (psql lost the connection)' : ''}`);
+        },
+      }));
+      // a server that died must not fail every later file too: note it and start it again
+      if (handle && results.at(-1)?.psqlExit === 2) {
+        // psql lost the connection: give the exit notification of a dying server a moment to arrive
+        await waitFor('server exit', () => handle.exited(), { timeoutMs: 1000, intervalMs: 20 }).catch(() => null);
+      }
+      const exited = handle?.exited();
+      if (handle && exited) {
+        deaths.push(`${name}: ${JSON.stringify(exited)}\n${handle.logs().slice(-3000)}`);
+        console.log(`     server died during ${name} (${JSON.stringify(exited)}); restarting it on the same data directory`);
+        await handle.restart();
+      }
+    }
   } finally {
-    if (handle) await handle.stop();
+    if (handle) {
+      if (results === undefined || results.some((r) => r.psqlExit === 2)) {
+        const exited = handle.exited();
+        console.log(`\n--- server ${exited ? `exited (${JSON.stringify(exited)})` : 'still running'}; log tail ---\n${handle.logs().slice(-4000)}`);
+      }
+      await handle.stop();
+    }
   }
+  for (const d of deaths) console.log(`\n--- server death during ${d}`);
   const failed = results.filter((r) => !r.ok && !(isPg && r.handWritten));
   const differing = results.filter((r) => !r.ok);
   if (isPg && differing.length > 0) {

@@ -3,7 +3,11 @@
  * and exit codes. Skipped, saying so, when the build is missing.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -45,5 +49,40 @@ describe.skipIf(!built)('nodedb CLI process', () => {
     const badLevel = run(['start'], { NODEDB_LOG_LEVEL: 'loud' });
     expect(badLevel.code).toBe(2);
     expect(badLevel.stderr).toMatch(/NODEDB_LOG_LEVEL/);
+  });
+
+  it('starts on OS-chosen ports, prints how to connect, and exits 0 on SIGTERM after draining', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nodedb-cli-'));
+    const child = spawn(process.execPath, [cliPath, 'start', '--data-dir', dataDir, '--sql-addr', '127.0.0.1:0', '--http-addr', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '', NODEDB_LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + cliWaitMsMax;
+      while (!/metrics\n/.test(stdout) && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const sql = /psql -h 127\.0\.0\.1 -p (\d+) -U postgres/.exec(stdout);
+      const http = /http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(stdout);
+      expect(sql, `stdout: ${stdout}\nstderr: ${stderr}`).not.toBeNull();
+      expect(http).not.toBeNull();
+      const ready = await fetch(`http://127.0.0.1:${http![1]}/health/ready`);
+      expect(ready.status).toBe(200);
+      const c = new pg.Client({ host: '127.0.0.1', port: Number(sql![1]), user: 'postgres' });
+      c.on('error', () => {});
+      await c.connect();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/"msg":"shutdown complete","ok":true/);
+      await c.end().catch(() => {});
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -311,8 +311,8 @@ class LocalKvImpl implements LocalKv {
     const fromFiles =
       (await this.engine.approximateSize(latest.gte, latest.lt)) +
       (await this.engine.approximateSize(history.gte, history.lt));
-    if (fromFiles > 0) return fromFiles;
-    // Recent data sits in the memtable, which LevelDB does not count: estimate from a bounded sample.
+    // LevelDB counts only table files, not the memtable holding recent writes: also count the
+    // first entries of the span directly (bounded) and report the larger of the two.
     const it = this.engine.iterate({ ...latest, limit: sizeSampleEntriesMax });
     let bytes = 0;
     try {
@@ -324,7 +324,7 @@ class LocalKvImpl implements LocalKv {
     } finally {
       await it.close();
     }
-    return bytes;
+    return Math.max(fromFiles, bytes);
   }
 
   stats(): LocalKvStats {

@@ -201,9 +201,24 @@ describe('pgwire server at the byte level', () => {
     c.send(serialize.requestSsl());
     await c.waitFor(() => c.rawBytes.length === 1, 'SSL answer');
     expect(String.fromCharCode(c.rawBytes[0]!)).toBe('N');
+    const gss = Buffer.alloc(8);
+    gss.writeInt32BE(8, 0);
+    gss.writeInt32BE(80877104, 4);
+    c.send(gss);
+    await c.waitFor(() => c.rawBytes.length === 2, 'GSSENC answer');
+    expect(String.fromCharCode(c.rawBytes[1]!)).toBe('N');
     c.setRawMode(false);
     const msgs = await c.startup({ user: 'postgres', database: 'x' });
     expect(msgs.map((m) => m.name)).toEqual(['authenticationOk', 'parameterStatus', 'parameterStatus', 'parameterStatus', 'backendKeyData', 'readyForQuery']);
+  });
+
+  it('refuses plaintext bytes pipelined after SSLRequest (CVE-2021-23214)', async () => {
+    const { port } = await start();
+    const c = await raw(port);
+    c.send(serialize.requestSsl(), serialize.startup({ user: 'postgres' }));
+    const [e] = await c.until('error');
+    expect(e).toMatchObject({ severity: 'FATAL', code: '08P01' });
+    await c.closed();
   });
 
   it('rejects protocol 2.0 with FATAL 08P01', async () => {

@@ -137,6 +137,23 @@ describe('visibility', () => {
     expect(kv.stats().activeTxns).toBe(0);
   });
 
+  it('every read consistency level reads the single replica; a negative staleness bound is 22023', async () => {
+    await put(kv, { a: '1' });
+    for (const consistency of [
+      { kind: 'strong' as const },
+      { kind: 'bounded_staleness' as const, stalenessMs: 5000 },
+      { kind: 'eventual' as const },
+    ]) {
+      const t = kv.begin({ isolation: 'read committed', readOnly: true, consistency });
+      expect(str(await t.get(k('a')))).toBe('1');
+      await t.commit();
+    }
+    expect(() => kv.begin({ isolation: 'read committed', readOnly: true, consistency: { kind: 'bounded_staleness', stalenessMs: -1 } })).toThrow(
+      expect.objectContaining({ code: '22023' }),
+    );
+    expect(kv.stats().activeTxns).toBe(0);
+  });
+
   it('keys that are prefixes of each other and contain zero bytes keep their order and history', async () => {
     const keys = [new Uint8Array([1]), new Uint8Array([1, 0]), new Uint8Array([1, 0, 0]), new Uint8Array([1, 1])];
     for (const key of keys) {

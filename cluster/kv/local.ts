@@ -378,8 +378,12 @@ class LocalTxn implements Txn {
         assertNever(options.isolation, 'isolation');
     }
     switch (options.consistency.kind) {
-      case 'strong':
       case 'bounded_staleness':
+        if (!(Number.isFinite(options.consistency.stalenessMs) && options.consistency.stalenessMs >= 0)) {
+          throw new SqlError(SqlState.invalidParameterValue, `invalid staleness bound: ${options.consistency.stalenessMs} ms`);
+        }
+        break; // one replica, always current: the bound holds trivially (see the file comment)
+      case 'strong':
       case 'eventual':
         break; // one replica: every level reads it (see the file comment)
       default:

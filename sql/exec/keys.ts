@@ -1,21 +1,16 @@
 /**
- * System keys the engine touches. They mirror catalog/keys.ts (the catalog owns the layout);
- * kept behind these two functions so the engine switches to the catalog's exports in one place.
+ * System keys the engine touches. The catalog owns the layout (catalog/keys.ts); the statistics
+ * key of ANALYZE is the engine's own and follows the same shape: `/4/1/<tableOid>`.
  */
 import { SystemTableId } from '../../catalog/descriptors.js';
-import { indexPrefix } from '../encoding/key.js';
+import { encodeUvarintSortable, indexPrefix, KeyWriter } from '../encoding/key.js';
 
-/** The descriptor key of a table: statements take a SHARED lock on it, DDL an EXCLUSIVE one. */
-export function tableLockKey(tableOid: number): Uint8Array {
-  return indexPrefix(SystemTableId.descriptors, tableOid);
-}
+export { sequenceValueKey, tableLockKey } from '../../catalog/keys.js';
 
-/** The value key of a sequence (or a table's hidden rowid counter): `/3/<oid>/`. */
-export function sequenceValueKey(oid: number): Uint8Array {
-  return indexPrefix(SystemTableId.sequences, oid);
-}
-
-/** Table statistics (ANALYZE): `/4/<tableOid>/`. */
+/** Table statistics written by ANALYZE (row count), read by EXPLAIN estimates. */
 export function tableStatsKey(tableOid: number): Uint8Array {
-  return indexPrefix(SystemTableId.statistics, tableOid);
+  const w = new KeyWriter();
+  w.bytes(indexPrefix(SystemTableId.statistics, 1));
+  encodeUvarintSortable(w, tableOid);
+  return w.finish();
 }

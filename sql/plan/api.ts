@@ -11,7 +11,11 @@ import type { Kv, Txn } from '../../cluster/kv/api.js';
 import type { Datum, EvalContext, SqlType } from '../types/index.js';
 import type { CatalogState } from '../../catalog/state.js';
 import type { Plan } from './plan.js';
-import { SqlError, SqlState } from '../../util/errors.js';
+import { prepare } from './prepare.js';
+import { explainLines } from './explain.js';
+import { QueryExecution } from '../exec/execute.js';
+import type { NodeStats } from '../exec/expr.js';
+import { analyze, prepareCopy, readTableRows } from '../exec/bulk.js';
 
 export type { CatalogState } from '../../catalog/state.js';
 
@@ -102,36 +106,51 @@ export interface CopyFromTarget {
   insert(rows: readonly Datum[][], ctx: ExecContext): Promise<number>;
 }
 
-function pending(what: string): never {
-  throw new SqlError(SqlState.featureNotSupported, `${what} is not implemented yet`);
-}
-
 /** Binds and plans a DML/query statement. Throws SqlError (42P01, 42703, 42702, 42803, 42P18, ...). */
 export function prepareQuery(stmt: SelectStmt | InsertStmt | UpdateStmt | DeleteStmt, ctx: BindContext): PreparedQuery {
-  return pending(`prepareQuery(${stmt.kind}, ${ctx.searchPath.length})`);
+  return prepare(stmt, ctx);
 }
 
-/** Starts executing; rows are produced as fetch() is called. Params are already typed per q.paramTypes. */
+/**
+ * Starts executing; rows are produced as fetch() is called. Params are already typed per
+ * q.paramTypes. Takes the SHARED lock on every table of q.tables (once per transaction).
+ * The session calls txn.stepStatement() before each statement; this does not.
+ */
 export function executeQuery(q: PreparedQuery, params: readonly Datum[], ctx: ExecContext): Execution {
-  return pending(`executeQuery(${q.commandTag}, ${params.length}, ${ctx.txn.id})`);
+  return new QueryExecution(q, params, ctx);
 }
 
-/** EXPLAIN [ANALYZE] text lines (ANALYZE executes the query, discarding rows). */
-export function explainQuery(
+/** EXPLAIN [ANALYZE] text lines (ANALYZE executes the query to completion, discarding rows). */
+export async function explainQuery(
   q: PreparedQuery,
   opts: ExplainOptions,
   params: readonly Datum[],
   ctx: ExecContext,
 ): Promise<string[]> {
-  return pending(`explainQuery(${q.commandTag}, ${opts.analyze}, ${params.length}, ${ctx.txn.id})`);
+  const tableRows = await readTableRows(q.tables, ctx);
+  if (!opts.analyze) return explainLines(q.plan, { verbose: opts.verbose, costs: opts.costs, tableRows, stats: undefined });
+  const stats = new Map<object, NodeStats>();
+  const started = performance.now();
+  const exec = new QueryExecution(q, params, ctx, stats);
+  try {
+    while (!exec.done) await exec.fetch(explainAnalyzeFetchRowsMax);
+  } finally {
+    await exec.close();
+  }
+  const lines = explainLines(q.plan, { verbose: opts.verbose, costs: opts.costs, tableRows, stats });
+  lines.push(`Execution Time: ${(performance.now() - started).toFixed(3)} ms`);
+  return lines;
 }
+
+/** Rows pulled per fetch while EXPLAIN ANALYZE drains a query. */
+const explainAnalyzeFetchRowsMax = 1024;
 
 /** COPY t (cols) FROM STDIN: resolves the table and columns now; insert() goes through sql/exec/table.ts. */
 export function prepareCopyFrom(table: RangeVar, columns: readonly string[], ctx: BindContext): CopyFromTarget {
-  return pending(`prepareCopyFrom(${table.name}, ${columns.length}, ${ctx.searchPath.length})`);
+  return prepareCopy(table, columns, ctx);
 }
 
-/** ANALYZE: row counts and per-column stats under table id 4. */
+/** ANALYZE: row counts per table under table id 4 (read by EXPLAIN). */
 export function analyzeTables(tables: readonly RangeVar[] | 'all', ctx: ExecContext): Promise<void> {
-  return pending(`analyzeTables(${tables === 'all' ? 'all' : tables.length}, ${ctx.txn.id})`);
+  return analyze(tables, ctx);
 }

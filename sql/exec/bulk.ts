@@ -1,0 +1,100 @@
+/** COPY FROM (through the INSERT path) and ANALYZE (row counts under system table 4). */
+import type { RangeVar } from '../ast.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { bindChecks, defaultFor, resolveTargetTable } from '../bind/dml.js';
+import type { BExpr } from '../bind/expr.js';
+import type { BindContext, CopyFromTarget, ExecContext, ResultColumn } from '../plan/api.js';
+import type { Plan } from '../plan/plan.js';
+import { newBinder } from '../plan/prepare.js';
+import type { Datum } from '../types/index.js';
+import { lockTablesShared, newEnv } from './execute.js';
+import { tableStatsKey } from './keys.js';
+import { collect } from './run.js';
+import { run } from './run.js';
+import { scanTableRows, tableCodec } from './table.js';
+
+export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: BindContext): CopyFromTarget {
+  const b = newBinder(ctx);
+  const table = resolveTargetTable(b, rv);
+  let slots: number[];
+  if (columnNames.length === 0) {
+    slots = table.columns.flatMap((c, i) => (c.dropped || c.hidden ? [] : [i]));
+  } else {
+    slots = columnNames.map((name) => {
+      const i = table.columns.findIndex((c) => !c.dropped && c.name === name);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
+      return i;
+    });
+    const dup = columnNames.find((n, i) => columnNames.indexOf(n) !== i);
+    if (dup !== undefined) throw new SqlError(SqlState.duplicateColumn, `column "${dup}" specified more than once`);
+  }
+  const given = new Set(slots);
+  const defaults: (BExpr | null)[] = table.columns.map((c, i) => (c.dropped || given.has(i) ? null : defaultFor(b, table, c)));
+  const checks = bindChecks(b, table);
+  const columns: ResultColumn[] = slots.map((i) => ({
+    name: table.columns[i]!.name,
+    type: table.columns[i]!.type,
+    tableOid: table.oid,
+    attnum: table.columns[i]!.attnum,
+  }));
+  return {
+    columns,
+    async insert(rows: readonly Datum[][], ectx: ExecContext): Promise<number> {
+      await lockTablesShared([table.oid], ectx);
+      const planRows: BExpr[][] = rows.map((values) => {
+        const full: BExpr[] = table.columns.map((c, i) => defaults[i] ?? { kind: 'const', type: c.type, value: null });
+        slots.forEach((slot, k) => {
+          full[slot] = { kind: 'const', type: table.columns[slot]!.type, value: values[k] ?? null };
+        });
+        return full;
+      });
+      const plan: Plan = {
+        kind: 'insert',
+        table,
+        source: { kind: 'values', rows: planRows, width: table.columns.length },
+        materialize: false,
+        checks,
+        returning: null,
+        width: 0,
+      };
+      const env = newEnv([], ectx);
+      await collect(run(plan, env), env);
+      return env.affected;
+    },
+  };
+}
+
+interface TableStats {
+  readonly rowCount: number;
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export async function analyze(tables: readonly RangeVar[] | 'all', ctx: ExecContext): Promise<void> {
+  const searchPath = ctx.searchPath ?? ['$user', 'public'];
+  const targets =
+    tables === 'all'
+      ? ctx.catalog.tables().filter((t) => t.oid >= 16384)
+      : tables.map((rv) => ctx.catalog.resolveTable(searchPath, rv.schema === undefined ? [rv.name] : [rv.schema, rv.name], ctx.session.user));
+  for (const t of targets) {
+    await lockTablesShared([t.oid], ctx);
+    let rowCount = 0;
+    for await (const _row of scanTableRows(ctx.txn, tableCodec(t), ctx.signal)) rowCount++;
+    const stats: TableStats = { rowCount };
+    ctx.txn.put(tableStatsKey(t.oid), utf8.encode(JSON.stringify(stats)));
+  }
+}
+
+/** Row counts from ANALYZE for the given tables (absent when never analyzed). */
+export async function readTableRows(tables: readonly number[], ctx: ExecContext): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (tables.length === 0) return out;
+  const values = await ctx.txn.getMany(tables.map(tableStatsKey));
+  values.forEach((v, i) => {
+    if (v === undefined) return;
+    const s = JSON.parse(utf8Decoder.decode(v)) as TableStats;
+    out.set(tables[i]!, s.rowCount);
+  });
+  return out;
+}

@@ -191,7 +191,12 @@ export async function startNode(opts = {}) {
     },
     exited: () => exitInfo,
   };
-  await spawnOnce();
+  try {
+    await spawnOnce();
+  } catch (e) {
+    if (ownsDataDir && !opts.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   return handle;
 }
 

@@ -210,6 +210,8 @@ export interface TableDescriptor {
   readonly constraints: readonly ConstraintDescriptor[];
   /** attnum of the hidden rowid column, when the table was created without a primary key. */
   readonly rowidAttnum?: number;
+  /** WITH (fillfactor = n) as written (pg_class.reloptions); storage hint only. */
+  readonly fillfactor?: number;
   readonly comment?: string;
 }
 

@@ -162,7 +162,7 @@ describe('catalog ops', () => {
     expect([e.code, e.message, e.fields.detail, e.fields.hint]).toEqual([
       '2BP01',
       'cannot drop sequence t_id_seq because other objects depend on it',
-      'default value for column x of table u depends on sequence t_id_seq',
+      'default value for column id of table t depends on sequence t_id_seq\ndefault value for column x of table u depends on sequence t_id_seq',
       'Use DROP ... CASCADE to drop the dependent objects too.',
     ]);
     e = sqlErr(() => applyOp(s, { kind: 'dropTable', tableOid: t.oid, cascade: false }));

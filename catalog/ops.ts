@@ -88,6 +88,7 @@ export type DdlOp =
       readonly columns: readonly ColumnSpec[];
       /** Declared PRIMARY KEY (becomes the physical primary index); absent = hidden rowid. */
       readonly primaryKey?: { readonly name: string; readonly columns: readonly KeyColumnSpec[] };
+      readonly fillfactor?: number;
     }
   | { readonly kind: 'dropTable'; readonly tableOid: Oid; readonly cascade: boolean }
   | { readonly kind: 'addColumn'; readonly tableOid: Oid; readonly column: ColumnSpec; readonly missing?: MissingValue }
@@ -390,6 +391,7 @@ function createTable(w: Work, op: Extract<DdlOp, { kind: 'createTable' }>): void
   const table: TableDescriptor = {
     kind: 'table', oid: tableOid, schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns, nextAttnum,
     primaryIndex, indexes: [], nextIndexId: 2, constraints, ...(rowidAttnum !== undefined ? { rowidAttnum } : {}),
+    ...(op.fillfactor !== undefined ? { fillfactor: op.fillfactor } : {}),
   };
   w.set(table);
 }
@@ -427,8 +429,7 @@ function addColumn(w: Work, op: Extract<DdlOp, { kind: 'addColumn' }>): void {
 
 function renameColumn(w: Work, op: Extract<DdlOp, { kind: 'renameColumn' }>): void {
   const t = w.table(op.tableOid);
-  const c = liveColumn(t, op.attnum);
-  if (c.hidden) throw missingObject('column', op.attnum);
+  liveColumn(t, op.attnum);
   if (t.columns.some((col) => !col.dropped && col.name === op.newName)) {
     throw new SqlError(SqlState.duplicateColumn, `column "${op.newName}" of relation "${t.name}" already exists`);
   }
@@ -768,10 +769,7 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
     for (const tab of state.tables()) {
       for (const c of tab.columns) {
         if (c.dropped || c.default?.dependsOn?.includes(oid) !== true) continue;
-        // The default of a column owning this sequence goes with it (PostgreSQL: internal-ish).
-        const seq = state.sequence(oid);
-        const owned = seq?.ownedBy?.tableOid === tab.oid && seq.ownedBy.attnum === c.attnum;
-        out.push({ target: { kind: 'default', tableOid: tab.oid, attnum: c.attnum }, auto: owned });
+        out.push({ target: { kind: 'default', tableOid: tab.oid, attnum: c.attnum }, auto: false });
       }
     }
   };
@@ -829,6 +827,10 @@ function dropObjects(w: Work, root: DropTarget, cascade: boolean): void {
     for (const dep of dependentsOf(state, t)) {
       const key = targetKey(dep.target);
       if (seen.has(key)) continue;
+      // A column's default goes with its table or column when those are dropped too.
+      if (dep.target.kind === 'default' || dep.target.kind === 'column') {
+        if (seen.has(`table:${dep.target.tableOid}`) || seen.has(`column:${dep.target.tableOid}:${dep.target.attnum}`)) continue;
+      }
       seen.add(key);
       assert(seen.size <= cascadeObjectsMax, 'dependency walk too large');
       if (!dep.auto) normal.push({ target: dep.target, referent: t });

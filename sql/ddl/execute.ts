@@ -322,11 +322,11 @@ async function alterSequence(run: DdlRun, stmt: AlterSequenceStmt): Promise<DdlR
   assert(seq !== undefined, 'sequence entry');
   await run.lockTable(seq.oid);
   const { spec, restart } = resolveSequenceOptions(stmt.options, sequenceAsType(stmt.options), seq);
+  const ownedBy = stmt.options.ownedBy === undefined ? undefined : resolveOwnedBy(run, stmt.options.ownedBy);
   run.apply({ kind: 'alterSequence', sequenceOid: seq.oid, spec, restart: restart !== undefined });
+  if (ownedBy !== undefined) run.apply({ kind: 'setSequenceOwner', sequenceOid: seq.oid, ownedBy });
+  // Last: nothing after this can fail, so the statement never leaves a half-done write behind.
   if (restart !== undefined) ctx.txn.put(sequenceValueKey(seq.oid), encodeSequenceValue({ last: restart, isCalled: false }));
-  if (stmt.options.ownedBy !== undefined) {
-    run.apply({ kind: 'setSequenceOwner', sequenceOid: seq.oid, ownedBy: resolveOwnedBy(run, stmt.options.ownedBy) });
-  }
   return run.finish('ALTER SEQUENCE');
 }
 
@@ -398,7 +398,9 @@ async function comment(run: DdlRun, stmt: CommentStmt): Promise<DdlResult> {
       break;
     case 'database': {
       if (stmt.name[0] !== defaultDatabaseName) {
-        throw new SqlError(invalidCatalogNameState, `database "${stmt.name[0]}" does not exist`);
+        // PostgreSQL only warns here (comments on other databases may come from a dump).
+        run.notices.push({ severity: 'WARNING', code: invalidCatalogNameState, message: `database "${stmt.name[0]}" does not exist` });
+        return run.finish('COMMENT');
       }
       target = { kind: 'database', oid: run.state.database().oid };
       break;

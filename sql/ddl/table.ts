@@ -6,7 +6,7 @@ import type { AlterTableCmd, AlterTableStmt, ConstraintDef, CreateTableStmt, Ran
 import type { ColumnDescriptor, Oid, StoredExpr, TableDescriptor } from '../../catalog/descriptors.js';
 import { findColumn } from '../../catalog/descriptors.js';
 import { chooseConstraintName, chooseRelationName, indexNameAddition } from '../../catalog/names.js';
-import type { ColumnSpec, KeyColumnSpec } from '../../catalog/ops.js';
+import { type ColumnSpec, type KeyColumnSpec, rowidColumnName } from '../../catalog/ops.js';
 import { resolveSequenceOptions } from '../../catalog/sequence.js';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
@@ -22,6 +22,10 @@ import {
 import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
 import type { DdlRun } from './run.js';
+
+/** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
+const fillfactorMin = 10;
+const fillfactorMax = 100;
 
 export function rangeVarName(rv: RangeVar): string[] {
   return rv.schema !== undefined ? [rv.schema, rv.name] : [rv.name];
@@ -60,6 +64,11 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
       return run.finish('CREATE TABLE');
     }
     throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  if (stmt.fillfactor !== undefined && (stmt.fillfactor < fillfactorMin || stmt.fillfactor > fillfactorMax)) {
+    throw new SqlError(SqlState.invalidParameterValue, `value ${stmt.fillfactor} out of bounds for option "fillfactor"`, {
+      detail: `Valid values are between "${fillfactorMin}" and "${fillfactorMax}".`,
+    });
   }
   const ownerOid = run.ownerOid();
   const plans = stmt.columns.map((c) => planColumn(c, name));
@@ -134,6 +143,7 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
   run.apply({
     kind: 'createTable', schemaOid: schema.oid, name, ownerOid, columns: specs,
     ...(primaryKey !== undefined ? { primaryKey } : {}),
+    ...(stmt.fillfactor !== undefined ? { fillfactor: stmt.fillfactor } : {}),
   });
   const table = run.state.resolveTable([], [schema.name, name]);
   await run.lockTable(table.oid);
@@ -182,7 +192,10 @@ export async function addCheck(
   let name: string;
   if (c.name !== undefined) {
     if (t.constraints.some((x) => x.name === c.name)) {
-      throw new SqlError(SqlState.duplicateObject, `constraint "${c.name}" for relation "${t.name}" already exists`);
+      throw new SqlError(
+        SqlState.duplicateObject,
+        opts.newTable ? `check constraint "${c.name}" already exists` : `constraint "${c.name}" for relation "${t.name}" already exists`,
+      );
     }
     name = c.name;
   } else {
@@ -282,10 +295,19 @@ function columnForAlter(run: DdlRun, tableOid: Oid, name: string): ColumnDescrip
   return c;
 }
 
-function identityError(c: ColumnDescriptor, t: TableDescriptor): SqlError {
-  return new SqlError(SqlState.invalidTableDefinition, `column "${c.name}" of relation "${t.name}" is an identity column`, {
-    hint: 'Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead.',
+function identityError(c: ColumnDescriptor, t: TableDescriptor, withHint: boolean): SqlError {
+  return new SqlError(SqlState.syntaxError, `column "${c.name}" of relation "${t.name}" is an identity column`, {
+    ...(withHint ? { hint: 'Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead.' } : {}),
   });
+}
+
+/** Renames the hidden rowid column out of the way when a user column takes its name. */
+function moveHiddenRowid(run: DdlRun, tableOid: Oid, wanted: string): void {
+  const t = run.table(tableOid);
+  const hidden = findColumn(t, wanted);
+  if (hidden === undefined || !hidden.hidden) return;
+  const names = t.columns.filter((c) => !c.dropped).map((c) => c.name);
+  run.apply({ kind: 'renameColumn', tableOid, attnum: hidden.attnum, newName: rowidColumnName([...names, wanted]) });
 }
 
 async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Promise<void> {
@@ -310,6 +332,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     case 'renameColumn': {
       const c = userColumn(t, cmd.from);
       if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${cmd.from}" does not exist`);
+      moveHiddenRowid(run, tableOid, cmd.to);
       run.apply({ kind: 'renameColumn', tableOid, attnum: c.attnum, newName: cmd.to });
       return;
     }
@@ -347,7 +370,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
       return;
     case 'setDefault': {
       const c = columnForAlter(run, tableOid, cmd.column);
-      if (c.identity !== undefined) throw identityError(c, t);
+      if (c.identity !== undefined) throw identityError(c, t, false);
       checkDefaultShape(cmd.expr);
       const deps = defaultDependencies(run.state, ctx.searchPath, ctx.user, cmd.expr);
       const dflt: StoredExpr = { expr: cmd.expr, source: cmd.source, ...(deps.length > 0 ? { dependsOn: deps } : {}) };
@@ -357,7 +380,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     }
     case 'dropDefault': {
       const c = columnForAlter(run, tableOid, cmd.column);
-      if (c.identity !== undefined) throw identityError(c, t);
+      if (c.identity !== undefined) throw identityError(c, t, true);
       run.apply({ kind: 'setDefault', tableOid, attnum: c.attnum, default: null });
       return;
     }
@@ -393,7 +416,8 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
 async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd, { kind: 'addColumn' }>): Promise<void> {
   const ctx = run.ctx;
   const t = run.table(tableOid);
-  if (findColumn(t, cmd.column.name) !== undefined) {
+  moveHiddenRowid(run, tableOid, cmd.column.name);
+  if (userColumn(run.table(tableOid), cmd.column.name) !== undefined) {
     if (cmd.ifNotExists) {
       run.notice(SqlState.duplicateColumn, `column "${cmd.column.name}" of relation "${t.name}" already exists, skipping`);
       return;
@@ -435,7 +459,9 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
     }
   }
   if (spec.notNull && hasRows && (missing === undefined || missing.text === null)) {
-    throw new SqlError(SqlState.notNullViolation, `column "${spec.name}" of relation "${t.name}" contains null values`);
+    throw new SqlError(SqlState.notNullViolation, `column "${spec.name}" of relation "${t.name}" contains null values`, {
+      schema: run.state.schema(t.schemaOid)?.name ?? '', table: t.name, column: spec.name,
+    });
   }
   run.apply({ kind: 'addColumn', tableOid, column: spec, ...(missing !== undefined ? { missing } : {}) });
   if (seqOid !== undefined) {

@@ -391,6 +391,21 @@ describe('pgwire server at the byte level', () => {
     expect(r.server.openConnections).toBe(0);
   });
 
+  it('holds a statement in drain() while the client does not read, and finishes when it does', async () => {
+    const { port, engine } = await start();
+    const c = await raw(port);
+    await c.startup();
+    const rows = 500; // 500 × 64 KiB = 32 MiB: more than loopback socket buffers hold
+    c.socket.pause();
+    c.send(serialize.query(`wide ${rows}`));
+    await c.waitFor(() => engine.sessions[0]!.drainBlocked > 0, 'drain() to block');
+    expect(engine.sessions[0]!.wideRowsSent).toBeLessThan(rows);
+    c.socket.resume();
+    const msgs = await c.until('readyForQuery', 30_000);
+    expect(msgs.filter((m) => m.name === 'dataRow').length).toBe(rows);
+    expect(msgs.at(-2)).toMatchObject({ name: 'commandComplete', text: `SELECT ${rows}` });
+  });
+
   it('counts statements, errors, commits and rollbacks in its metrics', async () => {
     const { port, metrics } = await start();
     const c = await pgClient(port);

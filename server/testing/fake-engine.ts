@@ -12,6 +12,7 @@
  *   notice            sends a NOTICE, then 'DO'
  *   copy in           COPY FROM STDIN (text, 1 column); rows kept in `copied`
  *   copy out N        COPY TO STDOUT of N lines
+ *   wide N            N rows of one 64 KiB text value, awaiting sink.drain() after each row
  */
 import { SqlError, SqlState } from '../../util/errors.js';
 import type {
@@ -78,6 +79,9 @@ export class FakeSession implements Session {
   readonly copied: string[] = [];
   closed = false;
   syncs = 0;
+  /** Rows produced by 'wide', and how often drain() did not resolve at once (client not reading). */
+  wideRowsSent = 0;
+  drainBlocked = 0;
   running = false;
 
   constructor(
@@ -158,6 +162,24 @@ export class FakeSession implements Session {
         }
         if (ctx.portal !== undefined) ctx.portal.sent = end;
         if (end < n) return 'suspended';
+        sink.commandComplete(`SELECT ${n}`);
+        return 'complete';
+      }
+      case 'wide': {
+        const n = Number(words[1] ?? '1');
+        sink.rowDescription([{ ...intField('w', 0), typeOid: textOid, typeSize: -1 }]);
+        const value = Buffer.alloc(64 * 1024, 0x77);
+        for (let i = 0; i < n; i++) {
+          sink.dataRow([value]);
+          this.wideRowsSent++;
+          let settled = false;
+          const drained = sink.drain().then(() => {
+            settled = true;
+          });
+          await Promise.resolve();
+          if (!settled) this.drainBlocked++;
+          await drained;
+        }
         sink.commandComplete(`SELECT ${n}`);
         return 'complete';
       }

@@ -8,6 +8,7 @@ import { Parser } from 'pg-protocol/dist/parser.js';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 
 export const rawClientWaitMsDefault = 5_000;
+const recheckMs = 10;
 
 export class RawClient {
   readonly messages: BackendMessage[] = [];
@@ -58,8 +59,9 @@ export class RawClient {
     while (!pred()) {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${this.messages.map((m) => m.name).join(',')}`);
+      // Woken by socket events; also re-checks every recheckMs for conditions on the server side.
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
+        const t = setTimeout(resolve, Math.min(left, recheckMs));
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();

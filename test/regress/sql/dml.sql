@@ -30,7 +30,9 @@ SELECT count(*) FROM dml_t;
 UPDATE dml_t SET qty = qty + 1 WHERE id <= 3;
 UPDATE dml_t SET price = 9.99, name = name || '!' WHERE id = 2 RETURNING id, name, price;
 UPDATE dml_t SET qty = 0 WHERE id = 100;
-UPDATE dml_t SET qty = NULL WHERE price IS NULL RETURNING id;
+-- (RETURNING of several rows comes back in no defined order: keep those to one row)
+UPDATE dml_t SET qty = NULL WHERE price IS NULL AND id = 3 RETURNING id;
+UPDATE dml_t SET qty = NULL WHERE price IS NULL;
 UPDATE dml_t SET name = NULL WHERE id = 1;
 UPDATE dml_t SET id = 2 WHERE id = 1;
 UPDATE dml_t SET id = id + 100 WHERE id = 8 RETURNING *;
@@ -41,7 +43,8 @@ DELETE FROM dml_t WHERE id = 108 RETURNING id, name;
 DELETE FROM dml_t WHERE qty IS NULL;
 DELETE FROM dml_t WHERE id = 12345;
 SELECT id, name FROM dml_t ORDER BY id;
-DELETE FROM dml_t RETURNING id;
+DELETE FROM dml_t WHERE id = 4 RETURNING id, name, qty;
+DELETE FROM dml_t;
 SELECT count(*) FROM dml_t;
 
 -- re-insert after delete of the same keys

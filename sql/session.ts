@@ -39,6 +39,7 @@ import type {
 } from './session-api.js';
 import { Settings, type SettingChange } from './settings.js';
 import { runCopy } from './copy.js';
+import { ddlDataOps } from './ddl-data.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SqlType } from './types/index.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
@@ -554,7 +555,7 @@ export class SqlSession implements Session {
       if (txn.ops.length > 0) {
         assert(txn.ddlBase !== undefined, 'DDL buffered without a base catalog');
         const kv = txn.kv ?? this.core.kv.begin({ isolation: txn.isolation, readOnly: false, consistency: { kind: 'strong' } });
-        const next = this.core.catalog.stage(kv, txn.ddlBase, txn.ops);
+        const next = await this.core.catalog.stage(kv, txn.ddlBase, txn.ops);
         await kv.commit();
         this.core.catalog.install(next);
       } else if (txn.kv) {
@@ -1006,13 +1007,15 @@ export class SqlSession implements Session {
   private async runDdl(s: A.DdlStatement, sink: ResultSink, signal: AbortSignal): Promise<void> {
     const txn = this.ensureTxn(false);
     const base = txn.overlay ?? this.core.catalog.current();
+    const exec = this.execContext(txn, signal);
     const result = await executeDdl(s, {
       catalog: base,
       searchPath: this.settings.searchPath,
       user: this.startup.user,
-      txn: txn.kv!,
+      txn: exec.txn,
       kv: this.core.kv,
-      exec: this.execContext(txn, signal),
+      data: ddlDataOps({ searchPath: this.settings.searchPath, exec }),
+      lockOptions: { lockTimeoutMs: this.settings.lockTimeoutMs, signal },
     });
     if (result.ops.length > 0) {
       txn.ddlBase ??= base;

@@ -26,7 +26,7 @@ SELECT 5 % 0;
 SELECT 1.5::float4 AS f4, 0.1::float8 AS f8, 1e300::float8 * 10 AS big;
 SELECT 'NaN'::float8 AS nan, 'Infinity'::float8 AS inf, '-Infinity'::float4 AS ninf;
 SELECT 1.0::float8 / 3 AS third, 2.5::float8 * 2 AS five;
-SELECT 1e39::float4;
+SELECT '1e39'::float4;
 SELECT 'abc'::float8;
 
 -- numeric

@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Expr } from './ast.js';
+import { deparseExpr, deparseSelect } from './deparse.js';
+import { initParser, parseSql } from './parser/index.js';
+
+beforeAll(async () => {
+  await initParser();
+});
+
+function exprOf(sql: string): Expr {
+  const st = parseSql(`select ${sql}`)[0]?.statement;
+  if (st?.kind !== 'Select') throw new Error('not a select');
+  return (st.targets[0] as { expr: Expr }).expr;
+}
+
+/**
+ * [expression as written, pg_get_expr(x), pg_get_expr(x, true)] — expected texts are what
+ * PostgreSQL 15 printed for the same expression stored as a DEFAULT or CHECK.
+ */
+const cases: readonly (readonly [string, string, string])[] = [
+  ['1', '1', '1'],
+  ["'abc'", "'abc'::text", "'abc'::text"],
+  ["'it''s'", "'it''s'::text", "'it''s'::text"],
+  ['1.5', '1.5', '1.5'],
+  ['1e3', "'1000'::numeric", "'1000'::numeric"],
+  ['1.50e1', '15.0', '15.0'],
+  ['-1.5', "'-1.5'::numeric", "'-1.5'::numeric"],
+  ['-1', "'-1'::integer", "'-1'::integer"],
+  ['2147483648', "'2147483648'::bigint", "'2147483648'::bigint"],
+  ['true', 'true', 'true'],
+  ['now()', 'now()', 'now()'],
+  ['pg_catalog.now()', 'now()', 'now()'],
+  ["nextval('t_id_seq'::regclass)", "nextval('t_id_seq'::regclass)", "nextval('t_id_seq'::regclass)"],
+  ['current_date', 'CURRENT_DATE', 'CURRENT_DATE'],
+  ['current_user', 'CURRENT_USER', 'CURRENT_USER'],
+  ['session_user', 'SESSION_USER', 'SESSION_USER'],
+  ['localtimestamp(3)', 'LOCALTIMESTAMP(3)', 'LOCALTIMESTAMP(3)'],
+  ['(1+2)*3', '((1 + 2) * 3)', '(1 + 2) * 3'],
+  ["'x' || 'y'", "('x'::text || 'y'::text)", "'x'::text || 'y'::text"],
+  ["'{1,2}'::int[]", "'{1,2}'::integer[]", "'{1,2}'::integer[]"],
+  ['nullif(1, 2)', 'NULLIF(1, 2)', 'NULLIF(1, 2)'],
+  ["'z'::varchar", "'z'::character varying", "'z'::character varying"],
+  ['greatest(1,2)', 'GREATEST(1, 2)', 'GREATEST(1, 2)'],
+  ["upper('q')", "upper('q'::text)", "upper('q'::text)"],
+  ["'1 day'::interval", "'1 day'::interval", "'1 day'::interval"],
+  ['1.5::float8', '(1.5)::double precision', '1.5::double precision'],
+  ['1::bigint', '(1)::bigint', '1::bigint'],
+  ['(-1)::bigint', "('-1'::integer)::bigint", "'-1'::integer::bigint"],
+  ["'5'::int", '5', '5'],
+  ["'2020-01-01'::date", "'2020-01-01'::date", "'2020-01-01'::date"],
+  ['extract(year from now())', 'EXTRACT(year FROM now())', 'EXTRACT(year FROM now())'],
+  ["(now() at time zone 'utc')", "(now() AT TIME ZONE 'utc'::text)", "(now() AT TIME ZONE 'utc'::text)"],
+  ["substring('abc' from 2 for 1)", "SUBSTRING('abc'::text FROM 2 FOR 1)", "SUBSTRING('abc'::text FROM 2 FOR 1)"],
+  ["trim(both 'x' from 'xax')", "TRIM(BOTH 'x'::text FROM 'xax'::text)", "TRIM(BOTH 'x'::text FROM 'xax'::text)"],
+  ["position('a' in 'cat')::text", "(POSITION(('a'::text) IN ('cat'::text)))::text", "POSITION(('a'::text) IN ('cat'::text))::text"],
+  ['(not true)', '(NOT true)', 'NOT true'],
+  ['abs(-3)', "abs('-3'::integer)", "abs('-3'::integer)"],
+  ['"current_user"()', '"current_user"()', '"current_user"()'],
+  ['array[[1,2],[3,4]]', 'ARRAY[ARRAY[1, 2], ARRAY[3, 4]]', 'ARRAY[ARRAY[1, 2], ARRAY[3, 4]]'],
+  // CHECK constraint bodies (pg_get_constraintdef shows CHECK (<this>)).
+  ['a > 0', '(a > 0)', 'a > 0'],
+  ['aa > 0 is true', '((aa > 0) IS TRUE)', '(aa > 0) IS TRUE'],
+  ['-ac < 5', '((- ac) < 5)', '(- ac) < 5'],
+  [
+    "ae not like 'x' and ae ilike 'y' and ae similar to 'z'",
+    "((ae !~~ 'x'::text) AND (ae ~~* 'y'::text) AND (ae ~ similar_to_escape('z'::text)))",
+    "ae !~~ 'x'::text AND ae ~~* 'y'::text AND ae ~ similar_to_escape('z'::text)",
+  ],
+  ['af not in (1,2)', '(af <> ALL (ARRAY[1, 2]))', 'af <> ALL (ARRAY[1, 2])'],
+  ['h is not null', '(h IS NOT NULL)', 'h IS NOT NULL'],
+  ['i between -10 and 10', "((i >= '-10'::integer) AND (i <= 10))", "i >= '-10'::integer AND i <= 10"],
+  ['j in (1,2,3)', '(j = ANY (ARRAY[1, 2, 3]))', 'j = ANY (ARRAY[1, 2, 3])'],
+  ['j in (1, g)', '((j = 1) OR (j = g))', 'j = 1 OR j = g'],
+  ["i in ('a', 'b')", "(i = ANY (ARRAY['a'::text, 'b'::text]))", "i = ANY (ARRAY['a'::text, 'b'::text])"],
+  ['a not in (1, 2, b)', '((a <> ALL (ARRAY[1, 2])) AND (a <> b))', '(a <> ALL (ARRAY[1, 2])) AND a <> b'],
+  ['a in (1,2) and a > 0', '((a = ANY (ARRAY[1, 2])) AND (a > 0))', '(a = ANY (ARRAY[1, 2])) AND a > 0'],
+  ['l is distinct from 3', '(l IS DISTINCT FROM 3)', 'l IS DISTINCT FROM 3'],
+  [
+    'coalesce(o, 0) >= 0 and (o < 100 or o is null)',
+    '((COALESCE(o, 0) >= 0) AND ((o < 100) OR (o IS NULL)))',
+    'COALESCE(o, 0) >= 0 AND (o < 100 OR o IS NULL)',
+  ],
+  ['not (r = 5)', '(NOT (r = 5))', 'NOT r = 5'],
+  ['u = any (array[1,2])', '(u = ANY (ARRAY[1, 2]))', 'u = ANY (ARRAY[1, 2])'],
+  ["x = any('{1,2}'::int[])", "(x = ANY ('{1,2}'::integer[]))", "x = ANY ('{1,2}'::integer[])"],
+  ["w ~ '^a' and w !~* 'b'", "((w ~ '^a'::text) AND (w !~* 'b'::text))", "w ~ '^a'::text AND w !~* 'b'::text"],
+  ['case when z > 0 then true else false end', '\nCASE\n    WHEN (z > 0) THEN true\n    ELSE false\nEND', '\nCASE\n    WHEN z > 0 THEN true\n    ELSE false\nEND'],
+  ["f::text <> 'x'", "((f)::text <> 'x'::text)", "f::text <> 'x'::text"],
+  ['(g + 1) * 2 - 3 > -(4)', "((((g + 1) * 2) - 3) > '-4'::integer)", "((g + 1) * 2 - 3) > '-4'::integer"],
+  [
+    'h > 0 and (h < 10 or h = 20) and not h = 3',
+    '((h > 0) AND ((h < 10) OR (h = 20)) AND (NOT (h = 3)))',
+    'h > 0 AND (h < 10 OR h = 20) AND NOT h = 3',
+  ],
+  [
+    'l between 1 and 2 and l not between 3 and 4',
+    '(((l >= 1) AND (l <= 2)) AND ((l < 3) OR (l > 4)))',
+    'l >= 1 AND l <= 2 AND (l < 3 OR l > 4)',
+  ],
+  ["m like 'x' escape '!'", "(m ~~ like_escape('x'::text, '!'::text))", "m ~~ like_escape('x'::text, '!'::text)"],
+  ['o is not null and o is null is not false', '((o IS NOT NULL) AND ((o IS NULL) IS NOT FALSE))', 'o IS NOT NULL AND (o IS NULL) IS NOT FALSE'],
+  ['p[1] > 0 and array_length(p, 1) < 3', '((p[1] > 0) AND (array_length(p, 1) < 3))', 'p[1] > 0 AND array_length(p, 1) < 3'],
+  ['r collate "C" > \'a\'', '((r COLLATE "C") > \'a\'::text)', '(r COLLATE "C") > \'a\'::text'],
+  ['(zh > 0) = true', '((zh > 0) = true)', '(zh > 0) = true'],
+  ['g > 3000000000 and g < -1', "((g > '3000000000'::bigint) AND (g < '-1'::integer))", "g > '3000000000'::bigint AND g < '-1'::integer"],
+  ['(row(i, 1)).f1 > 0', '((ROW(i, 1)).f1 > 0)', '(ROW(i, 1)).f1 > 0'],
+  ['f = 1.0', '(f = 1.0)', 'f = 1.0'],
+  ["c operator(pg_catalog.~) '^x'", "(c ~ '^x'::text)", "c ~ '^x'::text"],
+];
+
+describe('deparseExpr matches PostgreSQL 15 ruleutils', () => {
+  it.each(cases)('%s', (sql, plain, pretty) => {
+    const e = exprOf(sql);
+    expect(deparseExpr(e)).toBe(plain);
+    expect(deparseExpr(e, { pretty: true })).toBe(pretty);
+  });
+
+  it('uses the typeOf hook for literals, NULLs and no-op casts', () => {
+    const typeOf = (e: Expr): string | undefined =>
+      e.kind === 'Case' ? 'integer'
+      : e.kind === 'BinaryOp' && e.op === '||' ? 'text'
+      : e.kind === 'Const' && e.type === 'string' && e.value === '7' ? 'integer'
+      : undefined;
+    expect(deparseExpr(exprOf('case when true then 1 end'), { typeOf })).toBe('\nCASE\n    WHEN true THEN 1\n    ELSE NULL::integer\nEND');
+    expect(deparseExpr(exprOf("'7'"), { typeOf })).toBe('7');
+    const e = exprOf("(c || 'x')::text <> 'y' and c::int > 0 and (c::int + 1)::text = '3'");
+    expect(deparseExpr(e, { typeOf })).toBe(
+      "(((c || 'x'::text) <> 'y'::text) AND ((c)::integer > 0) AND ((((c)::integer + 1))::text = '3'::text))",
+    );
+    expect(deparseExpr(e, { typeOf, pretty: true })).toBe(
+      "(c || 'x'::text) <> 'y'::text AND c::integer > 0 AND ((c::integer + 1)::text) = '3'::text",
+    );
+  });
+
+  it('re-parses what it prints to the same expression', () => {
+    for (const [sql] of cases) {
+      const printed = deparseExpr(exprOf(sql), { pretty: true });
+      const again = deparseExpr(exprOf(printed), { pretty: true });
+      expect(again).toBe(printed);
+    }
+  });
+});
+
+describe('deparseSelect', () => {
+  const queries: readonly (readonly [string, string])[] = [
+    ['select a, b as c from t where a > 1 order by b desc limit 5', 'SELECT a, b AS c FROM t WHERE a > 1 ORDER BY b DESC LIMIT 5'],
+    ['select count(*) from t join u on t.id = u.id group by t.a having count(*) > 1', 'SELECT count(*) FROM t JOIN u ON t.id = u.id GROUP BY t.a HAVING count(*) > 1'],
+    ['select 1 union all select 2', 'SELECT 1 UNION ALL SELECT 2'],
+    ['values (1, \'a\')', "VALUES (1, 'a'::text)"],
+    ['select x from t where exists (select 1 from u where u.a = t.a)', 'SELECT x FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)'],
+    ['select rank() over (partition by a order by b) from t', 'SELECT rank() OVER (PARTITION BY a ORDER BY b) FROM t'],
+  ];
+  it.each(queries)('%s', (sql, expected) => {
+    const st = parseSql(sql)[0]?.statement;
+    if (st === undefined || (st.kind !== 'Select' && st.kind !== 'Values' && st.kind !== 'SetOp')) throw new Error('not a query');
+    const text = deparseSelect(st);
+    expect(text).toBe(expected);
+    const again = parseSql(text)[0]?.statement;
+    if (again === undefined || (again.kind !== 'Select' && again.kind !== 'Values' && again.kind !== 'SetOp')) throw new Error('not a query');
+    expect(deparseSelect(again)).toBe(text);
+  });
+});

@@ -4,7 +4,6 @@
  * PostgreSQL 15 (messages, output formats, rounding). Datums are represented as described
  * in ./datum.ts; every function that takes a Datum expects a non-null one unless noted.
  */
-import { SqlError, SqlState } from '../../util/errors.js';
 import type { Datum, PgArray, SqlType } from './datum.js';
 import * as registry from './registry.js';
 import * as textIo from './text-io.js';
@@ -12,6 +11,8 @@ import * as cmp from './compare.js';
 import * as casts from './casts.js';
 import * as ops from './operators.js';
 import * as binIo from './binary-io.js';
+import * as fns from './functions.js';
+import * as aggs from './aggregates.js';
 
 export * from './datum.js';
 
@@ -78,9 +79,6 @@ export function makeEvalContext(opts: Partial<EvalContext> = {}): EvalContext {
   };
 }
 
-function notImplemented(what: string): never {
-  throw new SqlError(SqlState.featureNotSupported, `${what} is not implemented yet`);
-}
 
 // ─── 1. Type registry ────────────────────────────────────────────────────────────────────
 
@@ -294,12 +292,12 @@ export interface ResolvedFunction {
  * Errors: 42883 `function foo(integer) does not exist` + hint, 42725 ambiguous.
  */
 export function resolveFunction(name: string, argTypes: readonly SqlType[]): ResolvedFunction {
-  return notImplemented(`resolveFunction(${name}, ${argTypes.length})`);
+  return fns.resolveFunction(name, argTypes);
 }
 
 /** True when `name` names a built-in function (any overload); lets the binder tell aggregates apart. */
 export function isFunctionName(name: string): boolean {
-  return notImplemented(`isFunctionName(${name})`);
+  return fns.isFunctionName(name);
 }
 
 // ─── 8. Aggregates ───────────────────────────────────────────────────────────────────────
@@ -324,10 +322,10 @@ export interface ResolvedAggregate {
  * sum(int8) numeric, avg(int) numeric, ... Errors as resolveFunction.
  */
 export function resolveAggregate(name: string, argTypes: readonly SqlType[]): ResolvedAggregate {
-  return notImplemented(`resolveAggregate(${name}, ${argTypes.length})`);
+  return aggs.resolveAggregate(name, argTypes);
 }
 
 /** True when `name` names a built-in aggregate. */
 export function isAggregateName(name: string): boolean {
-  return notImplemented(`isAggregateName(${name})`);
+  return aggs.isAggregateName(name);
 }

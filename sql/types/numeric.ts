@@ -21,6 +21,9 @@ export const N = Decimal.clone({
 });
 /** Division helper: truncates so a later half-up rounding to rscale is never a double rounding. */
 const ND = N.clone({ rounding: Decimal.ROUND_DOWN });
+/** Transcendental functions: decimal.js caps ln/exp precision near 1000 digits (its LN10 constant). */
+export const transcendentalPrecisionDigits = 1000;
+const NT = N.clone({ precision: transcendentalPrecisionDigits, rounding: Decimal.ROUND_DOWN });
 
 const scales = new WeakMap<Decimal, number>();
 
@@ -178,7 +181,7 @@ export function numericExp(a: Decimal): Decimal {
   let val = a.toNumber() * 0.434294481903252;
   val = Math.max(-numericDisplayScaleMax, Math.min(numericDisplayScaleMax, val));
   const rscale = clampScale(Math.max(numericMinSigDigits - Math.trunc(val), numericScale(a)));
-  return withScale(new ND(a).exp(), rscale);
+  return withScale(new NT(a).exp(), rscale);
 }
 
 /** PostgreSQL's estimate_ln_dweight. */
@@ -189,7 +192,7 @@ function lnDweight(a: Decimal): number {
     if (diff.isZero()) return 0;
     return diff.e;
   }
-  const v = Math.trunc(Math.log10(Math.abs(new ND(a).ln().toNumber())));
+  const v = Math.trunc(Math.log10(Math.abs(new NT(a).ln().toNumber())));
   return Number.isFinite(v) ? v : 0;
 }
 
@@ -198,7 +201,7 @@ export function numericLn(a: Decimal): Decimal {
   if (a.isNegative()) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
   if (!a.isFinite()) return a;
   const rscale = clampScale(Math.max(numericMinSigDigits - lnDweight(a), numericScale(a)));
-  return withScale(new ND(a).ln(), rscale);
+  return withScale(new NT(a).ln(), rscale);
 }
 
 export function numericLog10(a: Decimal): Decimal {
@@ -211,8 +214,8 @@ export function numericLogBase(base: Decimal, x: Decimal): Decimal {
     if (v.isNegative()) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
   }
   if (base.eq(1)) throw divisionByZero();
-  const ln1 = new ND(base).ln();
-  const ln2 = new ND(x).ln();
+  const ln1 = new NT(base).ln();
+  const ln2 = new NT(x).ln();
   const dw1 = lnDweight(base);
   const dw2 = lnDweight(x);
   const rscale = clampScale(
@@ -230,11 +233,11 @@ export function numericPower(a: Decimal, b: Decimal): Decimal {
   }
   if (b.isInteger()) {
     const rscale = clampScale(Math.max(numericMinSigDigits, numericScale(a)));
-    return withScale(new ND(a).pow(b), rscale);
+    return withScale(new NT(a).pow(b), rscale);
   }
   const val = Math.log(Math.abs(a.toNumber())) * b.toNumber() * 0.434294481903252;
   const rscale = clampScale(Math.max(numericMinSigDigits - Math.trunc(val), numericScale(a), numericScale(b)));
-  return withScale(new ND(a).pow(b), rscale);
+  return withScale(new NT(a).pow(b), rscale);
 }
 
 /**

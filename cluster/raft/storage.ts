@@ -37,6 +37,16 @@ export class MemoryStorage implements LogStorage {
     return s;
   }
 
+  /** Rebuilds the cache of a group from what was read back from disk. */
+  static restore(snap: Snapshot, entries: readonly Entry[], hardState: HardState): MemoryStorage {
+    const s = new MemoryStorage();
+    s.snap = snap;
+    s.append(entries);
+    s.hard = hardState;
+    assert(hardState.commit <= s.lastIndex(), `restored commit ${hardState.commit} past last index ${s.lastIndex()}`);
+    return s;
+  }
+
   initialState(): { hardState: HardState; confState: ConfState } {
     return { hardState: this.hard, confState: this.snap.meta.confState };
   }

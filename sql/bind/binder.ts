@@ -142,12 +142,12 @@ export class Binder {
   }
 
   /** Assignment coercion (INSERT/UPDATE): 42804 `column "a" is of type integer but expression is of type text`. */
-  coerceAssign(e: BExpr, target: SqlType, column: string, location: number): BExpr {
+  coerceAssign(e: BExpr, target: SqlType, column: string, location: number, what = 'expression'): BExpr {
     const r = this.tryCoerce(e, target, 'assignment');
     if (r !== undefined) return r;
     throw err(
       SqlState.datatypeMismatch,
-      `column "${column}" is of type ${typeName(target)} but expression is of type ${typeName(e.type)}`,
+      `column "${column}" is of type ${typeName(target)} but ${what} is of type ${typeName(e.type)}`,
       location,
       { hint: 'You will need to rewrite or cast the expression.' },
     );
@@ -430,7 +430,8 @@ export class Binder {
       throw err(SqlState.featureNotSupported, 'named function arguments are not supported yet', e.location);
     }
     if (e.variadic) throw err(SqlState.featureNotSupported, 'VARIADIC arguments are not supported yet', e.location);
-    if (isAggregateName(name)) return this.bindAggregate(name, e, scope, ac);
+    const special = name === 'nextval' || name === 'currval' || name === 'setval' || name === 'lastval';
+    if (!special && isAggregateName(name)) return this.bindAggregate(name, e, scope, ac);
     if (e.star) throw err(SqlState.wrongObjectType, `${name}(*) specified, but ${name} is not an aggregate function`, e.location);
     if (e.distinct) {
       throw err(SqlState.wrongObjectType, `DISTINCT specified, but ${name} is not an aggregate function`, e.location);

@@ -1,0 +1,144 @@
+/**
+ * The engine side of DDL (sql/ddl DdlDataOps): binding DEFAULT/CHECK expressions the way DML
+ * does, index backfill and constraint validation over existing rows, attmissingval for
+ * ADD COLUMN ... DEFAULT. All row access goes through ./table.ts.
+ */
+import type { Txn } from '../../cluster/kv/api.js';
+import type { ColumnDescriptor, IndexDescriptor, StoredExpr, TableDescriptor } from '../../catalog/descriptors.js';
+import type { CatalogState } from '../../catalog/state.js';
+import { assert } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { noAggregates, Scope, type Binder } from '../bind/binder.js';
+import type { BExpr } from '../bind/expr.js';
+import { hasAsyncParts, isVolatile } from '../bind/walk.js';
+import type { DdlDataOps, DdlExprPurpose, MissingValueResult } from '../ddl/context.js';
+import { newBinder } from '../plan/prepare.js';
+import { newSessionState, type ExecContext } from '../plan/api.js';
+import { defaultFormatContext, defaultVersionString, formatText, type Datum, type EvalContext } from '../types/index.js';
+import { compiled, evaluateSync, type Env } from './expr.js';
+import { newEnv } from './execute.js';
+import { indexEntryOf, indexSpan, scanTableRows, tableCodec, type IndexCodec } from './table.js';
+
+const ddlSearchPath = ['$user', 'public'];
+const microsFrom2000 = 946684800000n * 1000n;
+
+function binderFor(state: CatalogState): Binder {
+  return newBinder({ catalog: state, searchPath: ddlSearchPath, paramTypes: [] });
+}
+
+function tableScope(b: Binder, table: TableDescriptor): Scope {
+  const scope = new Scope(null);
+  scope.ranges.push(b.tableRange(table, table.name, '', 0, []));
+  return scope;
+}
+
+function bindPurpose(state: CatalogState, table: TableDescriptor, expr: StoredExpr, purpose: DdlExprPurpose): BExpr {
+  const b = binderFor(state);
+  switch (purpose.kind) {
+    case 'default': {
+      const e = b.bind(expr.expr, new Scope(null), noAggregates('DEFAULT expressions'));
+      return b.coerceAssign(e, purpose.type, purpose.column, -1, 'default expression');
+    }
+    case 'check': {
+      const e = b.bind(expr.expr, tableScope(b, table), noAggregates('check constraints'));
+      return b.coerceBool(e, 'CHECK', -1);
+    }
+  }
+}
+
+function nowEvalContext(): EvalContext {
+  const micros = BigInt(Date.now()) * 1000n - microsFrom2000;
+  return {
+    ...defaultFormatContext,
+    txnTimestampMicros: micros,
+    statementTimestampMicros: micros,
+    clockTimestampMicros: () => BigInt(Date.now()) * 1000n - microsFrom2000,
+    random: Math.random,
+    versionString: defaultVersionString,
+  };
+}
+
+/** An Env for evaluating DDL-time expressions (no parameters, no session sequences). */
+function ddlEnv(state: CatalogState, txn: Txn | undefined): Env {
+  const ctx: ExecContext = {
+    txn: txn as Txn,
+    kv: undefined as never,
+    catalog: state,
+    eval: nowEvalContext(),
+    signal: new AbortController().signal,
+    session: newSessionState('postgres', 'postgres'),
+  };
+  return newEnv([], ctx);
+}
+
+function formatKey(table: TableDescriptor, ic: IndexCodec, row: readonly Datum[]): { names: string; values: string } {
+  const names = ic.slots.map((s) => table.columns[s]!.name).join(', ');
+  const values = ic.slots
+    .map((s) => (row[s] === null ? 'null' : formatText(table.columns[s]!.type, row[s]!, defaultFormatContext)))
+    .join(', ');
+  return { names, values };
+}
+
+export const engineDdlData: DdlDataOps = {
+  validateExpr(state, table, expr, purpose) {
+    bindPurpose(state, table, expr, purpose);
+  },
+
+  async tableHasRows(txn, _state, table) {
+    const codec = tableCodec(table);
+    for await (const _kv of txn.scan(indexSpan(codec.primary), { limit: 1 })) return true;
+    return false;
+  },
+
+  async backfillIndex(txn, _state, table: TableDescriptor, index: IndexDescriptor) {
+    const codec = tableCodec(table);
+    const ic = codec.secondaries.find((s) => s.index.indexId === index.indexId);
+    assert(ic !== undefined, `index ${index.name} is not on table ${table.name}`);
+    for await (const row of scanTableRows(txn, codec)) {
+      const e = indexEntryOf(codec, ic, row);
+      if (e.unique && (await txn.get(e.key)) !== undefined) {
+        const k = formatKey(table, ic, row);
+        throw new SqlError(SqlState.uniqueViolation, `could not create unique index "${index.name}"`, {
+          detail: `Key (${k.names})=(${k.values}) is duplicated.`,
+          table: table.name,
+          constraint: index.name,
+        });
+      }
+      txn.put(e.key, e.value);
+    }
+  },
+
+  async validateCheck(txn, state, table, name, check) {
+    const bound = bindPurpose(state, table, check, { kind: 'check', constraint: name });
+    const c = compiled(bound);
+    const env = ddlEnv(state, txn);
+    for await (const row of scanTableRows(txn, tableCodec(table))) {
+      if (evaluateSync(c, row, env) === false) {
+        throw new SqlError(SqlState.checkViolation, `check constraint "${name}" of relation "${table.name}" is violated by some row`, {
+          table: table.name,
+          constraint: name,
+        });
+      }
+    }
+  },
+
+  async validateNotNull(txn, _state, table, column: ColumnDescriptor) {
+    const slot = table.columns.findIndex((c) => c.attnum === column.attnum);
+    assert(slot >= 0, `column ${column.name} is not in table ${table.name}`);
+    for await (const row of scanTableRows(txn, tableCodec(table))) {
+      if (row[slot] === null) {
+        throw new SqlError(SqlState.notNullViolation, `column "${column.name}" of relation "${table.name}" contains null values`, {
+          table: table.name,
+          column: column.name,
+        });
+      }
+    }
+  },
+
+  evaluateMissingValue(state, table, column, expr): MissingValueResult {
+    const bound = bindPurpose(state, table, expr, { kind: 'default', type: column.type, column: column.name });
+    if (isVolatile(bound) || hasAsyncParts(bound)) return { kind: 'volatile' };
+    const v = evaluateSync(compiled(bound), [], ddlEnv(state, undefined));
+    return { kind: 'constant', text: v === null ? null : formatText(column.type, v, defaultFormatContext) };
+  },
+};

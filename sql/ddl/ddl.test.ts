@@ -147,6 +147,23 @@ describe('executeDdl', () => {
     expect([e.code, e.message]).toEqual(['42P07', 'relation "t" already exists']);
   });
 
+  it('drops repeated index constraints and keeps the primary key name free of CHECK names, as PostgreSQL', async () => {
+    await s.exec('CREATE TABLE qq2 (a int UNIQUE, b int UNIQUE, UNIQUE (a, b), PRIMARY KEY (a))');
+    const t = s.state.resolveTable(['public'], ['qq2']);
+    expect([t.primaryIndex.name, ...t.indexes.map((i) => i.name)]).toEqual(['qq2_pkey', 'qq2_b_key', 'qq2_a_b_key']);
+    await s.exec('CREATE TABLE cx (a int, CONSTRAINT cx_pkey CHECK (a > 0), PRIMARY KEY (a))');
+    const cx = s.state.resolveTable(['public'], ['cx']);
+    expect(cx.constraints.map((c) => c.name)).toEqual(['cx_pkey1', 'cx_pkey']);
+    await s.exec('CREATE TABLE "Mixed" (id serial)');
+    expect(findColumn(s.state.resolveTable(['public'], ['Mixed']), 'id')?.default?.source).toBe(`nextval('"Mixed_id_seq"'::regclass)`);
+    await s.exec('CREATE SCHEMA s2');
+    await s.exec('CREATE TABLE s2.t (id serial)');
+    expect(findColumn(s.state.resolveTable(['public'], ['s2', 't']), 'id')?.default?.source).toBe(`nextval('s2.t_id_seq'::regclass)`);
+    const e = await s.fails('CREATE TABLE tt (a int CONSTRAINT x CHECK (a>0), b int CONSTRAINT x CHECK (b>0))');
+    expect([e.code, e.message]).toEqual(['42710', 'check constraint "x" already exists']);
+    expect((await s.fails('DROP TABLE public.nosuch')).message).toBe('table "nosuch" does not exist');
+  });
+
   it('rejects what is not supported with 0A000', async () => {
     for (const sql of [
       'CREATE TABLE f (a int REFERENCES t(a))',

@@ -164,7 +164,7 @@ async function drop(run: DdlRun, stmt: DropStmt): Promise<DdlResult> {
     }
     const entry = run.state.lookupClass(ctx.searchPath, name, ctx.user);
     if (entry === undefined) {
-      const msg = `${word} "${formatQualifiedName(name)}" does not exist`;
+      const msg = `${word} "${name[name.length - 1]}" does not exist`;
       if (stmt.ifExists) {
         run.notice(SqlState.successfulCompletion, `${msg}, skipping`);
         continue;

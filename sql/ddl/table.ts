@@ -94,7 +94,25 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
   if (pks.length > 1) {
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`);
   }
-  const pk = pks[0];
+  const declaredPk = pks[0];
+  // PostgreSQL drops index constraints that repeat an earlier one (the primary key first),
+  // moving a name onto the kept one when that one is unnamed.
+  const indexConstraints: Extract<ConstraintDef, { kind: 'primaryKey' | 'unique' }>[] =
+    declaredPk !== undefined && declaredPk.kind === 'primaryKey' ? [declaredPk] : [];
+  for (const c of constraints) {
+    if (c.kind !== 'unique') continue;
+    const same = indexConstraints.findIndex((p) => sameKey(p, c));
+    if (same < 0) {
+      indexConstraints.push(c);
+      continue;
+    }
+    const prior = indexConstraints[same]!;
+    if (prior.name === undefined && c.name !== undefined) indexConstraints[same] = { ...prior, name: c.name };
+  }
+  const first = indexConstraints[0];
+  const pk = first !== undefined && first.kind === 'primaryKey' ? first : undefined;
+  const uniques = indexConstraints.filter((c): c is Extract<ConstraintDef, { kind: 'unique' }> => c.kind === 'unique');
+  const explicitCheckNames = new Set(constraints.flatMap((c) => (c.kind === 'check' && c.name !== undefined ? [c.name] : [])));
 
   // Sequences for serial / identity columns come first (PostgreSQL creates them before the table).
   const sequences: PendingSequence[] = [];
@@ -134,7 +152,8 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
         throw new SqlError(SqlState.undefinedColumn, `column "${c}" named in key does not exist`);
       }
     }
-    const pkName = pk.name ?? chooseRelationName(run.state, schema.oid, { name1: name, label: 'pkey' }, { isConstraint: true });
+    const pkName =
+      pk.name ?? chooseRelationName(run.state, schema.oid, { name1: name, label: 'pkey' }, { isConstraint: true, alsoTaken: explicitCheckNames });
     if (pk.name !== undefined && run.state.classEntry(schema.oid, pk.name) !== undefined) {
       throw new SqlError(SqlState.duplicateTable, `relation "${pk.name}" already exists`);
     }
@@ -161,12 +180,18 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
   for (const c of constraints) {
     if (c.kind === 'check') await addCheck(run, table.oid, c, { newTable: true });
   }
-  for (const c of constraints) {
-    if (c.kind === 'unique') {
-      await addIndexConstraint(run, table.oid, { kind: 'unique', name: c.name, columns: c.columns, nullsNotDistinct: c.nullsNotDistinct }, { newTable: true });
-    }
+  for (const c of uniques) {
+    await addIndexConstraint(run, table.oid, { kind: 'unique', name: c.name, columns: c.columns, nullsNotDistinct: c.nullsNotDistinct }, { newTable: true });
   }
   return run.finish('CREATE TABLE');
+}
+
+function sameKey(
+  a: Extract<ConstraintDef, { kind: 'primaryKey' | 'unique' }>,
+  b: Extract<ConstraintDef, { kind: 'primaryKey' | 'unique' }>,
+): boolean {
+  const nnd = (c: typeof a): boolean => c.kind === 'unique' && c.nullsNotDistinct;
+  return a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]) && nnd(a) === nnd(b);
 }
 
 // ─── constraints on a (possibly populated) table ─────────────────────────────────────────

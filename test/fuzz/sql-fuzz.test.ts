@@ -15,6 +15,7 @@ const iterations = Number(process.env.NODEDB_FUZZ_ITERATIONS ?? 150);
 const inputTimeoutMs = 20_000;
 const healthTimeoutMs = 5_000;
 const shownInputCharsMax = 300;
+const slowInputMs = 1000;
 console.log(`fuzz seed=${seed} iterations=${iterations} target=${targetKind()} (replay: NODEDB_FUZZ_SEED=${seed})`);
 
 function rng(s: number): () => number {
@@ -209,7 +210,10 @@ describe(`fuzz of the SQL entry point and pgwire (${targetKind()})`, () => {
       ['only a comment', '-- nothing'],
     ];
     for (const [label, sql] of cases) {
+      const t0 = Date.now();
       await exchange(w.query(sql), label);
+      const tookMs = Date.now() - t0;
+      if (tookMs > slowInputMs) console.log(`fuzz: slow input '${label}': ${tookMs} ms`);
       await healthy(label);
     }
     await exchange(w.query('DELETE FROM fuzz_u WHERE id = 1000'), 'cleanup');

@@ -29,6 +29,12 @@ export class ParseContext {
     return this.byteToChar[clamped] as number;
   }
 
+  /** 1-based client-visible position (in characters) of byte offset `byteOffset`; undefined when unknown. */
+  position(byteOffset: number | undefined): number | undefined {
+    if (byteOffset === undefined || byteOffset < 0) return undefined;
+    return codePointCount(this.text, this.charOffset(byteOffset)) + 1;
+  }
+
   /** Text between two byte offsets. */
   sliceBytes(startByte: number, endByte: number): string {
     assert(startByte <= endByte, 'slice start after end');

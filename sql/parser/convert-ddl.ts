@@ -235,6 +235,13 @@ export function createTable(c: ExprConverter, s: pg.CreateStmt): ast.CreateTable
 const fillfactorPercentMin = 10;
 const fillfactorPercentMax = 100;
 
+/** rint(): what PostgreSQL's parse_int does with a fractional value. */
+function roundHalfEven(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  const r = Math.round(x);
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /** CREATE TABLE ... WITH (fillfactor = n): the only storage parameter accepted. */
 function tableFillfactor(nodes: readonly Node[] | undefined): number | undefined {
   let fillfactor: number | undefined;
@@ -246,7 +253,7 @@ function tableFillfactor(nodes: readonly Node[] | undefined): number | undefined
     }
     const i = bodyOf(d.arg, 'Integer');
     const text = i !== undefined ? String(i.ival ?? 0) : bodyOf(d.arg, 'String')?.sval ?? bodyOf(d.arg, 'Float')?.fval;
-    const v = text === undefined ? NaN : Number(text);
+    const v = text === undefined || text.trim() === '' ? NaN : roundHalfEven(Number(text));
     if (!Number.isInteger(v)) {
       throw new SqlError(SqlState.invalidParameterValue, `invalid value for integer option "fillfactor": ${text ?? ''}`);
     }
@@ -450,7 +457,7 @@ export function sequenceOptions(c: ExprConverter, nodes: readonly Node[] | undef
     const d = bodyOf(n, 'DefElem');
     if (d === undefined) throw internal(`${tagOf(n)} in ${where} options`);
     const name = d.defname ?? '';
-    if (seen.has(name)) throw conflictingOptions();
+    if (seen.has(name)) throw conflictingOptions(c.ctx.position(d.location));
     seen.add(name);
     switch (name) {
       case 'as':
@@ -492,8 +499,8 @@ export function sequenceOptions(c: ExprConverter, nodes: readonly Node[] | undef
 }
 
 /** PostgreSQL's errorConflictingDefElem. */
-export function conflictingOptions(): SqlError {
-  return new SqlError(SqlState.syntaxError, 'conflicting or redundant options');
+export function conflictingOptions(position: number | undefined): SqlError {
+  return new SqlError(SqlState.syntaxError, 'conflicting or redundant options', position === undefined ? {} : { position });
 }
 
 export function createSequence(c: ExprConverter, s: pg.CreateSeqStmt): ast.CreateSequenceStmt {

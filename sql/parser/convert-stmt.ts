@@ -247,13 +247,18 @@ function defString(d: pg.DefElem): string {
   throw unsupported(`${tagOf(d.arg)} as the value of ${d.defname ?? ''}`);
 }
 
-function defElems(nodes: readonly Node[] | undefined, where: string): pg.DefElem[] {
+function optionError(c: ExprConverter, d: pg.DefElem, message: string): SqlError {
+  const position = c.ctx.position(d.location);
+  return new SqlError(SqlState.invalidParameterValue, message, position === undefined ? {} : { position });
+}
+
+function defElems(c: ExprConverter, nodes: readonly Node[] | undefined, where: string): pg.DefElem[] {
   const seen = new Set<string>();
   return list(nodes).map((n) => {
     const d = bodyOf(n, 'DefElem');
     if (d === undefined) throw internal(`${tagOf(n)} in ${where} options`);
     const name = d.defname ?? '';
-    if (seen.has(name)) throw ddl.conflictingOptions();
+    if (seen.has(name)) throw ddl.conflictingOptions(c.ctx.position(d.location));
     seen.add(name);
     return d;
   });
@@ -264,7 +269,7 @@ function explain(c: ExprConverter, s: pg.ExplainStmt, location: number): ast.Exp
   let verbose = false;
   let costs = true;
   let format: 'text' | 'json' = 'text';
-  for (const d of defElems(s.options, 'EXPLAIN')) {
+  for (const d of defElems(c, s.options, 'EXPLAIN')) {
     const name = d.defname ?? '';
     switch (name) {
       case 'analyze':
@@ -280,7 +285,7 @@ function explain(c: ExprConverter, s: pg.ExplainStmt, location: number): ast.Exp
         const f = defString(d).toLowerCase();
         if (f === 'text' || f === 'json') format = f;
         else if (f === 'xml' || f === 'yaml') throw unsupported(`EXPLAIN format ${f.toUpperCase()}`);
-        else throw new SqlError(SqlState.invalidParameterValue, `unrecognized value for EXPLAIN option "format": "${f}"`);
+        else throw optionError(c, d, `unrecognized value for EXPLAIN option "format": "${f}"`);
         break;
       }
       default:
@@ -309,13 +314,13 @@ function columnList(d: pg.DefElem, what: string): string[] {
 function copy(c: ExprConverter, s: pg.CopyStmt, location: number): ast.CopyStmt {
   if (s.is_program === true || (s.filename !== undefined && s.filename !== '')) throw copyFileError(s);
   let options: ast.CopyOptions = { format: 'text', header: false, forceQuote: [], forceNotNull: [] };
-  for (const d of defElems(s.options, 'COPY')) {
+  for (const d of defElems(c, s.options, 'COPY')) {
     const name = d.defname ?? '';
     switch (name) {
       case 'format': {
         const f = defString(d).toLowerCase();
         if (f !== 'text' && f !== 'csv' && f !== 'binary') {
-          throw new SqlError(SqlState.invalidParameterValue, `COPY format "${f}" not recognized`);
+          throw optionError(c, d, `COPY format "${f}" not recognized`);
         }
         options = { ...options, format: f };
         break;
@@ -504,7 +509,7 @@ function fetch(s: pg.FetchStmt, location: number): ast.FetchStmt {
 
 function vacuum(c: ExprConverter, s: pg.VacuumStmt, location: number): ast.VacuumStmt {
   let analyze = false;
-  for (const d of defElems(s.options, s.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE')) {
+  for (const d of defElems(c, s.options, s.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE')) {
     const name = d.defname ?? '';
     if (name === 'analyze') analyze = defBoolean(d);
     else throw unsupported(`${s.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE'} option ${name.toUpperCase()}`);

@@ -260,6 +260,10 @@ describe('parseSql splitting and offsets', () => {
 describe('parseSql errors', () => {
   const syntax: readonly (readonly [string, string, number])[] = [
     ['selec 1', 'syntax error at or near "selec"', 1],
+    ['select $$abc', 'unterminated dollar-quoted string at or near "$$abc"', 8],
+    ['select 1 /* x', 'unterminated /* comment at or near "/* x"', 10],
+    ["select U&'\\wrong'", 'invalid Unicode escape', 11],
+    ['select 1 as', 'syntax error at end of input', 12],
     ['select 1 +', 'syntax error at end of input', 11],
     ["select 'abc", 'unterminated quoted string at or near "\'abc"', 8],
     ['select 1; select from where', 'syntax error at or near "where"', 23],
@@ -321,8 +325,14 @@ describe('parseSql errors', () => {
   });
 
   it('reports bad option values with PostgreSQL codes', () => {
-    expect(sqlErrorOf("copy t from stdin (format xml)").code).toBe('22023');
-    expect(sqlErrorOf('copy t from stdin (format csv, format text)').message).toBe('conflicting or redundant options');
+    const format = sqlErrorOf('copy t from stdin (format xml)');
+    expect([format.code, format.message, format.fields.position]).toEqual(['22023', 'COPY format "xml" not recognized', 20]);
+    const twice = sqlErrorOf('copy t from stdin (format csv, format text)');
+    expect([twice.code, twice.message, twice.fields.position]).toEqual(['42601', 'conflicting or redundant options', 32]);
+    const explain = sqlErrorOf('explain (format foo) select 1');
+    expect([explain.code, explain.message, explain.fields.position]).toEqual(['22023', 'unrecognized value for EXPLAIN option "format": "foo"', 10]);
+    expect(one('create table t (a int) with (fillfactor = 100.5)')).toMatchObject({ fillfactor: 100 });
+    expect(sqlErrorOf("create table t (a int) with (fillfactor = 'x')").message).toBe('invalid value for integer option "fillfactor": x');
     expect(sqlErrorOf('explain (analyze maybe) select 1').message).toBe('analyze requires a Boolean value');
     expect(sqlErrorOf('create table t (a int) with (fillfactor = 5)').code).toBe('22023');
   });

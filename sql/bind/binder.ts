@@ -442,13 +442,16 @@ export class Binder {
     if (e.orderBy.length > 0) {
       throw err(SqlState.wrongObjectType, `ORDER BY specified, but ${name} is not an aggregate function`, e.location);
     }
+    if (name === 'nextval' || name === 'currval' || name === 'setval' || name === 'lastval') {
+      // 'seq'::regclass (how serial defaults are stored) names the sequence like a plain literal.
+      const args = e.args.map((a, i) => {
+        const lit = i === 0 ? regclassLiteral(a) : undefined;
+        return lit !== undefined ? bindConst('string', lit, a.location) : this.bind(a, scope, ac);
+      });
+      return this.bindSequenceFunction(name, args, e.location);
+    }
     const args = e.args.map((a) => this.bind(a, scope, ac));
     switch (name) {
-      case 'nextval':
-      case 'currval':
-      case 'setval':
-      case 'lastval':
-        return this.bindSequenceFunction(name, args, e.location);
       case 'current_database':
         if (args.length === 0) return { kind: 'sessionValue', what: 'current_catalog', type: sqlType(Oid.name) };
         break;
@@ -692,6 +695,16 @@ export class Binder {
     }
     return { alias, schema, columns };
   }
+}
+
+/** The text of `'name'::regclass` (or a bare string literal), else undefined. */
+function regclassLiteral(e: Expr): string | undefined {
+  if (e.kind === 'Const' && e.type === 'string' && e.value !== null) return e.value;
+  if (e.kind === 'Cast' && e.arg.kind === 'Const' && e.arg.type === 'string' && e.arg.value !== null) {
+    const n = e.type.names[e.type.names.length - 1];
+    if (n === 'regclass' && e.type.arrayBounds === 0) return e.arg.value;
+  }
+  return undefined;
 }
 
 /** Literal → typed constant: integers int4/int8/numeric by size, strings stay unknown. */

@@ -138,56 +138,52 @@ function withPositionSync<T>(f: () => T, location: number): T {
 
 /** PostgreSQL's FigureColname. */
 export function figureColname(e: Expr): string {
-  switch (e.kind) {
-    case 'ColumnRef':
-      return e.names[e.names.length - 1]!;
-    case 'FuncCall':
-      return e.name[e.name.length - 1]!;
-    case 'Cast': {
-      const inner = figureColnameStrong(e.arg);
-      if (inner !== undefined) return inner;
-      const n = e.type.names[e.type.names.length - 1]!;
-      return n;
-    }
-    case 'Case':
-      return figureColnameStrong(e) ?? 'case';
-    case 'Coalesce':
-      return 'coalesce';
-    case 'NullIf':
-      return 'nullif';
-    case 'MinMax':
-      return e.op;
-    case 'SqlValueFunction':
-      return e.fn === 'user' ? 'current_user' : e.fn === 'current_role' ? 'current_role' : e.fn;
-    case 'SubLink':
-      if (e.linkType === 'exists') return 'exists';
-      if (e.linkType === 'array') return 'array';
-      if (e.linkType === 'scalar') {
-        const q = e.query;
-        if (q.kind === 'Select' && q.targets.length === 1) {
-          const t = q.targets[0]!;
-          return t.name ?? figureColname(t.expr);
-        }
-      }
-      return '?column?';
-    case 'Array':
-      return 'array';
-    case 'Row':
-      return 'row';
-    case 'Collate':
-      return figureColname(e.arg);
-    default:
-      return '?column?';
-  }
+  return figure(e)?.name ?? '?column?';
 }
 
-function figureColnameStrong(e: Expr): string | undefined {
-  const n = figureColname(e);
-  if (n === '?column?') return undefined;
-  if (e.kind === 'Case') {
-    return e.else !== undefined ? figureColnameStrong(e.else) : undefined;
+/** FigureColnameInternal: a name and its strength (2 = a real name, 1 = a fallback like "case"). */
+function figure(e: Expr): { name: string; strength: 1 | 2 } | undefined {
+  switch (e.kind) {
+    case 'ColumnRef':
+      return { name: e.names[e.names.length - 1]!, strength: 2 };
+    case 'FuncCall':
+      return { name: e.name[e.name.length - 1]!, strength: 2 };
+    case 'Cast': {
+      const inner = figure(e.arg);
+      if (inner !== undefined && inner.strength === 2) return inner;
+      return { name: e.type.names[e.type.names.length - 1]!, strength: 1 };
+    }
+    case 'Case': {
+      const inner = e.else === undefined ? undefined : figure(e.else);
+      if (inner !== undefined && inner.strength === 2) return inner;
+      return { name: 'case', strength: 1 };
+    }
+    case 'Coalesce':
+      return { name: 'coalesce', strength: 2 };
+    case 'NullIf':
+      return { name: 'nullif', strength: 2 };
+    case 'MinMax':
+      return { name: e.op, strength: 2 };
+    case 'SqlValueFunction':
+      return { name: e.fn === 'user' ? 'current_user' : e.fn, strength: 2 };
+    case 'SubLink':
+      if (e.linkType === 'exists') return { name: 'exists', strength: 2 };
+      if (e.linkType === 'array') return { name: 'array', strength: 2 };
+      if (e.linkType === 'scalar' && e.query.kind === 'Select' && e.query.targets.length === 1) {
+        const t = e.query.targets[0]!;
+        if (t.name !== undefined) return { name: t.name, strength: 2 };
+        return figure(t.expr);
+      }
+      return undefined;
+    case 'Array':
+      return { name: 'array', strength: 2 };
+    case 'Row':
+      return { name: 'row', strength: 2 };
+    case 'Collate':
+      return figure(e.arg);
+    default:
+      return undefined;
   }
-  return n;
 }
 
 export function expandTargets(b: Binder, targets: readonly ResTarget[], scope: Scope, ac: AggContext, hasFrom: boolean): Target[] {

@@ -111,8 +111,12 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
 async function* runValues(p: Extract<Plan, { kind: 'values' }>, env: Env): AsyncGenerator<Row> {
   for (const exprs of p.rows) {
     checkAbort(env);
+    // Plain values first, then sequence calls/subqueries: a bad literal fails before nextval
+    // consumes a value (PostgreSQL folds constant casts at plan time).
     const row: Row = new Array<Datum>(exprs.length);
-    for (let i = 0; i < exprs.length; i++) row[i] = await evaluate(compiled(exprs[i]!), emptyRow, env);
+    const cs = exprs.map(compiled);
+    for (let i = 0; i < cs.length; i++) if (cs[i]!.asyncParts.length === 0) row[i] = cs[i]!.fn(emptyRow, env);
+    for (let i = 0; i < cs.length; i++) if (cs[i]!.asyncParts.length > 0) row[i] = await evaluate(cs[i]!, emptyRow, env);
     yield row;
   }
 }

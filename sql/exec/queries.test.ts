@@ -1,0 +1,153 @@
+// Expected values and messages below were taken from PostgreSQL 15 (psql against a scratch server).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlErrorOf, TestDb, type TestSession } from './testing.js';
+
+let db: TestDb;
+let s: TestSession;
+
+beforeAll(async () => {
+  db = await TestDb.open();
+  s = db.session();
+  await s.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n int)');
+  await s.exec("INSERT INTO t VALUES (1,'a',10),(2,'b',20),(3,null,30)");
+  await s.exec('CREATE TABLE u (id serial PRIMARY KEY, tid int, w varchar(3), CHECK (tid > 0))');
+  await s.exec('CREATE INDEX u_tid ON u (tid)');
+  await s.exec("INSERT INTO u (tid, w) VALUES (1, 'x'), (1, 'y'), (2, 'z')");
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const rows = async (sql: string): Promise<unknown[][]> => (await s.exec(sql)).rows;
+
+describe('joins', () => {
+  it('inner join uses the index on the inner side', async () => {
+    expect(await rows('SELECT t.id, u.w FROM t JOIN u ON u.tid = t.id ORDER BY u.w')).toEqual([[1, 'x'], [1, 'y'], [2, 'z']]);
+    const plan = (await rows('EXPLAIN SELECT t.id, u.w FROM t JOIN u ON u.tid = t.id')).map((r) => r[0]);
+    expect(plan[0]).toBe('Nested Loop');
+    expect(plan.some((l) => String(l).includes('Index Scan using u_tid on u'))).toBe(true);
+  });
+
+  it('left join null-extends', async () => {
+    expect(await rows('SELECT t.id, u.w FROM t LEFT JOIN u ON u.tid = t.id ORDER BY t.id, u.w')).toEqual([
+      [1, 'x'], [1, 'y'], [2, 'z'], [3, null],
+    ]);
+  });
+
+  it('hash join on a non-indexed equality', async () => {
+    expect(await rows('SELECT t.id, u.id FROM t JOIN u ON u.id = t.n / 10 ORDER BY 1')).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+});
+
+describe('aggregates', () => {
+  it('groups with count and sum', async () => {
+    expect(await rows('SELECT tid, count(*), sum(id) FROM u GROUP BY tid ORDER BY tid')).toEqual([[1, 2n, 3n], [2, 1n, 3n]]);
+  });
+
+  it('GROUP BY position, HAVING, NULL group last', async () => {
+    expect(await rows('SELECT v, count(*) FROM t GROUP BY 1 HAVING count(*) > 0 ORDER BY 1')).toEqual([['a', 1n], ['b', 1n], [null, 1n]]);
+  });
+
+  it('rejects ungrouped columns', async () => {
+    const e = await sqlErrorOf(s.exec('SELECT id FROM t GROUP BY v'));
+    expect(e.code).toBe('42803');
+    expect(e.message).toBe('column "t.id" must appear in the GROUP BY clause or be used in an aggregate function');
+    expect(e.fields.position).toBe(8);
+  });
+
+  it('aggregates over no rows give one row', async () => {
+    expect(await rows('SELECT count(*), sum(n) FROM t WHERE id > 100')).toEqual([[0n, null]]);
+  });
+});
+
+describe('subqueries', () => {
+  it('IN and NOT IN', async () => {
+    expect(await rows('SELECT id FROM t WHERE id IN (SELECT tid FROM u) ORDER BY id')).toEqual([[1], [2]]);
+    expect(await rows('SELECT id FROM t WHERE id NOT IN (SELECT tid FROM u) ORDER BY id')).toEqual([[3]]);
+  });
+
+  it('correlated scalar subquery', async () => {
+    expect(await rows('SELECT id, (SELECT count(*) FROM u WHERE u.tid = t.id) FROM t ORDER BY id')).toEqual([[1, 2n], [2, 1n], [3, 0n]]);
+  });
+
+  it('scalar subquery with more than one row', async () => {
+    const e = await sqlErrorOf(s.exec('SELECT (SELECT tid FROM u)'));
+    expect(e.code).toBe('21000');
+    expect(e.message).toBe('more than one row returned by a subquery used as an expression');
+  });
+
+  it('EXISTS', async () => {
+    expect(await rows('SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.tid = t.id) ORDER BY 1')).toEqual([[1], [2]]);
+  });
+
+  it('subquery in FROM', async () => {
+    expect(await rows('SELECT x.id FROM (SELECT id FROM t WHERE id < 3) AS x ORDER BY 1')).toEqual([[1], [2]]);
+  });
+});
+
+describe('constraints and sequences', () => {
+  it('CHECK violation with the failing row', async () => {
+    const e = await sqlErrorOf(s.exec("INSERT INTO u (tid, w) VALUES (0, 'q')"));
+    expect(e.code).toBe('23514');
+    expect(e.message).toBe('new row for relation "u" violates check constraint "u_tid_check"');
+    expect(e.fields.detail).toBe('Failing row contains (4, 0, q).');
+  });
+
+  it('varchar length', async () => {
+    const e = await sqlErrorOf(s.exec("INSERT INTO u (tid, w) VALUES (5, 'long')"));
+    expect(e.code).toBe('22001');
+    expect(e.message).toBe('value too long for type character varying(3)');
+    const u = await sqlErrorOf(s.exec("UPDATE u SET w = 'toolong' WHERE id = 1"));
+    expect(u.code).toBe('22001');
+  });
+
+  it('currval / nextval', async () => {
+    expect(await rows("SELECT currval('u_id_seq')")).toEqual([[4n]]);
+    expect(await rows("SELECT nextval('u_id_seq'), currval('u_id_seq')")).toEqual([[5n, 5n]]);
+    await s.exec('CREATE SEQUENCE s');
+    const e = await sqlErrorOf(s.exec("SELECT currval('s')"));
+    expect(e.code).toBe('55000');
+    expect(e.message).toBe('currval of sequence "s" is not yet defined in this session');
+  });
+});
+
+describe('expressions and ordering', () => {
+  it('DISTINCT, ORDER BY position errors, NULLS FIRST, LIMIT/OFFSET', async () => {
+    expect(await rows('SELECT DISTINCT tid FROM u ORDER BY tid')).toEqual([[1], [2]]);
+    const e = await sqlErrorOf(s.exec('SELECT id FROM t ORDER BY 5'));
+    expect(e.code).toBe('42P10');
+    expect(e.message).toBe('ORDER BY position 5 is not in select list');
+    expect(e.fields.position).toBe(27);
+    expect(await rows('SELECT id, v FROM t ORDER BY v NULLS FIRST, id LIMIT 2 OFFSET 0')).toEqual([[3, null], [1, 'a']]);
+  });
+
+  it('CASE, COALESCE, NULLIF, GREATEST', async () => {
+    expect(
+      await rows("SELECT CASE WHEN n > 15 THEN 'big' ELSE 'small' END, coalesce(v, 'none'), nullif(n, 10), greatest(1, n, 25) FROM t ORDER BY id"),
+    ).toEqual([
+      ['small', 'a', null, 25],
+      ['big', 'b', 20, 25],
+      ['big', 'none', 30, 30],
+    ]);
+  });
+
+  it('IS DISTINCT FROM, LIKE, ILIKE', async () => {
+    expect(await rows("SELECT 1 IS DISTINCT FROM NULL, NULL IS NOT DISTINCT FROM NULL, 'abc' LIKE 'a%', 'ABC' ILIKE 'a%'")).toEqual([
+      [true, true, true, true],
+    ]);
+  });
+
+  it('BETWEEN uses a range and keeps NULL semantics', async () => {
+    expect(await rows('SELECT id FROM t WHERE n BETWEEN 15 AND 30 ORDER BY id')).toEqual([[2], [3]]);
+    expect(await rows('SELECT id FROM t WHERE id BETWEEN 2 AND 3 ORDER BY id')).toEqual([[2], [3]]);
+    expect(await rows('SELECT id FROM t WHERE id IN (3, 1, 3) ORDER BY id')).toEqual([[1], [3]]);
+  });
+
+  it('parameters: $1 = int column infers int4; SELECT $1 alone infers text', async () => {
+    const q = s.prepare('SELECT $1 = id FROM t ORDER BY id');
+    expect(q.paramTypes.map((t) => t.oid)).toEqual([23]);
+    expect((await s.execPrepared(q, [1])).rows).toEqual([[true], [false], [false]]);
+    const ins = s.prepare('INSERT INTO t VALUES ($1, $2, $3)');
+    expect(ins.paramTypes.map((t) => t.oid)).toEqual([23, 25, 23]);
+  });
+});

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StorageEngine } from '../storage/engine.js';
 import { openStorage } from '../storage/engine.js';
 import type { Entry, NodeId, Snapshot } from '../raft/types.js';
 import type { GroupStateMachine } from './host.js';
@@ -142,7 +143,7 @@ describe('MultiRaftHost', () => {
 
   it('survives a restart on classic-level: the log is reloaded and re-applied', async () => {
     const dirFor = new Map<NodeId, string>();
-    const engines = [];
+    const engines: StorageEngine[] = [];
     for (const id of [1, 2, 3]) {
       const d = mkdtempSync(join(tmpdir(), `nodedb-mr-${id}-`));
       dirs.push(d);

@@ -9,6 +9,11 @@
  *      reads and applied-index watchers; advance every group.
  * No input reaches a group between its ready() and advance(): inputs are queued while a
  * turn runs, which also batches concurrent proposals into one append and one fsync.
+ *
+ * A hard state that differs from the durable one only in its commit index is not worth an
+ * fsync of its own: Raft's safety does not depend on the commit index being durable (a
+ * restarted node learns it again from the leader). Such writes ride along with the next
+ * batch that has to be synced anyway.
  */
 import { assert, assertNever } from '../../util/assert.js';
 import type { RaftConfig } from '../raft/config.js';
@@ -17,7 +22,7 @@ import type { Ready } from '../raft/rawnode.js';
 import { RawNode, sendableBeforePersist } from '../raft/rawnode.js';
 import { SeededRng } from '../raft/rng.js';
 import type { MemoryStorage } from '../raft/storage.js';
-import type { ConfChange, ConfState, Entry, Message, NodeId, ProposeResult, RejectReason, Snapshot } from '../raft/types.js';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, ProposeResult, RejectReason, Snapshot } from '../raft/types.js';
 import { noNode } from '../raft/types.js';
 import type { RaftDisk, WriteOp } from './log-store.js';
 import { RaftLogStore } from './log-store.js';
@@ -89,6 +94,10 @@ interface Group {
   readonly reads: Map<string, Settle<number>>;
   waiters: { index: number; resolve: () => void }[];
   wasLeader: boolean;
+  /** Term and vote last written to disk; a commit-only change is deferred into `lazyHardState`. */
+  durableTerm: number;
+  durableVote: NodeId;
+  lazyHardState: HardState | undefined;
 }
 
 export interface HostStats {
@@ -180,6 +189,9 @@ export class MultiRaftHost {
       reads: new Map(),
       waiters: [],
       wasLeader: false,
+      durableTerm: mem.hardState().term,
+      durableVote: mem.hardState().vote,
+      lazyHardState: undefined,
     });
     this.kick();
   }
@@ -320,10 +332,11 @@ export class MultiRaftHost {
     const late = new BatchBuilder(this.nodeId);
     for (const [g, rd] of work) {
       for (const m of rd.messages) (sendableBeforePersist(m) ? early : late).add(g.id, m);
-      this.store.persistReady(g.id, g.mem, rd.snapshot, rd.entries, rd.hardState, ops);
+      this.store.persistReady(g.id, g.mem, rd.snapshot, rd.entries, this.hardStateToSync(g, rd), ops);
     }
     this.stats.batchesSent += early.flush(this.opts.transport);
     if (ops.length > 0) {
+      this.addLazyHardStates(ops);
       await this.opts.disk.append(ops);
       this.stats.syncedBatches++;
     }
@@ -331,6 +344,29 @@ export class MultiRaftHost {
     for (const [g, rd] of work) {
       await this.applyReady(g, rd);
       g.raw.advance(rd);
+    }
+  }
+
+  /** The hard state this Ready must sync, or undefined when only the commit index moved. */
+  private hardStateToSync(g: Group, rd: Ready): HardState | undefined {
+    const hs = rd.hardState;
+    if (hs === undefined) return undefined;
+    const commitOnly = hs.term === g.durableTerm && hs.vote === g.durableVote && rd.entries.length === 0 && rd.snapshot === undefined;
+    if (commitOnly) {
+      g.lazyHardState = hs;
+      return undefined;
+    }
+    g.durableTerm = hs.term;
+    g.durableVote = hs.vote;
+    g.lazyHardState = undefined;
+    return hs;
+  }
+
+  private addLazyHardStates(ops: WriteOp[]): void {
+    for (const g of this.groups.values()) {
+      if (g.lazyHardState === undefined) continue;
+      this.store.persistReady(g.id, g.mem, undefined, [], g.lazyHardState, ops);
+      g.lazyHardState = undefined;
     }
   }
 

@@ -76,7 +76,7 @@ export function extractFromTimestamp(unitText: string, localUs: bigint, epochUs:
     case 'microseconds':
       return secUs.toString();
     case 'milliseconds':
-      return fixed(secUs, 3);
+      return exactDecimal(secUs, 3);
     case 'second':
       return fixed(secUs, 6);
     case 'minute':
@@ -138,6 +138,14 @@ function fixed(us: bigint, places: number): string {
   return neg ? '-' + out : out;
 }
 
+/** v / 10^scale printed with exactly `scale` decimals. */
+function exactDecimal(v: bigint, scale: number): string {
+  const neg = v < 0n;
+  const s = (neg ? -v : v).toString().padStart(scale + 1, '0');
+  const out = `${s.slice(0, -scale)}.${s.slice(-scale)}`;
+  return neg ? '-' + out : out;
+}
+
 function fixedRatio(num: bigint, den: bigint): string {
   // julian: exact decimal up to 16 places like PG's numeric division result is long; keep 6 digits.
   const scaled = (num * 1000000n) / den;
@@ -179,7 +187,7 @@ export function extractFromInterval(unitText: string, iv: Interval): string {
     case 'microseconds':
       return secUs.toString();
     case 'milliseconds':
-      return fixed(secUs, 3);
+      return exactDecimal(secUs, 3);
     case 'second':
       return fixed(secUs, 6);
     case 'minute':

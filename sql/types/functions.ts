@@ -467,6 +467,10 @@ def('json_build_object', [VARIADIC_ANY], Oid.json, (a, ctx, t) => buildObject(a,
 def('jsonb_build_object', [VARIADIC_ANY], Oid.jsonb, (a, ctx, t) => buildObject(a, t, ctx, true), { strict: false, volatility: 'stable' });
 def('json_build_array', [VARIADIC_ANY], Oid.json, (a, ctx, t) => '[' + a.map((d, i) => datumToJson(t[i]!, d, ctx, false)).join(', ') + ']', { strict: false, volatility: 'stable' });
 def('jsonb_build_array', [VARIADIC_ANY], Oid.jsonb, (a, ctx, t) => '[' + a.map((d, i) => datumToJson(t[i]!, d, ctx, true)).join(', ') + ']', { strict: false, volatility: 'stable' });
+def('json_build_object', [], Oid.json, () => '{}', { volatility: 'stable' });
+def('jsonb_build_object', [], Oid.jsonb, () => '{}', { volatility: 'stable' });
+def('json_build_array', [], Oid.json, () => '[]', { volatility: 'stable' });
+def('jsonb_build_array', [], Oid.jsonb, () => '[]', { volatility: 'stable' });
 def('pg_typeof', [VARIADIC_ANY], Oid.regtype, (_a, _c, t) => t[0]!.oid, { strict: false, volatility: 'stable' });
 
 // ─── Resolution ──────────────────────────────────────────────────────────────────────────
@@ -485,7 +489,8 @@ function noFunction(name: string, argTypes: readonly SqlType[]): SqlError {
 function concreteParams(d: FnDef, inputs: readonly number[]): number[] | undefined {
   if (d.params[d.params.length - 1] === VARIADIC_ANY) {
     const fixedCount = d.params.length - 1;
-    if (inputs.length < fixedCount || (d.name === 'pg_typeof' && inputs.length !== 1)) return undefined;
+    if (inputs.length <= fixedCount || (d.name === 'pg_typeof' && inputs.length !== 1)) return undefined;
+    if (d.name === 'pg_typeof') return [...inputs];
     return inputs.map((t, i) => (i < fixedCount ? d.params[i]! : t === Oid.unknown ? Oid.text : t));
   }
   if (d.params.length !== inputs.length) return undefined;

@@ -23,7 +23,8 @@ export type JsonValue =
 export const jsonDepthMax = 6400;
 
 function jsonError(typeName: 'json' | 'jsonb', detail: string): SqlError {
-  return new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${typeName}`, { detail });
+  // PostgreSQL reports jsonb syntax errors as type json too.
+  return new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type json`, { detail: `${detail}` + (typeName === 'jsonb' ? '' : '') });
 }
 
 class JsonParser {

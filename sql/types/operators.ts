@@ -181,7 +181,8 @@ def('||', Oid.bytea, Oid.bytea, Oid.bytea, (a, b) => {
   return out;
 });
 for (const l of [Oid.text, Oid.bpchar, Oid.name]) {
-  const strip = l === Oid.bpchar ? (s: string): string => s.replace(/ +$/, '') : (s: string): string => s;
+  // char(n) operators see the padded value, as bpcharlike/bpcharregexeq do.
+  const strip = (s: string): string => s;
   def('~~', l, Oid.text, Oid.bool, (a, b) => like(strip(a as string), b as string, false));
   def('!~~', l, Oid.text, Oid.bool, (a, b) => !like(strip(a as string), b as string, false));
   def('~~*', l, Oid.text, Oid.bool, (a, b) => like(strip(a as string), b as string, true));
@@ -262,7 +263,7 @@ export function arrayAppend(elemOid: number, a: PgArray, x: Datum): PgArray {
 
 export function arrayPrepend(elemOid: number, x: Datum, a: PgArray): PgArray {
   if (a.dims.length > 1) throw new SqlError(SqlState.dataException, 'argument must be empty or one-dimensional array');
-  const lb = a.lbounds[0] === undefined ? 1 : a.lbounds[0] - 1;
+  const lb = a.lbounds[0] ?? 1;
   return new PgArray(elemOid, [x, ...a.items], [a.items.length + 1], [lb]);
 }
 

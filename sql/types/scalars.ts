@@ -150,13 +150,13 @@ export function parseBytea(text: string): Uint8Array {
         continue;
       }
       const hi = hexDigits.indexOf(c.toLowerCase());
-      if (hi < 0) throw new SqlError(SqlState.invalidTextRepresentation, `invalid hexadecimal digit: "${c}"`);
+      if (hi < 0) throw new SqlError(SqlState.invalidParameterValue, `invalid hexadecimal digit: "${c}"`);
       if (i + 1 >= text.length) {
-        throw new SqlError(SqlState.invalidTextRepresentation, 'invalid hexadecimal data: odd number of digits');
+        throw new SqlError(SqlState.invalidParameterValue, 'invalid hexadecimal data: odd number of digits');
       }
       const c2 = text[i + 1]!;
       const lo = hexDigits.indexOf(c2.toLowerCase());
-      if (lo < 0) throw new SqlError(SqlState.invalidTextRepresentation, `invalid hexadecimal digit: "${c2}"`);
+      if (lo < 0) throw new SqlError(SqlState.invalidParameterValue, `invalid hexadecimal digit: "${c2}"`);
       out.push(hi * 16 + lo);
       i += 2;
     }

@@ -108,10 +108,18 @@ export function planColumn(def: ColumnDef, tableName: string): ColumnPlan {
   };
 }
 
+/** Error position (1-based) for a 0-based AST location; none when unknown. */
+export function positionOf(location: number): { position?: number } {
+  return location >= 0 ? { position: location + 1 } : {};
+}
+
 /** DEFAULT must not use columns or subqueries (PostgreSQL's messages). */
 export function checkDefaultShape(expr: Expr): void {
   const f = exprFacts(expr);
-  if (f.columnRefs.length > 0) throw new SqlError(SqlState.featureNotSupported, 'cannot use column reference in DEFAULT expression');
+  const ref = f.columnRefs[0];
+  if (ref !== undefined) {
+    throw new SqlError(SqlState.featureNotSupported, 'cannot use column reference in DEFAULT expression', positionOf(ref.location));
+  }
   if (f.hasSubquery) throw new SqlError(SqlState.featureNotSupported, 'cannot use subquery in DEFAULT expression');
 }
 

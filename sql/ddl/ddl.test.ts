@@ -162,6 +162,15 @@ describe('executeDdl', () => {
     const e = await s.fails('CREATE TABLE tt (a int CONSTRAINT x CHECK (a>0), b int CONSTRAINT x CHECK (b>0))');
     expect([e.code, e.message]).toEqual(['42710', 'check constraint "x" already exists']);
     expect((await s.fails('DROP TABLE public.nosuch')).message).toBe('table "nosuch" does not exist');
+    await s.exec('CREATE SEQUENCE sq1');
+    const a = await s.fails('ALTER TABLE sq1 ADD COLUMN a int');
+    expect([a.code, a.message, a.fields.detail]).toEqual([
+      '42809', 'ALTER action ADD COLUMN cannot be performed on relation "sq1"', 'This operation is not supported for sequences.',
+    ]);
+    const d = await s.fails('CREATE TABLE d1 (a int DEFAULT b)');
+    expect([d.code, d.message, d.fields.position]).toEqual(['0A000', 'cannot use column reference in DEFAULT expression', 32]);
+    const c = await s.fails('CREATE TABLE d5 (a int CHECK (zz > 0))');
+    expect([c.code, c.message, c.fields.position]).toEqual(['42703', 'column "zz" does not exist', 31]);
   });
 
   it('rejects what is not supported with 0A000', async () => {

@@ -6,8 +6,8 @@ import type { Expr, FuncCall, TypeName } from '../ast.js';
 import { assertNever } from '../../util/assert.js';
 
 export interface ExprFacts {
-  /** ColumnRef names as written. */
-  readonly columnRefs: (readonly string[])[];
+  /** ColumnRef names as written, with their 0-based locations. */
+  readonly columnRefs: { readonly names: readonly string[]; readonly location: number }[];
   readonly hasSubquery: boolean;
   /** Sequence names used as nextval('name') / nextval('name'::regclass). */
   readonly nextvalSequences: string[];
@@ -28,7 +28,7 @@ function nextvalArg(f: FuncCall): string | undefined {
 }
 
 export function exprFacts(root: Expr): ExprFacts {
-  const columnRefs: (readonly string[])[] = [];
+  const columnRefs: { readonly names: readonly string[]; readonly location: number }[] = [];
   const nextvalSequences: string[] = [];
   let hasSubquery = false;
   const walk = (e: Expr | undefined): void => {
@@ -41,7 +41,7 @@ export function exprFacts(root: Expr): ExprFacts {
       case 'Star':
         return;
       case 'ColumnRef':
-        columnRefs.push(e.names);
+        columnRefs.push({ names: e.names, location: e.location });
         return;
       case 'BinaryOp':
       case 'IsDistinct':

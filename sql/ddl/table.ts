@@ -17,6 +17,7 @@ import {
   defaultDependencies,
   nextvalDefault,
   planColumn,
+  positionOf,
   regclassText,
 } from './columns.js';
 import type { DdlResult } from './context.js';
@@ -206,11 +207,11 @@ export async function addCheck(
   const facts = exprFacts(c.expr);
   if (facts.hasSubquery) throw new SqlError(SqlState.featureNotSupported, 'cannot use subquery in check constraint');
   const attnums: number[] = [];
-  for (const ref of facts.columnRefs) {
+  for (const { names: ref, location } of facts.columnRefs) {
     const colName = ref[ref.length - 1]!;
     const col = userColumn(t, colName);
     if (col === undefined || (ref.length === 2 && ref[0] !== t.name) || ref.length > 2) {
-      throw new SqlError(SqlState.undefinedColumn, `column "${colName}" does not exist`);
+      throw new SqlError(SqlState.undefinedColumn, `column "${colName}" does not exist`, positionOf(location));
     }
     if (!attnums.includes(col.attnum)) attnums.push(col.attnum);
   }
@@ -306,11 +307,38 @@ export async function alterTable(run: DdlRun, stmt: AlterTableStmt): Promise<Ddl
       run.apply({ kind: 'renameRelation', oid: found.oid, newName: stmt.commands[0]!.to });
       return run.finish('ALTER TABLE');
     }
-    throw new SqlError(SqlState.wrongObjectType, `"${stmt.table.name}" is not a table`);
+    const action = alterActionName(stmt.commands[0]!);
+    if (action === undefined) throw new SqlError(SqlState.wrongObjectType, `"${stmt.table.name}" is not a table`);
+    const plural = found.kind === 'index' ? 'indexes' : `${found.kind}s`;
+    throw new SqlError(SqlState.wrongObjectType, `ALTER action ${action} cannot be performed on relation "${stmt.table.name}"`, {
+      detail: `This operation is not supported for ${plural}.`,
+    });
   }
   await run.lockTable(found.oid);
   for (const cmd of stmt.commands) await alterTableCmd(run, found.oid, cmd);
   return run.finish('ALTER TABLE');
+}
+
+/** PostgreSQL's alter_table_type_to_string for the commands we have. */
+function alterActionName(cmd: AlterTableCmd): string | undefined {
+  switch (cmd.kind) {
+    case 'addColumn': return 'ADD COLUMN';
+    case 'dropColumn': return 'DROP COLUMN';
+    case 'addConstraint': return 'ADD CONSTRAINT';
+    case 'dropConstraint': return 'DROP CONSTRAINT';
+    case 'setDefault': return 'ALTER COLUMN ... SET DEFAULT';
+    case 'dropDefault': return 'ALTER COLUMN ... DROP DEFAULT';
+    case 'setNotNull': return 'ALTER COLUMN ... SET NOT NULL';
+    case 'dropNotNull': return 'ALTER COLUMN ... DROP NOT NULL';
+    case 'alterColumnType': return 'ALTER COLUMN ... SET DATA TYPE';
+    case 'renameColumn':
+    case 'renameTable':
+    case 'renameConstraint':
+    case 'setSchema':
+      return undefined;
+    default:
+      return assertNever(cmd, 'alter table command');
+  }
 }
 
 function columnForAlter(run: DdlRun, tableOid: Oid, name: string): ColumnDescriptor {

@@ -68,6 +68,15 @@ export interface ConnectionHost {
 
 const newestProtocolMinor = 0;
 
+/** Reasons given to a call's AbortController; sql/ can throw `signal.reason` directly. */
+export const abortReasons = {
+  cancelRequest: (): SqlError => new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'),
+  shutdown: (): SqlError =>
+    new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command', { severity: 'FATAL' }),
+  clientGone: (): SqlError =>
+    new SqlError(SqlState.connectionException, 'connection to client lost', { severity: 'FATAL' }),
+} as const;
+
 export class Connection {
   private readonly parser: FrontendParser;
   private readonly reader: MessageReader;
@@ -97,7 +106,7 @@ export class Connection {
     socket.on('close', () => {
       this.closedByPeer = true;
       // The client is gone: stop whatever runs for it.
-      this.call?.abort();
+      this.call?.abort(abortReasons.clientGone());
     });
     this.done = this.run();
   }
@@ -107,15 +116,18 @@ export class Connection {
     return this.call !== undefined;
   }
 
-  /** CancelRequest: aborts the running call, if any (sql turns it into 57014). */
-  cancel(): void {
-    this.call?.abort();
+  /**
+   * Aborts the running call, if any. The AbortSignal's reason is a SqlError that sql/ may
+   * throw as is: 57014 for a CancelRequest, FATAL 57P01 when the server shuts down.
+   */
+  cancel(reason: SqlError = abortReasons.cancelRequest()): void {
+    this.call?.abort(reason);
   }
 
   /** Server shutdown: cancel what runs, then end the connection with FATAL 57P01. */
   terminate(): void {
     this.terminating = true;
-    this.call?.abort();
+    this.call?.abort(abortReasons.shutdown());
     this.reader.interrupt();
   }
 
@@ -388,7 +400,7 @@ export class Connection {
     assert(this.call === undefined, 'one call at a time');
     const ac = new AbortController();
     this.call = ac;
-    if (this.terminating) ac.abort();
+    if (this.terminating) ac.abort(abortReasons.shutdown());
     return ac.signal;
   }
 

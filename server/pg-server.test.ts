@@ -330,6 +330,29 @@ describe('pgwire server at the byte level', () => {
     expect(out.map((m) => m.name)).toEqual(['copyOutResponse', 'copyData', 'copyData', 'copyData', 'copyDone', 'commandComplete', 'readyForQuery']);
   });
 
+  it('streams a large COPY FROM STDIN through the paused/resumed input buffer', async () => {
+    const { port, engine } = await start();
+    const c = await raw(port);
+    await c.startup();
+    c.send(serialize.query('copy in'));
+    await c.until('copyInResponse');
+    const rows = 200_000;
+    const frames: Buffer[] = [];
+    let chunk = '';
+    for (let i = 0; i < rows; i++) {
+      chunk += `${i}\t${'x'.repeat(80)}\n`;
+      if (chunk.length > 8000) {
+        frames.push(serialize.copyData(Buffer.from(chunk)));
+        chunk = '';
+      }
+    }
+    frames.push(serialize.copyData(Buffer.from(chunk)), serialize.copyDone());
+    c.send(...frames);
+    const done = await c.until('readyForQuery', 30_000);
+    expect(done[0]).toMatchObject({ name: 'commandComplete', text: `COPY ${rows}` });
+    expect(engine.sessions[0]!.copied.length).toBe(rows);
+  });
+
   it('turns CopyFail into 57014 and drops the client\'s leftover copy messages', async () => {
     const { port } = await start();
     const c = await raw(port);
@@ -384,7 +407,9 @@ describe('pgwire server at the byte level', () => {
     expect(refused).toMatchObject({ severity: 'FATAL', code: '57P03', message: 'the database system is shutting down' });
     running.splice(running.indexOf(r), 1);
     await r.server.shutdown({ statementWaitMs: 50, cancelWaitMs: 1000, closeWaitMs: 2000 });
-    expect((await pending).code).toBe('57014');
+    const cancelled = await pending;
+    expect(cancelled.code).toBe('57P01');
+    expect(cancelled.severity).toBe('FATAL');
     const [bye] = await idle.until('error');
     expect(bye).toMatchObject({ severity: 'FATAL', code: '57P01' });
     expect(r.engine.sessions.every((s) => s.closed)).toBe(true);

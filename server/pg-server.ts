@@ -8,6 +8,7 @@ import { assert } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
 import type { Engine } from '../sql/session-api.js';
 import {
+  abortReasons,
   Connection,
   defaultConnectionLimits,
   type AuthConfig,
@@ -167,7 +168,7 @@ export class PgServer implements ConnectionHost {
     const start = Date.now();
     if (!(await this.waitUntil(() => this.runningStatements === 0, start + opts.statementWaitMs))) {
       this.log.warn('cancelling running statements', { running: this.runningStatements, statementWaitMs: opts.statementWaitMs });
-      for (const c of this.connections) c.cancel();
+      for (const c of this.connections) c.cancel(abortReasons.shutdown());
       await this.waitUntil(() => this.runningStatements === 0, Date.now() + opts.cancelWaitMs);
     }
     for (const c of this.connections) c.terminate();

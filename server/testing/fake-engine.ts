@@ -34,7 +34,9 @@ function intField(name: string, format: 0 | 1): FieldDescription {
   return { name, tableOid: 0, columnAttr: 0, typeOid: int4Oid, typeSize: 4, typmod: -1, format };
 }
 
-function canceled(): SqlError {
+/** As sql/ does: the server's abort reason when it is a SqlError, else a plain 57014. */
+function canceled(signal?: AbortSignal): SqlError {
+  if (signal?.reason instanceof SqlError) return signal.reason;
   return new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
 }
 
@@ -193,7 +195,7 @@ export class FakeSession implements Session {
           if (signal.aborted) resolve();
           signal.addEventListener('abort', () => resolve(), { once: true });
         });
-        throw canceled();
+        throw canceled(signal);
       case 'error':
         throw new SqlError(words[1] ?? 'XX000', words.slice(2).join(' ') || 'error', { detail: 'some detail', hint: 'some hint', position: 3 });
       case 'fatal':
@@ -234,7 +236,9 @@ export class FakeSession implements Session {
       let rows = 0;
       let pending = '';
       for await (const chunk of sink.copyIn('text', 1)) {
-        if (signal.aborted) throw canceled();
+        if (signal.aborted) throw canceled(signal);
+        // Yield to the event loop like a consumer that writes to storage does.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         pending += Buffer.from(chunk).toString('utf8');
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';

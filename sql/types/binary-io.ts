@@ -13,6 +13,7 @@ const numericNeg = 0x4000;
 const numericNaN = 0xc000;
 const numericPInf = 0xd000;
 const numericNInf = 0xf000;
+const numericInfDscale = 0x20;
 const int32Max = 2147483647;
 const int32Min = -2147483648;
 export const arrayItemsMax = 134217727;
@@ -44,7 +45,13 @@ function decodeUtf8(b: Uint8Array): string {
 
 export function encodeNumeric(d: Decimal): Uint8Array {
   if (d.isNaN()) return fixed(8, (v) => v.setUint16(4, numericNaN));
-  if (!d.isFinite()) return fixed(8, (v) => v.setUint16(4, d.isNegative() ? numericNInf : numericPInf));
+  if (!d.isFinite()) {
+    // PostgreSQL sends infinities with the dscale bits of its special header (0x20).
+    return fixed(8, (v) => {
+      v.setUint16(4, d.isNegative() ? numericNInf : numericPInf);
+      v.setInt16(6, numericInfDscale);
+    });
+  }
   const dscale = numericScale(d);
   const abs = d.abs();
   let digits: number[] = [];

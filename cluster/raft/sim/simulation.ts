@@ -38,6 +38,8 @@ interface SimNode {
   raw: RawNode | undefined;
   app: AppState;
   readonly rng: SeededRng;
+  /** Clock drift: this node skips one tick in every `skipEvery` (0: never), at most 2 per election timeout. */
+  readonly skipEvery: number;
 }
 
 interface InFlight {
@@ -169,7 +171,8 @@ export class Simulation {
   }
 
   private addNode(id: NodeId, disk: MemoryStorage): SimNode {
-    const n: SimNode = { id, disk, raw: undefined, app: { index: 0, chain: fnvOffset }, rng: new SeededRng(this.seed * 131 + id) };
+    const skipEvery = this.rng.chance(0.5) ? 0 : 5 + this.rng.intBelow(6);
+    const n: SimNode = { id, disk, raw: undefined, app: { index: 0, chain: fnvOffset }, rng: new SeededRng(this.seed * 131 + id), skipEvery };
     this.nodes.set(id, n);
     this.start(n);
     return n;
@@ -329,11 +332,17 @@ export class Simulation {
   private chaosTick(): void {
     this.now++;
     this.randomEvents();
+    this.tickAll();
+    this.deliverDue();
+  }
+
+  /** Ticks every live node, except those whose clock runs slow this tick (bounded drift). */
+  private tickAll(): void {
     for (const n of this.live()) {
+      if (n.skipEvery > 0 && (this.now + n.id) % n.skipEvery === 0) continue;
       n.raw!.tick();
       this.handle(n);
     }
-    this.deliverDue();
   }
 
   private randomEvents(): void {
@@ -455,10 +464,7 @@ export class Simulation {
     const deadline = this.now + livenessTicksMax;
     while (this.now < deadline) {
       this.now++;
-      for (const n of this.live()) {
-        n.raw!.tick();
-        this.handle(n);
-      }
+      this.tickAll();
       this.deliverDue();
       if (this.livenessApplied) return;
       const l = this.leader();

@@ -119,6 +119,24 @@ describe('MultiRaftHost', () => {
     expect(c.machines.get(follower.nodeId)!.list(1)).toContain('y');
   });
 
+  it('rejects a forwarded read whose answer is lost instead of leaving it pending', async () => {
+    const c = await threeNodes([2]);
+    c.hosts.get(1)!.campaign(2);
+    await until(c, 'leader', () => leaderOf(c, 2) !== undefined);
+    const leader = leaderOf(c, 2)!;
+    const follower = [...c.hosts.values()].find((h) => h !== leader)!;
+    await until(c, 'follower knows leader', () => follower.status(2)?.lead === leader.nodeId);
+    c.net.partition(leader.nodeId, follower.nodeId);
+    const read = follower.readIndex(2);
+    let outcome: unknown;
+    read.then(
+      () => (outcome = 'served'),
+      (e: unknown) => (outcome = e),
+    );
+    await until(c, 'read settled', () => outcome !== undefined);
+    expect(outcome).toMatchObject({ reason: 'timeout' });
+  });
+
   it('adds a learner that catches up by snapshot after compaction, and destroys a group', async () => {
     const c = await threeNodes([5], () => new MemoryDisk(), 8);
     c.hosts.get(1)!.campaign(5);

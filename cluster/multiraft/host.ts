@@ -60,12 +60,14 @@ export interface HostOptions {
   readonly ticksPerTurnMax?: number;
   readonly groupInputsMax?: number;
   readonly appliedWaitersMax?: number;
+  /** A read whose answer has not come back after this many ticks (e.g. lost on the way) is rejected. */
+  readonly readTimeoutTicks?: number;
 }
 
 /** A proposal, read or config change that the group refused; retry at `leaderHint` if set. */
 export class RaftRejectedError extends Error {
   override name = 'RaftRejectedError';
-  constructor(readonly reason: RejectReason | 'leadershipLost' | 'groupDestroyed' | 'hostFailed', readonly leaderHint: NodeId) {
+  constructor(readonly reason: RejectReason | 'leadershipLost' | 'groupDestroyed' | 'hostFailed' | 'timeout', readonly leaderHint: NodeId) {
     super(`raft: ${reason}${leaderHint !== noNode ? ` (leader hint ${leaderHint})` : ''}`);
   }
 }
@@ -91,7 +93,7 @@ interface Group {
   inputs: Input[];
   applied: number;
   readonly proposals: Map<number, { term: number; done: Settle<number> }>;
-  readonly reads: Map<string, Settle<number>>;
+  readonly reads: Map<string, { done: Settle<number>; startTick: number }>;
   waiters: { index: number; resolve: () => void }[];
   wasLeader: boolean;
   /** Term and vote last written to disk; a commit-only change is deferred into `lazyHardState`. */
@@ -126,6 +128,8 @@ export class MultiRaftHost {
   private readonly ticksPerTurnMax: number;
   private readonly groupInputsMax: number;
   private readonly appliedWaitersMax: number;
+  private readonly readTimeoutTicks: number;
+  private ticksFed = 0;
 
   constructor(private readonly opts: HostOptions) {
     this.nodeId = opts.nodeId;
@@ -135,6 +139,7 @@ export class MultiRaftHost {
     this.ticksPerTurnMax = opts.ticksPerTurnMax ?? 3;
     this.groupInputsMax = opts.groupInputsMax ?? 100_000;
     this.appliedWaitersMax = opts.appliedWaitersMax ?? 100_000;
+    this.readTimeoutTicks = opts.readTimeoutTicks ?? 50;
     assert(this.compactAfterEntries > 0 && this.ticksPerTurnMax > 0, 'host bounds must be positive');
     opts.transport.onReceive((b) => this.receive(b));
   }
@@ -321,9 +326,11 @@ export class MultiRaftHost {
     this.destroyPending(ops);
     const ticks = Math.min(this.pendingTicks, this.ticksPerTurnMax);
     this.pendingTicks = 0;
+    this.ticksFed += ticks;
     const work: [Group, Ready][] = [];
     for (const g of this.groups.values()) {
       for (let t = 0; t < ticks; t++) g.raw.tick();
+      if (ticks > 0) this.expireReads(g);
       this.feed(g);
       this.maybeCompact(g, ops);
       if (g.raw.hasReady()) work.push([g, g.raw.ready()]);
@@ -420,11 +427,20 @@ export class MultiRaftHost {
     switch (res.kind) {
       case 'pending':
       case 'forwarded':
-        g.reads.set(Buffer.from(ctx).toString('hex'), done);
+        g.reads.set(Buffer.from(ctx).toString('hex'), { done, startTick: this.ticksFed });
         return;
       case 'rejected':
         done.reject(new RaftRejectedError(res.reason, res.leaderHint));
         return;
+    }
+  }
+
+  /** Rejects reads whose request or answer was lost: the caller retries, nothing hangs. */
+  private expireReads(g: Group): void {
+    for (const [key, r] of g.reads) {
+      if (this.ticksFed - r.startTick <= this.readTimeoutTicks) continue;
+      g.reads.delete(key);
+      r.done.reject(new RaftRejectedError('timeout', g.raw.raft.lead));
     }
   }
 
@@ -451,14 +467,14 @@ export class MultiRaftHost {
     this.wakeWaiters(g);
     for (const rs of rd.readStates) {
       const key = Buffer.from(rs.ctx).toString('hex');
-      const done = g.reads.get(key);
-      if (done === undefined) continue; // a duplicate answer to a read already served
+      const pending = g.reads.get(key);
+      if (pending === undefined) continue; // a duplicate answer to a read already served
       g.reads.delete(key);
-      this.waitApplied(g.id, rs.index).then(() => done.resolve(rs.index), done.reject);
+      this.waitApplied(g.id, rs.index).then(() => pending.done.resolve(rs.index), pending.done.reject);
     }
     for (const rr of rd.rejectedReads) {
       const key = Buffer.from(rr.ctx).toString('hex');
-      g.reads.get(key)?.reject(new RaftRejectedError('notLeader', rr.leaderHint));
+      g.reads.get(key)?.done.reject(new RaftRejectedError('notLeader', rr.leaderHint));
       g.reads.delete(key);
     }
     if (rd.softState !== undefined) this.onRoleChange(g, rd.softState.role === 'leader');
@@ -501,7 +517,7 @@ export class MultiRaftHost {
   private rejectAll(g: Group, e: RaftRejectedError): void {
     for (const p of g.proposals.values()) p.done.reject(e);
     g.proposals.clear();
-    for (const r of g.reads.values()) r.reject(e);
+    for (const r of g.reads.values()) r.done.reject(e);
     g.reads.clear();
     for (const i of g.inputs) if (i.kind === 'propose' || i.kind === 'confChange' || i.kind === 'read') i.done.reject(e);
     g.inputs = [];

@@ -3,7 +3,7 @@ import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Decimal, Interval, Oid, PgArray, sqlType, type Datum, type SqlType } from './datum.js';
 import { intervalSpanMicros } from './datetime.js';
-import { compareJsonb, parseJson } from './json.js';
+import { compareJsonb, jsonbHashText, parseJson } from './json.js';
 import { N } from './numeric.js';
 import { arrayElemOid, formatTypeOid } from './registry.js';
 
@@ -176,9 +176,13 @@ export function hashKey(type: SqlType, d: Datum): string | number {
     case Oid.char:
     case Oid.unknown:
     case Oid.uuid:
-    case Oid.jsonb:
     case Oid.json:
       return d as string;
+    case Oid.jsonb:
+      return jsonbHashText(parseJson(d as string, 'jsonb'), (t) => {
+        const v = new N(t);
+        return v.isZero() ? '0' : v.toString();
+      });
     case Oid.bpchar:
       return trimTrailingSpaces(d as string);
     case Oid.bytea: {

@@ -268,6 +268,24 @@ export function jsonbCanonical(v: JsonValue): string {
   }
 }
 
+/** Canonical text with numbers normalized (1.0 = 1.00), for hashing jsonb values that compare equal. */
+export function jsonbHashText(v: JsonValue, normalizeNumber: (text: string) => string): string {
+  switch (v.kind) {
+    case 'number':
+      return normalizeNumber(v.text);
+    case 'array':
+      return '[' + v.items.map((x) => jsonbHashText(x, normalizeNumber)).join(',') + ']';
+    case 'object':
+      return '{' + jsonbEntries(v).map(([k, x]) => escapeJsonString(k) + ':' + jsonbHashText(x, normalizeNumber)).join(',') + '}';
+    case 'null':
+    case 'bool':
+    case 'string':
+      return jsonbCanonical(v);
+    default:
+      return assertNeverJson(v);
+  }
+}
+
 function assertNeverJson(v: never): never {
   throw new Error(`unexpected json value ${JSON.stringify(v)}`);
 }

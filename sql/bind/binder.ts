@@ -9,6 +9,7 @@ import type { TableDescriptor } from '../../catalog/descriptors.js';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import {
+  applyTypmod,
   arrayElemOid,
   arrayTypeOf,
   castOrThrow,
@@ -23,6 +24,9 @@ import {
   resolveTypeName,
   sqlType,
   type CastContext,
+  type EvalContext,
+  defaultFormatContext,
+  defaultVersionString,
   type Datum,
   type SqlType,
 } from '../types/index.js';
@@ -34,6 +38,22 @@ export const boolType: SqlType = sqlType(Oid.bool);
 export const textType: SqlType = sqlType(Oid.text);
 export const int4Type: SqlType = sqlType(Oid.int4);
 export const int8Type: SqlType = sqlType(Oid.int8);
+
+/** Types whose input function does not depend on session settings (safe to fold at bind time). */
+const contextFreeInput: ReadonlySet<number> = new Set([
+  Oid.bool, Oid.int2, Oid.int4, Oid.int8, Oid.float4, Oid.float8, Oid.numeric, Oid.text, Oid.varchar, Oid.bpchar,
+  Oid.name, Oid.char, Oid.oid, Oid.uuid, Oid.json, Oid.jsonb,
+]);
+
+/** The evaluation context for folding context-free literal casts (no clock or session reads). */
+const foldContext: EvalContext = Object.freeze({
+  ...defaultFormatContext,
+  txnTimestampMicros: 0n,
+  statementTimestampMicros: 0n,
+  clockTimestampMicros: () => 0n,
+  random: () => 0,
+  versionString: defaultVersionString,
+});
 
 /** Highest $n accepted (PostgreSQL's protocol limit is 65535 parameters). */
 const paramNumberMax = 65535;
@@ -138,6 +158,22 @@ export class Binder {
     if (e.type.oid === target.oid && (target.typmod === -1 || target.typmod === e.type.typmod)) return e;
     const fn = findCast(e.type, target, context);
     if (fn === undefined) return undefined;
+    if (e.kind === 'const' && e.type.oid === Oid.unknown && contextFreeInput.has(target.oid)) {
+      // PostgreSQL coerces unknown literals at parse time: '1x'::int fails with the literal's position.
+      // Only the input conversion is folded; a length/precision typmod is applied at run time
+      // (as PostgreSQL does: its 22001 carries no position).
+      const base = sqlType(target.oid);
+      let folded: BExpr;
+      try {
+        const baseFn = target.typmod === -1 ? fn : findCast(e.type, base, context);
+        if (baseFn === undefined) return { kind: 'cast', fn, arg: e, type: target };
+        folded = { kind: 'const', type: base, value: baseFn(e.value, foldContext), location: e.location };
+      } catch (x) {
+        throw withPosition(x, e.location ?? -1);
+      }
+      if (target.typmod === -1) return folded;
+      return { kind: 'cast', fn: (d) => applyTypmod(target, d, context), arg: folded, type: target };
+    }
     return { kind: 'cast', fn, arg: e, type: target };
   }
 
@@ -713,7 +749,7 @@ export function bindConst(type: Extract<Expr, { kind: 'Const' }>['type'], value:
     case 'null':
       return { kind: 'const', type: unknownType, value: null };
     case 'string':
-      return { kind: 'const', type: unknownType, value: value ?? '' };
+      return { kind: 'const', type: unknownType, value: value ?? '', location };
     case 'bool':
       return { kind: 'const', type: boolType, value: value === 'true' || value === 't' };
     case 'integer': {

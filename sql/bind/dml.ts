@@ -109,9 +109,9 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
     for (const name of stmt.columns) {
       const slot = slotOf.get(name);
       if (slot === undefined) {
-        throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, stmt.location);
+        throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
       }
-      if (targetSlots.includes(slot)) throw err(SqlState.duplicateColumn, `column "${name}" specified more than once`, stmt.location);
+      if (targetSlots.includes(slot)) throw err(SqlState.duplicateColumn, `column "${name}" specified more than once`);
       targetSlots.push(slot);
     }
   }
@@ -140,7 +140,7 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   } else if (src.kind === 'Values' && src.orderBy.length === 0 && src.limit === undefined && src.offset === undefined && src.with === undefined) {
     const rows = src.rows.map((row) => {
       if (row.length > targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more expressions than target columns', exprLocation(row[targetSlots.length]!));
-      if (row.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions', stmt.location);
+      if (row.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions');
       const given = new Map<number, BExpr>();
       row.forEach((e, i) => {
         const slot = targetSlots[i]!;
@@ -152,8 +152,8 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   } else {
     const q = bindQuery(b, src, new Scope(null));
     const plan = planQuery(q);
-    if (q.columns.length > targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more expressions than target columns', stmt.location);
-    if (q.columns.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions', stmt.location);
+    if (q.columns.length > targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+    if (q.columns.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions');
     const given = new Map<number, BExpr>();
     q.columns.forEach((c, i) => given.set(targetSlots[i]!, valueFor(targetSlots[i]!, { kind: 'col', slot: i, type: c.type }, stmt.location)));
     source = { kind: 'project', input: plan, exprs: fullRow(given), width: table.columns.length };

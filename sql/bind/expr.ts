@@ -8,7 +8,7 @@ import type { CastFn, Datum, ResolvedAggregate, ResolvedFunction, ResolvedOperat
 import type { Plan } from '../plan/plan.js';
 
 export type BExpr =
-  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Datum }
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Datum; readonly location?: number }
   | { readonly kind: 'param'; readonly index: number; readonly type: SqlType }
   | { readonly kind: 'col'; readonly slot: number; readonly type: SqlType; readonly name?: string; readonly location?: number }
   /** A column of an enclosing query's row (correlated subquery); depth 1 = the immediate outer query. */

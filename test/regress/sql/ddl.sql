@@ -122,7 +122,12 @@ CREATE INDEX ddl_i_ab ON ddl_i (a, b);
 SELECT id, b FROM ddl_i WHERE a = 3 ORDER BY id;
 SELECT id FROM ddl_i WHERE b = 'v42';
 INSERT INTO ddl_i VALUES (101, 1, 'v42');
-CREATE UNIQUE INDEX ddl_i_a_uniq ON ddl_i (a);
+-- a unique index over existing duplicates fails (one duplicated key, so the reported key is defined)
+CREATE TABLE ddl_dup (id int PRIMARY KEY, k int);
+INSERT INTO ddl_dup VALUES (1, 10), (2, 20), (3, 10);
+CREATE UNIQUE INDEX ddl_dup_k ON ddl_dup (k);
+INSERT INTO ddl_dup VALUES (4, 20);
+DROP TABLE ddl_dup;
 CREATE INDEX ddl_i_a ON ddl_i (b);
 CREATE INDEX IF NOT EXISTS ddl_i_a ON ddl_i (b);
 DROP INDEX ddl_i_ab;

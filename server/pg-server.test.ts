@@ -339,9 +339,10 @@ describe('pgwire server at the byte level', () => {
     const rows = 200_000;
     const frames: Buffer[] = [];
     let chunk = '';
+    // Half the rows in 8 KB CopyData chunks (psql), half one row per CopyData (pgbench -i).
     for (let i = 0; i < rows; i++) {
       chunk += `${i}\t${'x'.repeat(80)}\n`;
-      if (chunk.length > 8000) {
+      if (i >= rows / 2 || chunk.length > 8000) {
         frames.push(serialize.copyData(Buffer.from(chunk)));
         chunk = '';
       }

@@ -234,11 +234,12 @@ export class FakeSession implements Session {
   private async copy(words: string[], sink: ResultSink, signal: AbortSignal): Promise<ExecuteOutcome> {
     if (words[1] === 'in') {
       let rows = 0;
+      let chunks = 0;
       let pending = '';
       for await (const chunk of sink.copyIn('text', 1)) {
         if (signal.aborted) throw canceled(signal);
-        // Yield to the event loop like a consumer that writes to storage does.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Yield to the event loop now and then, like a consumer that writes to storage does.
+        if (++chunks % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         pending += Buffer.from(chunk).toString('utf8');
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';

@@ -28,7 +28,9 @@ const trace = values.verbose ? (line: string) => console.log(line) : undefined;
 const startedMs = performance.now();
 let violations = 0;
 let commits = 0;
-for (const seed of seeds) {
+const progressEvery = 10_000;
+for (const [k, seed] of seeds.entries()) {
+  if (k > 0 && k % progressEvery === 0) console.error(`.. ${k} scenarios, ${violations} violations, ${((performance.now() - startedMs) / 1000).toFixed(0)}s`);
   const r = runScenario(seed, trace);
   commits += r.commits;
   if (r.violation !== undefined) {

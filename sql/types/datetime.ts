@@ -760,6 +760,11 @@ export function parseInterval(text: string): Interval {
   }
   const acc = new IntervalAcc();
   let seen = false;
+  const fieldsSeen = new Set<string>();
+  const once = (field: string): void => {
+    if (fieldsSeen.has(field)) throw badSyntax('interval', text);
+    fieldsSeen.add(field);
+  };
   for (let i = 0; i < toks.length; i++) {
     let tok = toks[i]!;
     // "1day" → "1" "day"
@@ -790,6 +795,7 @@ export function parseInterval(text: string): Interval {
       const value = Number(tok);
       const unit = toks[i + 1];
       if (unit !== undefined && intervalUnits.has(unit)) {
+        once(intervalUnits.get(unit)!);
         addUnit(acc, value, unit);
         i++;
       } else if (unit === undefined) {

@@ -93,9 +93,27 @@ def('length', [Oid.bytea], I4, (a) => (a[0] as Uint8Array).length);
 def('octet_length', [T], I4, (a) => Buffer.byteLength(s(a[0]!)));
 def('octet_length', [Oid.bytea], I4, (a) => (a[0] as Uint8Array).length);
 def('bit_length', [T], I4, (a) => Buffer.byteLength(s(a[0]!)) * 8);
-def('lower', [T], T, (a) => s(a[0]!).toLowerCase());
-def('upper', [T], T, (a) => s(a[0]!).toUpperCase());
-def('initcap', [T], T, (a) => s(a[0]!).toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()));
+/** Per-character case mapping (no expansions like ß → SS), as PostgreSQL's towupper/towlower. */
+function mapCase(str: string, upper: boolean): string {
+  let out = '';
+  for (const ch of str) {
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += [...m].length === 1 ? m : ch;
+  }
+  return out;
+}
+const alnumRe = /[\p{L}\p{N}]/u;
+def('lower', [T], T, (a) => mapCase(s(a[0]!), false));
+def('upper', [T], T, (a) => mapCase(s(a[0]!), true));
+def('initcap', [T], T, (a) => {
+  let out = '';
+  let prevAlnum = false;
+  for (const ch of s(a[0]!)) {
+    out += mapCase(ch, !prevAlnum);
+    prevAlnum = alnumRe.test(ch);
+  }
+  return out;
+});
 
 function substr(str: string, start: number, count: number | undefined): string {
   if (count !== undefined && count < 0) throw new SqlError('22011', 'negative substring length not allowed');

@@ -297,7 +297,8 @@ function resolveArrayOp(name: string, l: number, r: number): ResolvedOperator | 
   }
   const at = la !== 0 ? l : r;
   const other = la !== 0 ? r : l;
-  if (other !== at && other !== Oid.unknown && !(arrayElemOid(other) !== 0 && canImplicit(other, at))) return undefined;
+  // anyarray operators need both sides of the same array type (unknown literals adopt it).
+  if (other !== at && other !== Oid.unknown) return undefined;
   const elem = sqlType(arrayElemOid(at));
   switch (name) {
     case '@>':

@@ -196,7 +196,7 @@ class Evaluator {
         this.i++;
         continue;
       }
-      if (this.peek()?.toUpperCase() === 'IN') {
+      if (['IN', 'FROM', 'FOR'].includes(this.peek()?.toUpperCase() ?? '')) {
         this.i++;
         continue;
       }

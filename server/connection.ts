@@ -67,6 +67,8 @@ export interface ConnectionHost {
 }
 
 const newestProtocolMinor = 0;
+/** After we end a socket, the client has this long to read the rest before it is destroyed. */
+const socketEndGraceMs = 5_000;
 
 /** Reasons given to a call's AbortController; sql/ can throw `signal.reason` directly. */
 export const abortReasons = {
@@ -158,6 +160,12 @@ export class Connection {
   }
 
   private async cleanup(): Promise<void> {
+    // The client is done with: end the socket first, so a slow session close (rollback,
+    // lock release) never leaves the client hanging on a half-closed connection.
+    this.out.flush();
+    this.socket.end();
+    // A client that never reads must not keep the socket forever.
+    setTimeout(() => this.socket.destroy(), socketEndGraceMs).unref();
     const session = this.session;
     this.session = undefined;
     if (session !== undefined) {
@@ -167,10 +175,6 @@ export class Connection {
         this.log.error('session close failed', { err });
       }
     }
-    this.out.flush();
-    this.socket.end();
-    // A client that never reads must not keep the socket forever.
-    setTimeout(() => this.socket.destroy(), 5_000).unref();
     this.host.release(this, this.admitted);
     this.host.notifyChange();
   }

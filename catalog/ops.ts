@@ -590,6 +590,8 @@ function renameRelation(w: Work, op: Extract<DdlOp, { kind: 'renameRelation' }>)
   }
   const { table, index } = findIndex(w, op.oid);
   checkRelationNameFree(w, table.schemaOid, op.newName);
+  const backs = table.constraints.some((c) => (c.kind === 'primaryKey' || c.kind === 'unique') && c.indexOid === index.oid);
+  if (backs) checkConstraintNameFree(table, op.newName);
   const rename = (i: IndexDescriptor): IndexDescriptor => (i.oid === index.oid ? { ...i, name: op.newName } : i);
   w.set({
     ...table,

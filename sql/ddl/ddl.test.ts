@@ -314,6 +314,28 @@ describe('executeDdl', () => {
     expect(e.message).toBe('MAXVALUE (100000) is out of range for sequence data type smallint');
     await s.exec('ALTER SEQUENCE q RESTART WITH 42');
     expect(decodeSequenceValue((await s.txn.get(sequenceValueKey(q.oid)))!)).toEqual({ last: 42n, isCalled: false });
+    await s.exec('CREATE SEQUENCE s1 AS smallint');
+    expect(s.state.resolveSequence(['public'], ['s1'])).toMatchObject({ typeOid: 21, max: '32767', min: '1' });
+    await s.exec('ALTER SEQUENCE s1 AS bigint');
+    expect(s.state.resolveSequence(['public'], ['s1'])).toMatchObject({ typeOid: 20, max: '9223372036854775807' });
+    await s.exec('CREATE SEQUENCE s2 INCREMENT -1');
+    expect(s.state.resolveSequence(['public'], ['s2'])).toMatchObject({ start: '-1', min: '-9223372036854775808', max: '-1' });
+    for (const [sql, msg] of [
+      ['ALTER SEQUENCE s1 RESTART WITH 0', 'RESTART value (0) cannot be less than MINVALUE (1)'],
+      ['ALTER SEQUENCE s1 MINVALUE 10', 'START value (1) cannot be less than MINVALUE (10)'],
+      ['CREATE SEQUENCE s3 START 0', 'START value (0) cannot be less than MINVALUE (1)'],
+      ['CREATE SEQUENCE s4 CACHE 0', 'CACHE (0) must be greater than zero'],
+      ['CREATE SEQUENCE s5 OWNED BY nosuch', 'invalid OWNED BY option'],
+    ] as const) {
+      expect((await s.fails(sql)).message, sql).toBe(msg);
+    }
+    const long = 'abcdefghij'.repeat(6);
+    await s.exec(`CREATE TABLE ${long} (columnnamethatislongcolumnnamethatislong serial primary key, b int unique)`);
+    const lt = s.state.resolveTable(['public'], [long]);
+    expect(lt.columns[0]?.default?.source).toBe("nextval('abcdefghijabcdefghijabcdefghi_columnnamethatislongcolumnnam_seq'::regclass)");
+    expect([lt.primaryIndex.name, lt.indexes[0]?.name]).toEqual([
+      'abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefgh_pkey', 'abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefg_b_key',
+    ]);
     e = await s.fails('ALTER SEQUENCE nosuch RESTART');
     expect([e.code, e.message]).toEqual(['42P01', 'relation "nosuch" does not exist']);
   });

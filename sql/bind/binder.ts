@@ -332,7 +332,7 @@ export class Binder {
         return this.bindOperator(e.op, null, this.bind(e.operand, scope, ac), e.location);
       case 'BoolExpr': {
         const clause = e.op.toUpperCase();
-        const args = e.args.map((a) => this.coerceBool(this.bind(a, scope, ac), clause, e.location));
+        const args = e.args.map((a) => this.coerceBool(this.bind(a, scope, ac), clause, astLocation(a)));
         if (e.op === 'not') return { kind: 'not', arg: args[0]!, type: boolType };
         return { kind: e.op, args, type: boolType };
       }
@@ -436,6 +436,10 @@ export class Binder {
     }
     if (arg.kind === 'const' && arg.value === null) return { kind: 'const', type: target, value: null };
     if (arg.type.oid === target.oid && arg.type.typmod === target.typmod) return arg;
+    if (arg.kind === 'const' && arg.type.oid === Oid.unknown && contextFreeInput.has(target.oid)) {
+      const folded = this.tryCoerce(arg, target, 'explicit');
+      if (folded !== undefined) return folded;
+    }
     let fn;
     try {
       fn = castOrThrow(arg.type, target, 'explicit');
@@ -482,7 +486,7 @@ export class Binder {
       // 'seq'::regclass (how serial defaults are stored) names the sequence like a plain literal.
       const args = e.args.map((a, i) => {
         const lit = i === 0 ? regclassLiteral(a) : undefined;
-        return lit !== undefined ? bindConst('string', lit, a.location) : this.bind(a, scope, ac);
+        return lit !== undefined ? bindConst('string', lit, literalLocation(a)) : this.bind(a, scope, ac);
       });
       return this.bindSequenceFunction(name, args, e.location);
     }
@@ -517,7 +521,7 @@ export class Binder {
     if (args.length > 0) {
       const nameArg = args[0]!;
       if (nameArg.kind === 'const' && typeof nameArg.value === 'string') {
-        seqOid = this.resolveSequenceName(nameArg.value, location);
+        seqOid = this.resolveSequenceName(nameArg.value, nameArg.location ?? location);
         cast.push(nameArg);
       } else {
         cast.push(this.coerceImplicit(nameArg, textType));
@@ -741,6 +745,26 @@ function regclassLiteral(e: Expr): string | undefined {
     if (n === 'regclass' && e.type.arrayBounds === 0) return e.arg.value;
   }
   return undefined;
+}
+
+function literalLocation(e: Expr): number {
+  return e.kind === 'Cast' ? e.arg.location : e.location;
+}
+
+/** PostgreSQL's exprLocation: the leftmost location of an expression (error cursors). */
+export function astLocation(e: Expr): number {
+  switch (e.kind) {
+    case 'BinaryOp': {
+      const l = astLocation(e.left);
+      return l >= 0 && (l < e.location || e.location < 0) ? l : e.location;
+    }
+    case 'Cast': {
+      const l = astLocation(e.arg);
+      return l >= 0 && (l < e.location || e.location < 0) ? l : e.location;
+    }
+    default:
+      return 'location' in e ? e.location : -1;
+  }
 }
 
 /** Literal → typed constant: integers int4/int8/numeric by size, strings stay unknown. */

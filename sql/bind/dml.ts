@@ -9,7 +9,7 @@ import { SqlError, SqlState } from '../../util/errors.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { CheckConstraint, Plan } from '../plan/plan.js';
 import { planFromWhere, planQuery } from '../plan/planner.js';
-import { Binder, int8Type, noAggregates, Scope, withPosition } from './binder.js';
+import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition } from './binder.js';
 import type { BExpr } from './expr.js';
 import { bindQuery, expandTargets } from './select.js';
 
@@ -84,8 +84,8 @@ export function bindChecks(b: Binder, table: TableDescriptor): CheckConstraint[]
   return out;
 }
 
-function identityAlwaysError(col: ColumnDescriptor, location: number): SqlError {
-  return err(sqlStateGeneratedAlways, `cannot insert a non-DEFAULT value into column "${col.name}"`, location, {
+function identityAlwaysError(col: ColumnDescriptor): SqlError {
+  return err(sqlStateGeneratedAlways, `cannot insert a non-DEFAULT value into column "${col.name}"`, -1, {
     detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.`,
     hint: 'Use OVERRIDING SYSTEM VALUE to override.',
   });
@@ -103,7 +103,10 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   });
   let targetSlots: number[];
   if (stmt.columns.length === 0) {
-    targetSlots = table.columns.flatMap((c, i) => (c.dropped || c.hidden ? [] : [i]));
+    // Without a column list, a shorter VALUES row fills the leading columns (the rest get defaults).
+    const all = table.columns.flatMap((c, i) => (c.dropped || c.hidden ? [] : [i]));
+    const src = stmt.source;
+    targetSlots = src?.kind === 'Values' ? all.slice(0, Math.max(...src.rows.map((r) => r.length))) : all;
   } else {
     targetSlots = [];
     for (const name of stmt.columns) {
@@ -126,7 +129,7 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   };
   const valueFor = (slot: number, bound: BExpr, location: number): BExpr => {
     const col = table.columns[slot]!;
-    if (col.identity?.generated === 'always' && stmt.overriding !== 'system') throw identityAlwaysError(col, location);
+    if (col.identity?.generated === 'always' && stmt.overriding !== 'system') throw identityAlwaysError(col);
     return b.coerceAssign(bound, col.type, col.name, location);
   };
   const fullRow = (given: ReadonlyMap<number, BExpr>): BExpr[] =>
@@ -173,7 +176,7 @@ function exprLocation(e: Expr): number {
 // ─── UPDATE / DELETE ───────────────────────────────────────────────────────────────────────
 
 function sourcePlan(b: Binder, table: TableDescriptor, rv: RangeVar, where: Expr | undefined, scope: Scope): { plan: Plan; recheck: BExpr | null } {
-  const pred = where === undefined ? null : b.coerceBool(b.bind(where, scope, noAggregates('WHERE')), 'WHERE', exprLocation(where));
+  const pred = where === undefined ? null : b.coerceBool(b.bind(where, scope, noAggregates('WHERE')), 'WHERE', astLocation(where));
   const from = { kind: 'table' as const, table, alias: rv.alias?.name ?? table.name, offset: 0, span: table.columns.length };
   return { plan: planFromWhere(from, pred, table.columns.length, null), recheck: pred };
 }

@@ -8,7 +8,7 @@ import { assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Oid, type SqlType } from '../types/index.js';
 import type { ResultColumn } from '../plan/api.js';
-import { Binder, int8Type, noAggregates, Scope, withPosition, type AggContext, type ScopeColumn } from './binder.js';
+import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition, type AggContext, type ScopeColumn } from './binder.js';
 import type { AggCall, BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
 import { collectSlots, exprKey, mapChildren } from './walk.js';
@@ -101,7 +101,7 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
       const right = bindFromItem(b, item.right, scope, offset + left.span);
       let on: BExpr | null = null;
       if (item.on !== undefined) {
-        on = b.coerceBool(b.bind(item.on, scope, noAggregates('JOIN conditions')), 'JOIN/ON', item.location);
+        on = b.coerceBool(b.bind(item.on, scope, noAggregates('JOIN conditions')), 'JOIN/ON', astLocation(item.on));
       }
       return {
         kind: 'join',
@@ -248,7 +248,8 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
     width += next.span;
     from = from === null ? next : { kind: 'join', joinType: 'inner', left: from, right: next, on: null, offset: 0, span: width };
   }
-  const where = stmt.where === undefined ? null : b.coerceBool(b.bind(stmt.where, scope, noAggregates('WHERE')), 'WHERE', -1);
+  const where =
+    stmt.where === undefined ? null : b.coerceBool(b.bind(stmt.where, scope, noAggregates('WHERE')), 'WHERE', astLocation(stmt.where));
 
   const ac: AggContext = { aggs: [], forbiddenIn: undefined, inAggregate: false };
   const targets = expandTargets(b, stmt.targets, scope, ac, from !== null);
@@ -258,7 +259,7 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
     if (g.kind !== 'expr') throw err(SqlState.featureNotSupported, 'GROUPING SETS, ROLLUP and CUBE are not supported yet');
     groupBy.push(bindGroupItem(b, g.expr, scope, targets));
   }
-  const having = stmt.having === undefined ? null : b.coerceBool(b.bind(stmt.having, scope, ac), 'HAVING', -1);
+  const having = stmt.having === undefined ? null : b.coerceBool(b.bind(stmt.having, scope, ac), 'HAVING', astLocation(stmt.having));
 
   const outputs = targets.map((t) => t.expr);
   const distinct = stmt.distinct !== undefined;

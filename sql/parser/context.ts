@@ -7,14 +7,22 @@ import { assert } from '../../util/assert.js';
 
 export class ParseContext {
   readonly text: string;
-  readonly tokens: readonly ScanToken[];
   /** byteToChar[b] = string offset of the character starting at byte b; undefined when ASCII-only. */
   private readonly byteToChar: Int32Array | undefined;
+  private scanned: readonly ScanToken[] | undefined;
 
-  constructor(text: string, tokens: readonly ScanToken[]) {
+  /** `scan` is called at most once, when tokens are first needed (scanning costs as much as parsing). */
+  constructor(
+    text: string,
+    private readonly scan: () => readonly ScanToken[],
+  ) {
     this.text = text;
-    this.tokens = tokens;
     this.byteToChar = buildByteMap(text);
+  }
+
+  get tokens(): readonly ScanToken[] {
+    if (this.scanned === undefined) this.scanned = this.scan();
+    return this.scanned;
   }
 
   /** Byte offset (or -1/undefined) → string offset (or -1). */

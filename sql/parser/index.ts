@@ -51,8 +51,13 @@ function parseText(text: string): ast.ParsedStatement[] {
   if (loneSurrogate.test(text) || text.includes('\0')) {
     throw new SqlError(SqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8"');
   }
-  const tokens = scanTokens(text);
-  const ctx = new ParseContext(text, tokens);
+  checkCommentNesting(text);
+  const ctx = new ParseContext(text, () => scanTokens(text));
+  if (!/show/i.test(text)) {
+    // No nodedb statement possible: one libpg-query call, tokens only if a converter needs them.
+    return list(pgParse(text).stmts).map((raw) => convertRawStmt(ctx, raw));
+  }
+  const tokens = ctx.tokens;
   const segments = splitStatements(tokens);
   const ours = segments.filter((s) => isNodedbStatement(ctx, s));
   const out: ast.ParsedStatement[] = [];
@@ -74,6 +79,53 @@ function parseText(text: string): ast.ParsedStatement[] {
   }
   out.sort((a, b) => a.offset - b.offset);
   return out;
+}
+
+/** Nested comments cost the scanner quadratic time (PostgreSQL's too): bound their depth. */
+export const commentNestingDepthMax = 1000;
+
+/**
+ * Rejects comments nested deeper than commentNestingDepthMax. A linear mini-lexer that knows
+ * quotes, dollar quotes and -- comments; it runs only when the text has many comment openers.
+ */
+function checkCommentNesting(text: string): void {
+  if (text.split('/*', commentNestingDepthMax + 2).length <= commentNestingDepthMax + 1) return;
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    const next = text[i + 1];
+    if (depth > 0) {
+      if (ch === '/' && next === '*') {
+        depth++;
+        if (depth > commentNestingDepthMax) {
+          throw new SqlError(SqlState.statementTooComplex, `comments nested deeper than ${commentNestingDepthMax} levels`);
+        }
+        i += 2;
+      } else if (ch === '*' && next === '/') {
+        depth--;
+        i += 2;
+      } else i++;
+      continue;
+    }
+    if (ch === '/' && next === '*') {
+      depth = 1;
+      i += 2;
+    } else if (ch === '-' && next === '-') {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol + 1;
+    } else if (ch === "'" || ch === '"') {
+      const end = text.indexOf(ch, i + 1);
+      i = end < 0 ? text.length : end + 1;
+    } else if (ch === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z_0-9]*)?\$/.exec(text.slice(i, i + 64));
+      if (m === null) i++;
+      else {
+        const end = text.indexOf(m[0], i + m[0].length);
+        i = end < 0 ? text.length : end + m[0].length;
+      }
+    } else i++;
+  }
 }
 
 function scanTokens(text: string): ScanToken[] {

@@ -47,6 +47,21 @@ const cases: readonly (readonly [string, object])[] = [
   ['select pg_catalog.version()', { kind: 'Select', targets: [{ expr: { kind: 'FuncCall', name: ['pg_catalog', 'version'] } }] }],
   ['select current_schema()', { kind: 'Select', targets: [{ expr: { kind: 'FuncCall', name: ['current_schema'] } }] }],
   ["SELECT CAST('test plain returns' AS VARCHAR(60)) AS anon_1", { kind: 'Select', targets: [{ name: 'anon_1', expr: { kind: 'Cast', type: { names: ['pg_catalog', 'varchar'], typmods: [60] } } }] }],
+  // pgjdbc type lookup and asyncpg's type introspection (condensed).
+  [
+    "SELECT typinput='pg_catalog.array_in'::regproc as is_array, typtype, typname, pg_type.oid FROM pg_catalog.pg_type LEFT JOIN (select ns.oid as nspoid, ns.nspname, r.r from pg_namespace as ns join ( select s.r, (current_schemas(false))[s.r] as nspname from generate_series(1, array_upper(current_schemas(false), 1)) as s(r) ) as r using ( nspname ) ) as sp ON sp.nspoid = typnamespace WHERE pg_type.oid = $1 ORDER BY sp.r, pg_type.oid DESC",
+    { kind: 'Select', targets: [{ name: 'is_array', expr: { kind: 'BinaryOp', right: { kind: 'Cast', type: { names: ['regproc'] } } } }, {}, {}, {}], orderBy: [{}, { direction: 'desc' }] },
+  ],
+  [
+    "WITH RECURSIVE typeinfo_tree(oid, ns, name, kind, basetype, depth) AS (SELECT ti.oid, ti.ns, ti.name, ti.kind, ti.basetype, 0 FROM (SELECT t.oid AS oid, ns.nspname AS ns, t.typname AS name, t.typtype AS kind, (CASE WHEN t.typtype = 'd' THEN (WITH RECURSIVE typebases(oid, depth) AS (SELECT t2.typbasetype AS oid, 0 AS depth FROM pg_type t2 WHERE t2.oid = t.oid UNION ALL SELECT t2.typbasetype AS oid, tb.depth + 1 AS depth FROM pg_type t2, typebases tb WHERE tb.oid = t2.oid AND t2.typbasetype != 0) SELECT oid FROM typebases ORDER BY depth DESC LIMIT 1) ELSE NULL END) AS basetype, (CASE WHEN t.typtype = 'c' THEN (SELECT array_agg(ia.atttypid ORDER BY ia.attnum) FROM pg_attribute ia INNER JOIN pg_class c ON (ia.attrelid = c.oid) WHERE ia.attnum > 0 AND NOT ia.attisdropped AND c.reltype = t.oid) END) AS attrtypoids FROM pg_catalog.pg_type AS t INNER JOIN pg_catalog.pg_namespace ns ON (ns.oid = t.typnamespace) LEFT JOIN pg_type elem_t ON (t.typlen = -1 AND t.typelem != 0 AND t.typelem = elem_t.oid)) AS ti WHERE ti.oid = any($1::oid[]) UNION ALL SELECT ti.oid, ti.ns, ti.name, ti.kind, ti.basetype, tt.depth + 1 FROM typeinfo_tree tt, pg_type ti WHERE tt.basetype IS NOT NULL AND ti.oid = tt.basetype) SELECT DISTINCT *, basetype::regtype::text AS basetype_name FROM typeinfo_tree ORDER BY depth DESC",
+    { kind: 'Select', distinct: [], with: { recursive: true, ctes: [{ name: 'typeinfo_tree', query: { kind: 'SetOp', op: 'union', all: true } }] }, targets: [{ expr: { kind: 'Star' } }, { name: 'basetype_name', expr: { kind: 'Cast', arg: { kind: 'Cast' } } }] },
+  ],
+  [
+    "SELECT d.datname as \"Name\", pg_catalog.pg_get_userbyid(d.datdba) as \"Owner\", pg_catalog.pg_encoding_to_char(d.encoding) as \"Encoding\", pg_catalog.array_to_string(d.datacl, E'\\n') AS \"Access privileges\" FROM pg_catalog.pg_database d ORDER BY 1",
+    { kind: 'Select', targets: [{ name: 'Name' }, {}, {}, { name: 'Access privileges', expr: { args: [{}, { value: '\n' }] } }] },
+  ],
+  ['SELECT set_config(\'search_path\', \'\', false)', { kind: 'Select', targets: [{ expr: { kind: 'FuncCall', name: ['set_config'] } }] }],
+  ['select t.typname from pg_type t where t.oid = $1::regtype and $2 is not null', { kind: 'Select', where: { kind: 'BoolExpr', op: 'and' } }],
   // Transactions.
   ['BEGIN', { kind: 'Begin', modes: {} }],
   ['BEGIN ISOLATION LEVEL READ COMMITTED', { kind: 'Begin', modes: { isolation: 'read committed' } }],
@@ -340,6 +355,10 @@ describe('parseSql errors', () => {
   it('rejects text that is not valid UTF-8 or too deeply nested', () => {
     expect(sqlErrorOf('select \ud800').code).toBe('22021');
     expect(sqlErrorOf('select 1\0').code).toBe('22021');
+    const nested = (n: number): string => `select 1 ${'/*'.repeat(n)}${'*/'.repeat(n)}`;
+    expect(parseSql(nested(1000))).toHaveLength(1);
+    expect(sqlErrorOf(nested(1001)).code).toBe('54001');
+    expect(parseSql(`select '${'/*'.repeat(2000)}' /* ${'/*'.repeat(999)}${'*/'.repeat(1000)}`)).toHaveLength(1);
     const deep = `select ${'-('.repeat(1500)}a${')'.repeat(1500)}`;
     expect(sqlErrorOf(deep).code).toBe('54001');
   });

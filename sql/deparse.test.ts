@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Expr } from './ast.js';
-import { deparseExpr, deparseSelect } from './deparse.js';
+import { deparseExpr, deparseSelect, deparseStatement } from './deparse.js';
 import { initParser, parseSql } from './parser/index.js';
 
 beforeAll(async () => {
@@ -158,5 +158,34 @@ describe('deparseSelect', () => {
     const again = parseSql(text)[0]?.statement;
     if (again === undefined || (again.kind !== 'Select' && again.kind !== 'Values' && again.kind !== 'SetOp')) throw new Error('not a query');
     expect(deparseSelect(again)).toBe(text);
+  });
+});
+
+describe('deparseStatement round trip', () => {
+  const queries = [
+    'select distinct on (a) a, b from s.t as x(a, b) where a in (1, 2, b) and b between 1 and 3 order by a desc nulls last limit 10 offset 5 for update of x skip locked',
+    'select count(distinct a) filter (where a > 0), string_agg(b, \',\' order by b) from t group by rollup (a, b), cube (c), grouping sets ((a), ()) having count(*) > 1',
+    'select * from t left join u using (id) full join v on v.id = t.id cross join lateral (select 1) s natural join w',
+    'select x from unnest(array[1, 2]) with ordinality as u(x, n), rows from (generate_series(1, 2), generate_series(3, 4)) as g(a, b)',
+    'with recursive r(n) as (select 1 union all select n + 1 from r where n < 3) select n from r',
+    'select a from t union select b from u except all select c from v order by 1',
+    'select sum(x) over w, rank() over (w order by y rows between unbounded preceding and 1 following exclude ties) from t window w as (partition by z)',
+    "select case a when 1 then 'one' when 2 then 'two' end, coalesce(a, b), a::text, $1, t.*, (select max(y) from u) from t",
+    'select a from t where exists (select 1 from u where u.a = t.a) and a = any (select b from v) and not a in (select c from w)',
+    'select a from t order by a offset 1 fetch first 3 rows with ties',
+  ];
+  it.each(queries)('%s', (sql) => {
+    const st = parseSql(sql)[0]?.statement;
+    if (st === undefined) throw new Error('no statement');
+    const text = deparseStatement(st);
+    const again = parseSql(text)[0]?.statement;
+    if (again === undefined) throw new Error('no statement');
+    expect(deparseStatement(again)).toBe(text);
+  });
+
+  it('rejects statements it cannot print with 0A000', () => {
+    const st = parseSql('insert into t values (1)')[0]?.statement;
+    if (st === undefined) throw new Error('no statement');
+    expect(() => deparseStatement(st)).toThrow(/deparsing Insert statements is not supported/);
   });
 });

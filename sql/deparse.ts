@@ -1050,3 +1050,9 @@ export function deparseSelect(s: ast.SelectStmt, options: DeparseOptions = {}): 
 function isSelect(s: ast.Statement): s is ast.SelectStmt {
   return s.kind === 'Select' || s.kind === 'Values' || s.kind === 'SetOp';
 }
+
+/** A statement as SQL text: queries (view definitions) are supported; anything else is 0A000. */
+export function deparseStatement(s: ast.Statement, options: DeparseOptions = {}): string {
+  if (isSelect(s)) return deparseSelect(s, options);
+  throw new SqlError(SqlState.featureNotSupported, `deparsing ${s.kind} statements is not supported`);
+}

@@ -6,7 +6,9 @@ import type { Datum, SqlType } from '../types/datum.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { assert } from '../../util/assert.js';
 import { decodeBinary, encodeBinary } from '../types/binary-io.js';
+import { Decimal, Oid } from '../types/datum.js';
 import { defaultFormatContext } from '../types/index.js';
+import { formatNumeric, N, parseNumeric, withScale } from '../types/numeric.js';
 
 export interface RowColumn {
   /** Stable column id (never reused within a table). */
@@ -15,17 +17,30 @@ export interface RowColumn {
 }
 
 /** Format version byte at the start of every encoded row. */
-const rowFormatVersion = 1;
-/** Binary I/O needs no session settings (timestamps are UTC µs); this context is never consulted for zones. */
+const rowFormatVersion = 2;
+/** Binary I/O needs no session settings (timestamps are UTC µs); used for the rare types without a fast path. */
 const binaryCtx = defaultFormatContext;
+const rowInitialBytes = 64;
 
-function writeUvarint(out: number[], value: number): void {
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
+/** Growable output buffer for one row. */
+class RowWriter {
+  buf = Buffer.allocUnsafe(rowInitialBytes);
+  len = 0;
+  ensure(extraBytes: number): void {
+    if (this.len + extraBytes <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + extraBytes));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
   }
-  out.push(v);
+  uvarint(value: number): void {
+    this.ensure(8);
+    let v = value;
+    while (v >= 0x80) {
+      this.buf[this.len++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.len++] = v;
+  }
 }
 
 function readUvarint(b: Uint8Array, o: number): { value: number; next: number } {
@@ -42,66 +57,195 @@ function readUvarint(b: Uint8Array, o: number): { value: number; next: number } 
   }
 }
 
+/** Writes the value body (without its length) in the row's compact per-type format. */
+function writeValue(w: RowWriter, type: SqlType, d: Datum): void {
+  switch (type.oid) {
+    case Oid.bool:
+      w.ensure(1);
+      w.buf[w.len++] = d === true ? 1 : 0;
+      return;
+    case Oid.int2:
+    case Oid.int4:
+      w.ensure(4);
+      w.buf.writeInt32BE(d as number, w.len);
+      w.len += 4;
+      return;
+    case Oid.oid:
+      w.ensure(4);
+      w.buf.writeUInt32BE(d as number, w.len);
+      w.len += 4;
+      return;
+    case Oid.date:
+    case Oid.float8:
+      w.ensure(8);
+      w.buf.writeDoubleBE(d as number, w.len);
+      w.len += 8;
+      return;
+    case Oid.float4:
+      w.ensure(4);
+      w.buf.writeFloatBE(d as number, w.len);
+      w.len += 4;
+      return;
+    case Oid.int8:
+    case Oid.time:
+    case Oid.timestamp:
+    case Oid.timestamptz:
+      w.ensure(8);
+      w.buf.writeBigInt64BE(d as bigint, w.len);
+      w.len += 8;
+      return;
+    case Oid.numeric: {
+      // Text form keeps the display scale: "1.50", "NaN", "-Infinity".
+      const t = formatNumeric(d as Decimal);
+      w.ensure(t.length);
+      w.len += w.buf.write(t, w.len, 'latin1');
+      return;
+    }
+    case Oid.text:
+    case Oid.varchar:
+    case Oid.bpchar:
+    case Oid.name:
+    case Oid.char:
+    case Oid.json:
+    case Oid.jsonb:
+    case Oid.uuid: {
+      const t = d as string;
+      w.ensure(t.length * 3);
+      w.len += w.buf.write(t, w.len, 'utf8');
+      return;
+    }
+    default: {
+      const b = encodeBinary(type, d, binaryCtx);
+      w.ensure(b.length);
+      w.buf.set(b, w.len);
+      w.len += b.length;
+    }
+  }
+}
+
+function readValue(buf: Buffer, start: number, end: number, type: SqlType): Datum {
+  switch (type.oid) {
+    case Oid.bool:
+      return buf[start] === 1;
+    case Oid.int2:
+    case Oid.int4:
+      return buf.readInt32BE(start);
+    case Oid.oid:
+      return buf.readUInt32BE(start);
+    case Oid.date:
+    case Oid.float8:
+      return buf.readDoubleBE(start);
+    case Oid.float4:
+      return buf.readFloatBE(start);
+    case Oid.int8:
+    case Oid.time:
+    case Oid.timestamp:
+    case Oid.timestamptz:
+      return buf.readBigInt64BE(start);
+    case Oid.numeric:
+      return numericFromText(buf.toString('latin1', start, end));
+    case Oid.text:
+    case Oid.varchar:
+    case Oid.bpchar:
+    case Oid.name:
+    case Oid.char:
+    case Oid.json:
+    case Oid.jsonb:
+    case Oid.uuid:
+      return buf.toString('utf8', start, end);
+    default:
+      return decodeBinary(type, buf.subarray(start, end), binaryCtx);
+  }
+}
+
+/** Parses numeric text written by writeValue (always canonical output form). */
+function numericFromText(t: string): Decimal {
+  const dot = t.indexOf('.');
+  if (dot < 0 && !/^-?\d+$/.test(t)) return parseNumeric(t);
+  return withScale(new N(t), dot < 0 ? 0 : t.length - dot - 1);
+}
+
 /**
  * Layout: version byte, then per column: uvarint(column id), uvarint(value length + 1)
- * (0 = NULL), value bytes in PostgreSQL's binary (send) format of the column type.
+ * (0 = NULL), value bytes in a compact per-type format (fixed-width big-endian numbers,
+ * UTF-8 strings, numeric as its text, PostgreSQL binary for the rest).
  */
 export function encodeRow(columns: readonly RowColumn[], values: readonly Datum[]): Uint8Array {
   assert(columns.length === values.length, 'encodeRow: one value per column');
-  const header: number[] = [rowFormatVersion];
-  let size = 0;
-  const chunks: { head: number[]; body: Uint8Array | null }[] = [];
+  const w = new RowWriter();
+  w.buf[w.len++] = rowFormatVersion;
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
     const v = values[i]!;
-    const head: number[] = [];
-    writeUvarint(head, c.id);
+    w.uvarint(c.id);
     if (v === null) {
-      writeUvarint(head, 0);
-      chunks.push({ head, body: null });
-      size += head.length;
+      w.uvarint(0);
       continue;
     }
-    const body = encodeBinary(c.type, v, binaryCtx);
-    writeUvarint(head, body.length + 1);
-    chunks.push({ head, body });
-    size += head.length + body.length;
-  }
-  const out = new Uint8Array(header.length + size);
-  out.set(header, 0);
-  let o = header.length;
-  for (const ch of chunks) {
-    out.set(ch.head, o);
-    o += ch.head.length;
-    if (ch.body !== null) {
-      out.set(ch.body, o);
-      o += ch.body.length;
+    // Reserve one length byte; shift the body when the length needs more.
+    const lenAt = w.len;
+    w.len += 1;
+    writeValue(w, c.type, v);
+    const bodyLen = w.len - lenAt - 1;
+    if (bodyLen + 1 < 0x80) {
+      w.buf[lenAt] = bodyLen + 1;
+      continue;
     }
+    const body = Buffer.from(w.buf.subarray(lenAt + 1, w.len));
+    w.len = lenAt;
+    w.uvarint(bodyLen + 1);
+    w.ensure(body.length);
+    body.copy(w.buf, w.len);
+    w.len += body.length;
   }
-  assert(o === out.length, 'encodeRow size mismatch');
-  return out;
+  return new Uint8Array(w.buf.buffer.slice(w.buf.byteOffset, w.buf.byteOffset + w.len));
+}
+
+/** Column id → position, cached per column list (column lists are reused across rows). */
+const positionsCache = new WeakMap<readonly RowColumn[], Map<number, number>>();
+
+function positions(columns: readonly RowColumn[]): Map<number, number> {
+  let m = positionsCache.get(columns);
+  if (m === undefined) {
+    m = new Map();
+    columns.forEach((c, i) => m!.set(c.id, i));
+    positionsCache.set(columns, m);
+  }
+  return m;
 }
 
 export function decodeRow(bytes: Uint8Array, columns: readonly RowColumn[]): (Datum | undefined)[] {
   if (bytes[0] !== rowFormatVersion) {
     throw new SqlError(SqlState.dataException, `unsupported row format version ${bytes[0] ?? 'none'}`);
   }
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const result: (Datum | undefined)[] = new Array<Datum | undefined>(columns.length).fill(undefined);
-  const wanted = new Map<number, number>();
-  columns.forEach((c, i) => wanted.set(c.id, i));
+  const wanted = positions(columns);
   let o = 1;
-  while (o < bytes.length) {
-    const id = readUvarint(bytes, o);
-    const len = readUvarint(bytes, id.next);
-    o = len.next;
-    const idx = wanted.get(id.value);
-    if (len.value === 0) {
+  while (o < buf.length) {
+    let id: number;
+    let len: number;
+    const b0 = buf[o]!;
+    const b1 = buf[o + 1];
+    if (b0 < 0x80 && b1 !== undefined && b1 < 0x80) {
+      id = b0;
+      len = b1;
+      o += 2;
+    } else {
+      const r1 = readUvarint(buf, o);
+      const r2 = readUvarint(buf, r1.next);
+      id = r1.value;
+      len = r2.value;
+      o = r2.next;
+    }
+    const idx = wanted.get(id);
+    if (len === 0) {
       if (idx !== undefined) result[idx] = null;
       continue;
     }
-    const end = o + len.value - 1;
-    if (end > bytes.length) throw new SqlError(SqlState.dataException, 'row ends inside a value');
-    if (idx !== undefined) result[idx] = decodeBinary(columns[idx]!.type, bytes.subarray(o, end), binaryCtx);
+    const end = o + len - 1;
+    if (end > buf.length) throw new SqlError(SqlState.dataException, 'row ends inside a value');
+    if (idx !== undefined) result[idx] = readValue(buf, o, end, columns[idx]!.type);
     o = end;
   }
   return result;

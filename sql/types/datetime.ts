@@ -141,9 +141,33 @@ export function zoneOrThrow(name: string): Zone {
   return z;
 }
 
+/**
+ * Per-zone cache of UTC days whose offset is constant all day (checked at both ends), so
+ * Intl is consulted about twice per distinct day instead of on every value.
+ */
+const dayOffsetCache = new Map<string, Map<number, number>>();
+export const zoneDayCacheEntriesMax = 8192;
+
 /** Offset east of UTC in seconds at a UTC instant (µs since 2000-01-01). */
 export function zoneOffsetAtUtc(zone: Zone, utcUs: bigint): number {
   if (zone.kind === 'fixed') return zone.offsetSec;
+  const day = Number(floorDiv(utcUs, usPerDay));
+  let cache = dayOffsetCache.get(zone.name);
+  if (cache === undefined) dayOffsetCache.set(zone.name, (cache = new Map()));
+  const hit = cache.get(day);
+  if (hit !== undefined) return hit;
+  const dayStartUs = BigInt(day) * usPerDay;
+  const atStart = zoneOffsetUncached(zone, dayStartUs);
+  const atEnd = zoneOffsetUncached(zone, dayStartUs + usPerDay - usPerSecond);
+  if (atStart === atEnd) {
+    if (cache.size >= zoneDayCacheEntriesMax) cache.clear();
+    cache.set(day, atStart);
+    return atStart;
+  }
+  return zoneOffsetUncached(zone, utcUs);
+}
+
+function zoneOffsetUncached(zone: Zone & { kind: 'iana' }, utcUs: bigint): number {
   let ms = Number(floorDiv(utcUs, 1000n)) + unixEpochToPgEpochDays * 86400000;
   ms = Math.max(-intlMsMax, Math.min(intlMsMax, ms));
   ms = Math.floor(ms / 1000) * 1000;

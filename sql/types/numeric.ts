@@ -29,7 +29,8 @@ const scales = new WeakMap<Decimal, number>();
 
 export function withScale(d: Decimal, dscale: number): Decimal {
   const s = Math.max(0, dscale);
-  const r = d.isFinite() ? new N(d.toDecimalPlaces(s, Decimal.ROUND_HALF_UP)) : new N(d);
+  const fresh = d instanceof N && !scales.has(d);
+  const r = fresh && (!d.isFinite() || d.decimalPlaces() <= s) ? d : d.isFinite() ? new N(d.toDecimalPlaces(s, Decimal.ROUND_HALF_UP)) : new N(d);
   scales.set(r, s);
   return r;
 }
@@ -69,7 +70,17 @@ export function parseNumeric(text: string): Decimal {
 export function formatNumeric(d: Decimal): string {
   if (d.isNaN()) return 'NaN';
   if (!d.isFinite()) return d.isNegative() ? '-Infinity' : 'Infinity';
-  const s = d.toFixed(numericScale(d));
+  const scale = numericScale(d);
+  // toString of our clone never uses exponent notation and is ~10x cheaper than toFixed.
+  let s: string;
+  if (d instanceof N && d.decimalPlaces() <= scale) {
+    s = d.toString();
+    const dot = s.indexOf('.');
+    const have = dot < 0 ? 0 : s.length - dot - 1;
+    if (have < scale) s += (dot < 0 ? '.' : '') + '0'.repeat(scale - have);
+  } else {
+    s = d.toFixed(scale);
+  }
   return s.startsWith('-') && /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 

@@ -66,7 +66,7 @@ Flags:
   --node-id N               this node's id, a positive integer; validated and recorded
   --join HOST:PORT[,...]    join an existing cluster. Multi-node joining is not
                             implemented yet: --join is rejected with a clear error
-  --auth trust|scram        client authentication (default trust: any user, no password)
+  --auth trust|scram        client authentication (default trust: no password)
   --user NAME               bootstrap role: the SCRAM user and the one the connect
                             hint names (default ${defaults.user})
   --password PW             bootstrap password for --auth scram; prefer the

@@ -18,7 +18,7 @@ import { makeScramSecret } from './pgwire/scram.js';
 
 export interface NodeDeps {
   openKv(opts: { dir: string }): Promise<Kv & { close(): Promise<void> }>;
-  createEngine(opts: { kv: Kv; dataDir: string }): Promise<Engine>;
+  createEngine(opts: { kv: Kv; dataDir: string; bootstrapUser: string; nodeId: number | undefined }): Promise<Engine>;
 }
 
 export interface NodeHandle {
@@ -82,7 +82,7 @@ export async function startNodeWith(config: NodeConfig, deps: NodeDeps, log: Log
     await mkdir(config.dataDir, { recursive: true });
     const kv = await deps.openKv({ dir: kvDir(config.dataDir) });
     cleanups.push({ name: 'kv', fn: () => kv.close() });
-    const engine = await deps.createEngine({ kv, dataDir: config.dataDir });
+    const engine = await deps.createEngine({ kv, dataDir: config.dataDir, bootstrapUser: config.user, nodeId: config.nodeId });
     cleanups.push({ name: 'engine', fn: () => engine.shutdown() });
 
     const pg = new PgServer({ engine, auth: authConfig(config), metrics, log, connectionsMax: config.connectionsMax });

@@ -24,6 +24,8 @@ export interface EngineOptions {
   /** This node's id (SHOW SCHEMA VERSION). */
   readonly nodeId?: number;
   readonly versionString?: string;
+  /** The role named by --user: it may log in even before a role of that name is created. */
+  readonly bootstrapUser?: string;
 }
 
 export class EngineCore {
@@ -31,6 +33,7 @@ export class EngineCore {
   readonly catalog: CatalogStore;
   readonly nodeId: number;
   readonly versionString: string;
+  readonly bootstrapUser: string;
   private readonly parseCache = new Map<string, readonly A.ParsedStatement[]>();
   private readonly sessions = new Map<number, SqlSession>();
   private nextPid = 1000 + Math.floor(Math.random() * 1000);
@@ -40,6 +43,7 @@ export class EngineCore {
     this.catalog = catalog;
     this.nodeId = opts.nodeId ?? 1;
     this.versionString = opts.versionString ?? defaultVersionString;
+    this.bootstrapUser = opts.bootstrapUser ?? 'postgres';
   }
 
   parse(sql: string): readonly A.ParsedStatement[] {
@@ -103,7 +107,7 @@ class NodeEngine implements Engine {
     if (params.database !== defaultDatabaseName) {
       throw new SqlError('3D000', `database "${params.database}" does not exist`, { severity: 'FATAL' });
     }
-    if (!catalog.roleByNameOrUndefined(params.user)) {
+    if (params.user !== this.core.bootstrapUser && !catalog.roleByNameOrUndefined(params.user)) {
       throw new SqlError(SqlState.invalidAuthorizationSpecification, `role "${params.user}" does not exist`, { severity: 'FATAL' });
     }
     const session = new SqlSession(this.core, params, this.core.allocatePid());

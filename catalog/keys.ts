@@ -2,6 +2,9 @@
  * KV keys of the system tables the catalog owns, built with sql/encoding's prefix helpers:
  *   /1/1/<oid>   descriptor JSON (table id 1: catalog descriptors)
  *   /2/1/1       catalog meta JSON {version, nextOid} (table id 2: catalog meta)
+ *   /2/1/2       oid counter (u32 big-endian): the next oid to hand out, advanced with
+ *                kv.atomicUpdate (never rolled back, like a sequence) so that concurrent DDL
+ *                transactions allocate distinct oids and do not conflict on predictions
  *   /3/1/<oid>   sequence state (table id 3: one key per sequence oid; also a table's rowid counter)
  * A table's descriptor key doubles as its lock key (tableLockKey): DML takes it SHARED for the
  * rest of its transaction, DDL EXCLUSIVE at statement time.
@@ -13,6 +16,7 @@ import { type Oid, SystemTableId } from './descriptors.js';
 
 const primaryIndexId = 1;
 const metaRowId = 1;
+const oidCounterRowId = 2;
 
 function systemKey(tableId: number, id: number): Uint8Array {
   assert(Number.isInteger(id) && id >= 0, `bad system key id ${id}`);
@@ -34,6 +38,10 @@ export function descriptorSpan(): Span {
 
 export function catalogMetaKey(): Uint8Array {
   return systemKey(SystemTableId.meta, metaRowId);
+}
+
+export function oidCounterKey(): Uint8Array {
+  return systemKey(SystemTableId.meta, oidCounterRowId);
 }
 
 /** Where nextval keeps a sequence's state (and a rowid table its counter, under the table oid). */

@@ -59,10 +59,11 @@ export interface KeyColumnSpec {
 }
 
 export type NewConstraint =
-  | { readonly kind: 'primaryKey'; readonly name: string; readonly indexOid: Oid }
-  | { readonly kind: 'unique'; readonly name: string; readonly indexOid: Oid }
+  | { readonly kind: 'primaryKey'; readonly name: string; readonly indexOid: Oid; readonly oid?: Oid }
+  | { readonly kind: 'unique'; readonly name: string; readonly indexOid: Oid; readonly oid?: Oid }
   | {
       readonly kind: 'check';
+      readonly oid?: Oid;
       readonly name: string;
       readonly check: StoredExpr;
       readonly attnums: readonly number[];
@@ -77,17 +78,24 @@ export type CommentTarget =
   | { readonly kind: 'database'; readonly oid: Oid };
 
 export type DdlOp =
-  | { readonly kind: 'createSchema'; readonly name: string; readonly ownerOid: Oid }
+  | { readonly kind: 'createSchema'; readonly name: string; readonly ownerOid: Oid; readonly oid?: Oid }
   | { readonly kind: 'dropSchema'; readonly schemaOid: Oid; readonly cascade: boolean }
   | { readonly kind: 'renameSchema'; readonly schemaOid: Oid; readonly newName: string }
   | {
       readonly kind: 'createTable';
+      /** Pre-allocated oid (sql/ddl allocates from the cluster-wide counter); absent = next from state. */
+      readonly oid?: Oid;
       readonly schemaOid: Oid;
       readonly name: string;
       readonly ownerOid: Oid;
       readonly columns: readonly ColumnSpec[];
       /** Declared PRIMARY KEY (becomes the physical primary index); absent = hidden rowid. */
-      readonly primaryKey?: { readonly name: string; readonly columns: readonly KeyColumnSpec[] };
+      readonly primaryKey?: {
+        readonly name: string;
+        readonly columns: readonly KeyColumnSpec[];
+        readonly indexOid?: Oid;
+        readonly constraintOid?: Oid;
+      };
       readonly fillfactor?: number;
     }
   | { readonly kind: 'dropTable'; readonly tableOid: Oid; readonly cascade: boolean }
@@ -98,6 +106,7 @@ export type DdlOp =
   | { readonly kind: 'renameRelation'; readonly oid: Oid; readonly newName: string }
   | {
       readonly kind: 'createIndex';
+      readonly oid?: Oid;
       readonly tableOid: Oid;
       readonly name: string;
       readonly unique: boolean;
@@ -115,7 +124,14 @@ export type DdlOp =
   | { readonly kind: 'renameConstraint'; readonly tableOid: Oid; readonly name: string; readonly newName: string }
   | { readonly kind: 'setDefault'; readonly tableOid: Oid; readonly attnum: number; readonly default: StoredExpr | null }
   | { readonly kind: 'setNotNull'; readonly tableOid: Oid; readonly attnum: number; readonly notNull: boolean }
-  | { readonly kind: 'createSequence'; readonly schemaOid: Oid; readonly name: string; readonly ownerOid: Oid; readonly spec: SequenceSpec }
+  | {
+      readonly kind: 'createSequence';
+      readonly oid?: Oid;
+      readonly schemaOid: Oid;
+      readonly name: string;
+      readonly ownerOid: Oid;
+      readonly spec: SequenceSpec;
+    }
   /** `restart`: the DDL layer resets the stored value in the same transaction. */
   | { readonly kind: 'alterSequence'; readonly sequenceOid: Oid; readonly spec: SequenceSpec; readonly restart: boolean }
   | {
@@ -126,6 +142,7 @@ export type DdlOp =
   | { readonly kind: 'dropSequence'; readonly sequenceOid: Oid; readonly cascade: boolean }
   | {
       readonly kind: 'createView';
+      readonly oid?: Oid;
       readonly schemaOid: Oid;
       readonly name: string;
       readonly ownerOid: Oid;
@@ -178,6 +195,20 @@ class Work {
 
   allocOid(): Oid {
     return this.nextOid++;
+  }
+
+  /**
+   * `given` (allocated by the DDL layer from the cluster-wide oid counter, so concurrent
+   * transactions never predict the same oid) or the next oid of the state.
+   */
+  useOid(given: Oid | undefined): Oid {
+    if (given === undefined) return this.allocOid();
+    assert(Number.isInteger(given) && given >= firstUserOid, `bad oid ${given}`);
+    if (this.get(given) !== undefined || this.snapshot().index(given) !== undefined) {
+      throw new SqlError(SqlState.serializationFailure, 'could not serialize access due to concurrent DDL (oid in use)');
+    }
+    this.nextOid = Math.max(this.nextOid, given + 1);
+    return given;
   }
 
   get(oid: Oid): Descriptor | undefined {
@@ -302,7 +333,7 @@ function createSchema(w: Work, op: Extract<DdlOp, { kind: 'createSchema' }>): vo
       detail: 'The prefix "pg_" is reserved for system schemas.',
     });
   }
-  w.set({ kind: 'schema', oid: w.allocOid(), name: op.name, ownerOid: op.ownerOid, system: false });
+  w.set({ kind: 'schema', oid: w.useOid(op.oid), name: op.name, ownerOid: op.ownerOid, system: false });
 }
 
 function renameSchema(w: Work, op: Extract<DdlOp, { kind: 'renameSchema' }>): void {
@@ -352,7 +383,7 @@ function createTable(w: Work, op: Extract<DdlOp, { kind: 'createTable' }>): void
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  const tableOid = w.allocOid();
+  const tableOid = w.useOid(op.oid);
   let columns = op.columns.map((c, i) => columnFromSpec(c, i + 1));
   let nextAttnum = columns.length + 1;
   let primaryIndex: IndexDescriptor;
@@ -370,12 +401,12 @@ function createTable(w: Work, op: Extract<DdlOp, { kind: 'createTable' }>): void
     const pkAttnums = new Set(keyCols.map((k) => k.attnum));
     columns = columns.map((c) => (pkAttnums.has(c.attnum) ? { ...c, notNull: true } : c));
     if (w.snapshot().classEntry(op.schemaOid, pk.name) !== undefined || pk.name === op.name) throw duplicateRelation(pk.name);
-    const indexOid = w.allocOid();
+    const indexOid = w.useOid(pk.indexOid);
     primaryIndex = {
       kind: 'index', oid: indexOid, name: pk.name, tableOid, indexId: 1, unique: true, primary: true, hidden: false,
       columns: keyCols, nullsNotDistinct: false, state: 'public',
     };
-    constraints.push({ kind: 'primaryKey', oid: w.allocOid(), name: pk.name, indexOid });
+    constraints.push({ kind: 'primaryKey', oid: w.useOid(pk.constraintOid), name: pk.name, indexOid });
   } else {
     rowidAttnum = nextAttnum++;
     const rowid: ColumnDescriptor = {
@@ -465,7 +496,7 @@ function createIndex(w: Work, op: Extract<DdlOp, { kind: 'createIndex' }>): void
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${t.name}" are not allowed`);
   }
   const index: IndexDescriptor = {
-    kind: 'index', oid: w.allocOid(), name: op.name, tableOid: t.oid, indexId: t.nextIndexId, unique: op.unique || op.primary,
+    kind: 'index', oid: w.useOid(op.oid), name: op.name, tableOid: t.oid, indexId: t.nextIndexId, unique: op.unique || op.primary,
     primary: op.primary, hidden: false, columns: op.columns, nullsNotDistinct: op.nullsNotDistinct,
     ...(op.predicate !== undefined ? { predicate: op.predicate } : {}), state: op.state,
   };
@@ -514,7 +545,7 @@ function addConstraint(w: Work, op: Extract<DdlOp, { kind: 'addConstraint' }>): 
       if (t.constraints.some((x) => (x.kind === 'primaryKey' || x.kind === 'unique') && x.indexOid === c.indexOid)) {
         throw new SqlError(SqlState.objectNotInPrerequisiteState, `index "${index.name}" is already associated with a constraint`);
       }
-      w.set({ ...t, constraints: [...t.constraints, { kind: c.kind, oid: w.allocOid(), name: c.name, indexOid: c.indexOid }] });
+      w.set({ ...t, constraints: [...t.constraints, { kind: c.kind, oid: w.useOid(c.oid), name: c.name, indexOid: c.indexOid }] });
       return;
     }
     case 'check': {
@@ -523,7 +554,7 @@ function addConstraint(w: Work, op: Extract<DdlOp, { kind: 'addConstraint' }>): 
         ...t,
         constraints: [
           ...t.constraints,
-          { kind: 'check', oid: w.allocOid(), name: c.name, check: c.check, attnums: c.attnums, noInherit: c.noInherit },
+          { kind: 'check', oid: w.useOid(c.oid), name: c.name, check: c.check, attnums: c.attnums, noInherit: c.noInherit },
         ],
       });
       return;
@@ -609,7 +640,7 @@ function createSequence(w: Work, op: Extract<DdlOp, { kind: 'createSequence' }>)
   w.schema(op.schemaOid);
   checkRelationNameFree(w, op.schemaOid, op.name);
   w.set({
-    kind: 'sequence', oid: w.allocOid(), schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, ...op.spec,
+    kind: 'sequence', oid: w.useOid(op.oid), schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, ...op.spec,
     restartCount: 0,
   });
 }
@@ -639,7 +670,7 @@ function createView(w: Work, op: Extract<DdlOp, { kind: 'createView' }>): void {
   checkRelationNameFree(w, op.schemaOid, op.name);
   for (const dep of op.dependsOn) if (w.get(dep) === undefined) throw missingObject('relation', dep);
   const v: ViewDescriptor = {
-    kind: 'view', oid: w.allocOid(), schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns: op.columns,
+    kind: 'view', oid: w.useOid(op.oid), schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns: op.columns,
     query: op.query, source: op.source, dependsOn: op.dependsOn,
   };
   w.set(v);

@@ -87,6 +87,28 @@ describe('catalog store', () => {
     expect(s.table(oid)).toBeUndefined();
   });
 
+  it('a batch that commutes with a concurrent commit is rebased onto it', async () => {
+    const store = await openCatalog(kv);
+    const base = store.current();
+    const withOid = (name: string, oid: number): DdlOp => ({ ...createTable(name), oid }) as DdlOp;
+    const a = kv.begin(rw);
+    const sa = await store.stage(a, base, [withOid('a', 20000)]);
+    await a.commit();
+    store.install(sa);
+    const b = kv.begin(rw);
+    const sb = await store.stage(b, base, [withOid('b', 20001)]);
+    await b.commit();
+    store.install(sb);
+    expect(sb.version).toBe(3);
+    expect(sb.resolveTable(['public'], ['a']).oid).toBe(20000);
+    expect(sb.resolveTable(['public'], ['b']).oid).toBe(20001);
+    expect(sb.nextOid).toBe(20002);
+    // same name: refused
+    const c = kv.begin(rw);
+    await expect(store.stage(c, base, [withOid('a', 20002)])).rejects.toMatchObject({ code: '40001' });
+    await c.rollback();
+  });
+
   it('a batch staged on a stale base fails with 40001 and applies nothing', async () => {
     const store = await openCatalog(kv);
     const base = store.current();

@@ -372,15 +372,39 @@ describe('executeDdl', () => {
     expect(s.state.resolveTable(['public'], ['t']).comment).toBeUndefined();
   });
 
-  it('a concurrent DDL commit makes the later commit fail with 40001', async () => {
+  it('concurrent DDL on different objects both commit; on the same table the later one gets 40001', async () => {
     const other = new MiniSession(kv, store, data);
-    await s.exec('CREATE TABLE a (x int)');
-    // both predict the same oid, so the second waits on the first's descriptor lock
-    const pending = other.exec('CREATE TABLE b (x int)');
+    await s.exec('CREATE TABLE a (id serial PRIMARY KEY, x int UNIQUE)');
+    await other.exec('CREATE TABLE b (id serial PRIMARY KEY, x int UNIQUE)');
+    await s.commit();
+    await other.commit();
+    const both = store.current();
+    expect(both.version).toBe(3);
+    const a = both.resolveTable(['public'], ['a']);
+    const b = both.resolveTable(['public'], ['b']);
+    expect(a.oid).not.toBe(b.oid);
+    expect(both.resolveSequence(['public'], ['b_id_seq']).ownedBy?.tableOid).toBe(b.oid);
+
+    // same table: the second ALTER waits for the first's exclusive lock, then cannot commit
+    await s.exec('ALTER TABLE a ADD COLUMN y int');
+    const pending = other.exec('ALTER TABLE a ADD COLUMN z int');
     await s.commit();
     await pending;
     await expect(other.commit()).rejects.toMatchObject({ code: '40001' });
     await other.txn.rollback();
-    expect(store.current().lookupClass(['public'], ['b'])).toBeUndefined();
+    expect(findColumn(store.current().resolveTable(['public'], ['a']), 'z')).toBeUndefined();
+
+    // DROP SCHEMA ... CASCADE does not commit over a table created in it meanwhile
+    const third = new MiniSession(kv, store, data);
+    await third.exec('CREATE SCHEMA s');
+    await third.commit();
+    const dropper = new MiniSession(kv, store, data);
+    await dropper.exec('DROP SCHEMA s CASCADE');
+    await third.exec('CREATE TABLE s.t (x int)');
+    await third.commit();
+    await expect(dropper.commit()).rejects.toMatchObject({ code: '40001' });
+    await dropper.txn.rollback();
+    expect(store.current().resolveTable(['public'], ['s', 't']).name).toBe('t');
+    await third.txn.rollback();
   });
 });

@@ -97,7 +97,7 @@ async function createIndex(run: DdlRun, stmt: CreateIndexStmt): Promise<DdlResul
   }
   await run.lockTable(t.oid);
   run.apply({
-    kind: 'createIndex', tableOid: t.oid, name, unique: stmt.unique, primary: false, columns,
+    kind: 'createIndex', oid: await run.allocOid(), tableOid: t.oid, name, unique: stmt.unique, primary: false, columns,
     nullsNotDistinct: stmt.nullsNotDistinct, state: 'backfilling',
   });
   const schemaName = run.state.schema(t.schemaOid)?.name ?? '';
@@ -254,7 +254,7 @@ async function createSchema(run: DdlRun, stmt: CreateSchemaStmt): Promise<DdlRes
     }
     throw new SqlError(SqlState.duplicateSchema, `schema "${stmt.name}" already exists`);
   }
-  run.apply({ kind: 'createSchema', name: stmt.name, ownerOid });
+  run.apply({ kind: 'createSchema', oid: await run.allocOid(), name: stmt.name, ownerOid });
   return run.finish('CREATE SCHEMA');
 }
 
@@ -298,7 +298,7 @@ async function createSequence(run: DdlRun, stmt: CreateSequenceStmt): Promise<Dd
   }
   const { spec } = resolveSequenceOptions(stmt.options, sequenceAsType(stmt.options), undefined);
   const ownedBy = stmt.options.ownedBy === undefined ? undefined : resolveOwnedBy(run, stmt.options.ownedBy);
-  run.apply({ kind: 'createSequence', schemaOid: schema.oid, name, ownerOid: run.ownerOid(), spec });
+  run.apply({ kind: 'createSequence', oid: await run.allocOid(), schemaOid: schema.oid, name, ownerOid: run.ownerOid(), spec });
   if (ownedBy !== undefined && ownedBy !== null) {
     const seq = run.state.resolveSequence([], [schema.name, name]);
     run.apply({ kind: 'setSequenceOwner', sequenceOid: seq.oid, ownedBy });

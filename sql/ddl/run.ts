@@ -7,6 +7,7 @@ import type { Oid, TableDescriptor } from '../../catalog/descriptors.js';
 import { sequenceValueKey, tableLockKey } from '../../catalog/keys.js';
 import { applyOpWithNotices, type DdlOp } from '../../catalog/ops.js';
 import type { CatalogState } from '../../catalog/state.js';
+import { allocateOids } from '../../catalog/store.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { indexPrefix, prefixEnd, tablePrefix } from '../encoding/key.js';
@@ -46,6 +47,11 @@ export class DdlRun {
     const r = await this.ctx.txn.lock(tableLockKey(oid), { ...this.ctx.lockOptions, mode: 'exclusive' });
     assert(r.kind === 'locked', 'DDL locks never skip');
     this.locked.add(oid);
+  }
+
+  /** A fresh oid from the cluster-wide counter (see catalog/keys.ts oidCounterKey). */
+  async allocOid(): Promise<Oid> {
+    return allocateOids(this.ctx.kv, this.state.nextOid, 1);
   }
 
   /** The current user's role oid (owner of created objects). */

@@ -122,7 +122,7 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
     const seqName = chooseRelationName(run.state, schema.oid, { name1: name, name2: p.name, label: 'seq' }, { isConstraint: false });
     const { spec } = resolveSequenceOptions(p.identity?.options ?? {}, p.type.oid, undefined);
     if (p.identity?.options.ownedBy !== undefined) throw notSupported('OWNED BY in an identity column');
-    run.apply({ kind: 'createSequence', schemaOid: schema.oid, name: seqName, ownerOid, spec });
+    run.apply({ kind: 'createSequence', oid: await run.allocOid(), schemaOid: schema.oid, name: seqName, ownerOid, spec });
     const seq = run.state.resolveSequence([], [schema.name, seqName]);
     sequences.push({ column: p.name, seqOid: seq.oid, seqName });
   }
@@ -146,7 +146,7 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
     return columnSpec(p);
   });
 
-  let primaryKey: { name: string; columns: KeyColumnSpec[] } | undefined;
+  let primaryKey: { name: string; columns: KeyColumnSpec[]; indexOid: Oid; constraintOid: Oid } | undefined;
   if (pk !== undefined && pk.kind === 'primaryKey') {
     for (const c of pk.columns) {
       if (!plans.some((p) => p.name === c)) {
@@ -158,10 +158,15 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
     if (pk.name !== undefined && run.state.classEntry(schema.oid, pk.name) !== undefined) {
       throw new SqlError(SqlState.duplicateTable, `relation "${pk.name}" already exists`);
     }
-    primaryKey = { name: pkName, columns: pk.columns.map((c) => ({ name: c, direction: 'asc', nulls: 'last' })) };
+    primaryKey = {
+      name: pkName,
+      columns: pk.columns.map((c) => ({ name: c, direction: 'asc', nulls: 'last' })),
+      indexOid: await run.allocOid(),
+      constraintOid: await run.allocOid(),
+    };
   }
   run.apply({
-    kind: 'createTable', schemaOid: schema.oid, name, ownerOid, columns: specs,
+    kind: 'createTable', oid: await run.allocOid(), schemaOid: schema.oid, name, ownerOid, columns: specs,
     ...(primaryKey !== undefined ? { primaryKey } : {}),
     ...(stmt.fillfactor !== undefined ? { fillfactor: stmt.fillfactor } : {}),
   });
@@ -231,7 +236,8 @@ export async function addCheck(
   const check: StoredExpr = { expr: c.expr, source: c.source };
   run.ctx.data.validateExpr(run.state, t, check, { kind: 'check', constraint: name });
   if (!opts.newTable) await run.ctx.data.validateCheck(run.ctx.txn, run.state, t, name, check);
-  run.apply({ kind: 'addConstraint', tableOid, constraint: { kind: 'check', name, check, attnums, noInherit: c.noInherit } });
+  const oid = await run.allocOid();
+  run.apply({ kind: 'addConstraint', tableOid, constraint: { kind: 'check', oid, name, check, attnums, noInherit: c.noInherit } });
 }
 
 export async function addIndexConstraint(
@@ -276,7 +282,7 @@ export async function addIndexConstraint(
     t = run.table(tableOid);
   }
   run.apply({
-    kind: 'createIndex', tableOid, name, unique: true, primary: c.kind === 'primaryKey',
+    kind: 'createIndex', oid: await run.allocOid(), tableOid, name, unique: true, primary: c.kind === 'primaryKey',
     columns: cols.map((col) => ({ attnum: col.attnum, direction: 'asc' as const, nulls: 'last' as const })),
     nullsNotDistinct: c.nullsNotDistinct, state: opts.newTable ? 'public' : 'backfilling',
   });
@@ -285,7 +291,8 @@ export async function addIndexConstraint(
     await run.ctx.data.backfillIndex(run.ctx.txn, run.state, run.table(tableOid), index);
     run.apply({ kind: 'setIndexPublic', indexOid: index.oid });
   }
-  run.apply({ kind: 'addConstraint', tableOid, constraint: { kind: c.kind, name, indexOid: index.oid } });
+  const constraintOid = await run.allocOid();
+  run.apply({ kind: 'addConstraint', tableOid, constraint: { kind: c.kind, oid: constraintOid, name, indexOid: index.oid } });
 }
 
 // ─── ALTER TABLE ─────────────────────────────────────────────────────────────────────────
@@ -488,7 +495,7 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
   if (p.serial || p.identity !== undefined) {
     const seqName = chooseRelationName(run.state, t.schemaOid, { name1: t.name, name2: p.name, label: 'seq' }, { isConstraint: false });
     const { spec: seqSpec } = resolveSequenceOptions(p.identity?.options ?? {}, p.type.oid, undefined);
-    run.apply({ kind: 'createSequence', schemaOid: t.schemaOid, name: seqName, ownerOid: run.ownerOid(), spec: seqSpec });
+    run.apply({ kind: 'createSequence', oid: await run.allocOid(), schemaOid: t.schemaOid, name: seqName, ownerOid: run.ownerOid(), spec: seqSpec });
     seqOid = run.state.resolveSequence([], [schemaName, seqName]).oid;
     spec = p.serial
       ? columnSpec(p, { default: nextvalDefault(regclassText(run.state, ctx.searchPath, ctx.user, t.schemaOid, seqName), seqOid) })

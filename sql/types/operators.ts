@@ -24,6 +24,9 @@ import { usPerDay, zoneOrThrow } from './datetime.js';
 import type { EvalContext, ResolvedOperator } from './index.js';
 import { jsonGet, jsonValueAsText, jsonValueText, parseJson } from './json.js';
 import {
+  N,
+  numericScale,
+  withScale,
   numericAdd,
   numericDiv,
   numericMod,
@@ -108,6 +111,7 @@ for (const l of ints) {
     for (const op of intOps) def(op, l, r, res, (a, b) => intArith(op, res, a as number | bigint, b as number | bigint));
   }
   def('-', null, l, l, (_a, b) => checkInt(l, -BigInt(b as number | bigint)));
+  def('@', null, l, l, (_a, b) => checkInt(l, BigInt(b as number | bigint) < 0n ? -BigInt(b as number | bigint) : BigInt(b as number | bigint)));
   def('+', null, l, l, (_a, b) => b);
 }
 for (const l of [Oid.float4, Oid.float8]) {
@@ -116,6 +120,7 @@ for (const l of [Oid.float4, Oid.float8]) {
     for (const op of ['+', '-', '*', '/'] as const) def(op, l, r, f4 ? Oid.float4 : Oid.float8, (a, b) => floatArith(op, f4, a as number, b as number));
   }
   def('-', null, l, l, (_a, b) => -(b as number));
+  def('@', null, l, l, (_a, b) => Math.abs(b as number));
   def('+', null, l, l, (_a, b) => b);
 }
 def('^', Oid.float8, Oid.float8, Oid.float8, (a, b) => floatPow(a as number, b as number));
@@ -127,6 +132,7 @@ def('%', Oid.numeric, Oid.numeric, Oid.numeric, (a, b) => numericMod(a as Decima
 def('^', Oid.numeric, Oid.numeric, Oid.numeric, (a, b) => numericPower(a as Decimal, b as Decimal));
 def('-', null, Oid.numeric, Oid.numeric, (_a, b) => numericNeg(b as Decimal));
 def('+', null, Oid.numeric, Oid.numeric, (_a, b) => b);
+def('@', null, Oid.numeric, Oid.numeric, (_a, b) => withScale(new N(b as Decimal).abs(), numericScale(b as Decimal)));
 
 // ─── Date/time ───────────────────────────────────────────────────────────────────────────
 const tzOf = (ctx: EvalContext) => zoneOrThrow(ctx.timeZone);
@@ -356,10 +362,8 @@ export function selectCandidate(inputs: readonly number[], cands: readonly (read
     if (inputs[k] !== Oid.unknown) continue;
     const cats = new Set(live.map((i) => typeCategory(cands[i]![k]!)));
     const cat = cats.has('S') ? 'S' : cats.size === 1 ? [...cats][0]! : undefined;
-    if (cat === undefined) {
-      live = [];
-      break;
-    }
+    // A category conflict leaves the candidates as they are for the last-gasp rule below.
+    if (cat === undefined) continue;
     live = live.filter((i) => typeCategory(cands[i]![k]!) === cat);
     if (live.some((i) => findTypeInfo(cands[i]![k]!)?.typispreferred === true)) {
       live = live.filter((i) => findTypeInfo(cands[i]![k]!)?.typispreferred === true);
@@ -368,7 +372,7 @@ export function selectCandidate(inputs: readonly number[], cands: readonly (read
   if (live.length === 1) return live[0]!;
   const known = inputs.filter((t) => t !== Oid.unknown);
   if (known.length > 0 && known.length < inputs.length && known.every((t) => t === known[0])) {
-    const same = cands.map((_, i) => i).filter((i) => cands[i]!.every((p, k) => canImplicit(inputs[k] === Oid.unknown ? known[0]! : inputs[k]!, p)));
+    const same = live.filter((i) => cands[i]!.every((p, k) => canImplicit(inputs[k] === Oid.unknown ? known[0]! : inputs[k]!, p)));
     if (same.length === 1) return same[0]!;
   }
   return -2;
@@ -382,6 +386,12 @@ function fromDef(d: OpDef, name: string): ResolvedOperator {
     resultType: sqlType(d.result),
     eval: d.fn,
   };
+}
+
+/** The value cast to text (bool → 'true'/'false', everything else through its output function). */
+function asText(t: SqlType, d: Datum, ctx: EvalContext): string {
+  if (t.oid === Oid.bool) return d === true ? 'true' : 'false';
+  return formatText(t, d, ctx);
 }
 
 function textLike(oid: number): boolean {
@@ -401,11 +411,11 @@ export function resolveOperator(opName: string, left: SqlType | null, right: Sql
     // anynonarray || text and text || anynonarray
     if (textLike(r) && arrayElemOid(l) === 0 && l !== Oid.unknown) {
       const lt = sqlType(l);
-      return { name, leftType: lt, rightType: sqlType(Oid.text), resultType: sqlType(Oid.text), eval: (a, b, ctx) => formatText(lt, a, ctx) + (b as string) };
+      return { name, leftType: lt, rightType: sqlType(Oid.text), resultType: sqlType(Oid.text), eval: (a, b, ctx) => asText(lt, a, ctx) + (b as string) };
     }
     if (textLike(l) && arrayElemOid(r) === 0 && r !== Oid.unknown) {
       const rt = sqlType(r);
-      return { name, leftType: sqlType(Oid.text), rightType: rt, resultType: sqlType(Oid.text), eval: (a, b, ctx) => (a as string) + formatText(rt, b, ctx) };
+      return { name, leftType: sqlType(Oid.text), rightType: rt, resultType: sqlType(Oid.text), eval: (a, b, ctx) => (a as string) + asText(rt, b, ctx) };
     }
   }
   const defs = (opTable.get(name) ?? []).filter((d) => (d.left === null) === (l === null));

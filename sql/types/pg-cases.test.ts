@@ -100,6 +100,10 @@ class Evaluator {
   }
 
   private unary(): Val {
+    if (this.peek() === '@') {
+      this.i++;
+      return this.applyOp('@', null, this.unary());
+    }
     if (this.peek() === '-') {
       this.i++;
       // The grammar folds '-' into a numeric constant (doNegate) unless a cast binds first.
@@ -217,7 +221,7 @@ class Evaluator {
 }
 
 function tokenize(s: string): string[] {
-  const re = /\s*('(?:[^']|'')*'|::|->>|->|<@|@>|&&|\|\||<=|>=|<>|!~\*?|~\*?|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+|[A-Za-z_][A-Za-z_0-9]*|[-+*/%^=<>(),[\]])/iy;
+  const re = /\s*('(?:[^']|'')*'|::|->>|->|<@|@>|&&|\|\||<=|>=|<>|!~\*?|~\*?|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+|[A-Za-z_][A-Za-z_0-9]*|[-+*/%^=<>(),[\]@])/iy;
   const out: string[] = [];
   let m: RegExpExecArray | null;
   while (re.lastIndex < s.length && (m = re.exec(s)) !== null) out.push(m[1]!);

@@ -36,6 +36,9 @@ export default defineConfig({
           exclude,
           globalSetup: ['test/harness/global-setup.mjs'],
           testTimeout: 180_000,
+          // one file at a time against the shared server: results must not depend on which other
+          // session happens to run DDL at the same moment (concurrency.test.ts tests that on purpose)
+          fileParallelism: false,
         },
       },
       {

@@ -189,3 +189,92 @@ describe('deparseStatement round trip', () => {
     expect(() => deparseStatement(st)).toThrow(/deparsing Insert statements is not supported/);
   });
 });
+
+/** mulberry32, seeded so a failure replays. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const roundTripIterations = 1500;
+
+/** Merges nested AND-in-AND / OR-in-OR chains (plain JSON data, so a generic walk suffices). */
+function flattenBool(e: Expr): Expr {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = k === 'location' ? -1 : walk(x);
+    if (o.kind === 'BoolExpr' && (o.op === 'and' || o.op === 'or')) {
+      o.args = (o.args as Record<string, unknown>[]).flatMap((a) =>
+        a.kind === 'BoolExpr' && a.op === o.op ? (a.args as unknown[]) : [a],
+      );
+    }
+    return o;
+  };
+  return walk(e) as Expr;
+}
+
+describe('deparseExpr fuzz', () => {
+  it(`prints ${roundTripIterations} random expressions as text that re-parses to a fixpoint`, () => {
+    const seed = Number(process.env.DEPARSE_FUZZ_SEED ?? Date.now() % 1_000_000);
+    console.log(`deparse fuzz seed=${seed} (replay with DEPARSE_FUZZ_SEED=${seed})`);
+    const rand = rng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const leaves = ['a', 'b', 't.c', '1', '-2', '1.5', "'x'", 'null', 'true', '$1', 'now()', 'current_date', "'{1}'::int[]"];
+    const binary = ['+', '-', '*', '/', '%', '<', '>=', '=', '<>', '||', 'and', 'or', '~', 'like', 'is distinct from'];
+    const gen = (depth: number): string => {
+      if (depth <= 0 || rand() < 0.25) return pick(leaves);
+      const r = rand();
+      if (r < 0.45) return `${gen(depth - 1)} ${pick(binary)} ${gen(depth - 1)}`;
+      if (r < 0.5) return `(${gen(depth - 1)})`;
+      if (r < 0.55) return `not ${gen(depth - 1)}`;
+      if (r < 0.6) return `- ${gen(depth - 1)}`;
+      if (r < 0.65) return `${gen(depth - 1)} is null`;
+      if (r < 0.7) return `${gen(depth - 1)}::text`;
+      if (r < 0.75) return `${gen(depth - 1)} in (${gen(depth - 1)}, ${gen(depth - 1)}, 3)`;
+      if (r < 0.8) return `${gen(depth - 1)} between ${gen(depth - 1)} and ${gen(depth - 1)}`;
+      if (r < 0.85) return `case when ${gen(depth - 1)} then ${gen(depth - 1)} else ${gen(depth - 1)} end`;
+      if (r < 0.9) return `coalesce(${gen(depth - 1)}, ${gen(depth - 1)})`;
+      if (r < 0.95) return `${gen(depth - 1)} = any(array[${gen(depth - 1)}])`;
+      return `f(${gen(depth - 1)}) collate "C"`;
+    };
+    let checked = 0;
+    for (let i = 0; i < roundTripIterations; i++) {
+      const sql = gen(4);
+      let e: Expr;
+      try {
+        e = exprOf(sql);
+      } catch {
+        continue; // the generator can write things the grammar rejects (a = b = c)
+      }
+      for (const pretty of [false, true]) {
+        // Like PostgreSQL's, the first print may re-parse to a different tree (BETWEEN → nested
+        // AND, IN → ANY); from the second print on the text must be a fixpoint.
+        const reprint = (text: string): string => {
+          try {
+            return deparseExpr(exprOf(text), { pretty });
+          } catch (err) {
+            throw new Error(`seed=${seed} iteration=${i}: ${sql} printed as ${text} does not parse: ${String(err)}`);
+          }
+        };
+        const second = reprint(deparseExpr(e, { pretty }));
+        const third = reprint(second);
+        if (third !== second) throw new Error(`seed=${seed} iteration=${i}: ${sql}\n  printed ${second}\n  then    ${third}`);
+      }
+      // Pretty text drops parentheses; it must still mean what the fully parenthesised text means.
+      // AND/OR are associative: compare with nested chains flattened (the plain text keeps BETWEEN's nesting).
+      const viaPlain = deparseExpr(flattenBool(exprOf(deparseExpr(e))));
+      const viaPretty = deparseExpr(flattenBool(exprOf(deparseExpr(e, { pretty: true }))));
+      if (viaPretty !== viaPlain) throw new Error(`seed=${seed} iteration=${i}: ${sql}\n  plain  ${viaPlain}\n  pretty ${viaPretty}`);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(roundTripIterations / 4);
+  });
+});

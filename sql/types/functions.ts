@@ -92,6 +92,8 @@ for (const name of ['length', 'char_length', 'character_length']) def(name, [T],
 def('length', [Oid.bytea], I4, (a) => (a[0] as Uint8Array).length);
 def('octet_length', [T], I4, (a) => Buffer.byteLength(s(a[0]!)));
 def('octet_length', [Oid.bytea], I4, (a) => (a[0] as Uint8Array).length);
+// char(n) counts its padding in bytes (bpcharoctetlen) but not in characters (bpcharlen, via text).
+def('octet_length', [Oid.bpchar], I4, (a) => Buffer.byteLength(s(a[0]!)));
 def('bit_length', [T], I4, (a) => Buffer.byteLength(s(a[0]!)) * 8);
 /** Per-character case mapping (no expansions like ß → SS), as PostgreSQL's towupper/towlower. */
 function mapCase(str: string, upper: boolean): string {

@@ -42,7 +42,9 @@ export const int8Type: SqlType = sqlType(Oid.int8);
 /** Types whose input function does not depend on session settings (safe to fold at bind time). */
 const contextFreeInput: ReadonlySet<number> = new Set([
   Oid.bool, Oid.int2, Oid.int4, Oid.int8, Oid.float4, Oid.float8, Oid.numeric, Oid.text, Oid.varchar, Oid.bpchar,
-  Oid.name, Oid.char, Oid.oid, Oid.uuid, Oid.json, Oid.jsonb,
+  Oid.name, Oid.char, Oid.oid, Oid.uuid, Oid.json, Oid.jsonb, Oid.bytea,
+  Oid._bool, Oid._int2, Oid._int4, Oid._int8, Oid._float4, Oid._float8, Oid._numeric, Oid._text, Oid._varchar,
+  Oid._bpchar, Oid._name, Oid._uuid, Oid._bytea, Oid._oid,
 ]);
 
 /** The evaluation context for folding context-free literal casts (no clock or session reads). */
@@ -403,7 +405,7 @@ export class Binder {
       case 'Row':
         throw err(SqlState.featureNotSupported, 'row constructors are not supported yet', e.location);
       case 'Subscript':
-        throw err(SqlState.featureNotSupported, 'array subscripts are not supported yet', e.location);
+        return this.bindSubscript(e, scope, ac);
       case 'FieldSelect':
         throw err(SqlState.featureNotSupported, 'field selection is not supported yet', e.location);
       case 'Collate':
@@ -416,6 +418,32 @@ export class Binder {
       default:
         return assertNever(e, 'expression');
     }
+  }
+
+  private bindSubscript(e: Extract<Expr, { kind: 'Subscript' }>, scope: Scope, ac: AggContext): BExpr {
+    const arg = this.bind(e.arg, scope, ac);
+    const elemOid = arrayElemOid(arg.type.oid);
+    if (elemOid === 0) {
+      throw err(
+        SqlState.datatypeMismatch,
+        `cannot subscript type ${typeName(arg.type)} because it does not support subscripting`,
+        astLocation(e.arg),
+      );
+    }
+    const slice = e.indices.some((i) => i.isSlice);
+    const index = (x: Expr | undefined): BExpr | null => {
+      if (x === undefined) return null;
+      const b = this.bind(x, scope, ac);
+      const r = this.tryCoerce(b, int4Type, 'assignment');
+      if (r === undefined) {
+        throw err(SqlState.datatypeMismatch, 'array subscript must have type integer', astLocation(x));
+      }
+      return r;
+    };
+    // In a slice, a plain subscript [n] means [1:n] (PostgreSQL).
+    const one: BExpr = { kind: 'const', type: int4Type, value: 1 };
+    const indices = e.indices.map((i) => ({ lower: i.isSlice ? index(i.lower) : slice ? one : null, upper: index(i.upper) }));
+    return { kind: 'subscript', arg, slice, indices, type: slice ? sqlType(arg.type.oid) : sqlType(elemOid) };
   }
 
   bindCast(arg: BExpr, tn: TypeName, location: number): BExpr {

@@ -36,6 +36,14 @@ export type BExpr =
   | { readonly kind: 'anyArray'; readonly quantifier: 'any' | 'all'; readonly left: BExpr; readonly op: ResolvedOperator; readonly array: BExpr; readonly elemCast: CastFn | null; readonly type: SqlType }
   | { readonly kind: 'sessionValue'; readonly what: 'current_user' | 'session_user' | 'current_catalog' | 'current_schema'; readonly type: SqlType }
   | { readonly kind: 'array'; readonly elems: readonly BExpr[]; readonly elemOid: number; readonly type: SqlType }
+  /** arr[i][j] (slice: false) or arr[a:b] (slice: true; absent bounds are open ends). */
+  | {
+      readonly kind: 'subscript';
+      readonly arg: BExpr;
+      readonly slice: boolean;
+      readonly indices: readonly { readonly lower: BExpr | null; readonly upper: BExpr | null }[];
+      readonly type: SqlType;
+    }
   /** Aggregate result / group key in the output row of an aggregate node (post-aggregation expressions only). */
   | { readonly kind: 'aggref'; readonly index: number; readonly type: SqlType };
 

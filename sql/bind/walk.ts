@@ -48,6 +48,12 @@ export function mapChildren(e: BExpr, f: (c: BExpr) => BExpr): BExpr {
       return { ...e, left: f(e.left), array: f(e.array) };
     case 'array':
       return { ...e, elems: e.elems.map(f) };
+    case 'subscript':
+      return {
+        ...e,
+        arg: f(e.arg),
+        indices: e.indices.map((i) => ({ lower: i.lower === null ? null : f(i.lower), upper: i.upper === null ? null : f(i.upper) })),
+      };
     default:
       return assertNever(e, 'bound expression');
   }
@@ -161,6 +167,9 @@ export function exprKey(e: BExpr): string {
       break;
     case 'anyArray':
       own = `${e.quantifier}${e.op.name}`;
+      break;
+    case 'subscript':
+      own = `${e.slice}${e.indices.map((i) => `${i.lower === null ? '-' : 'l'}${i.upper === null ? '-' : 'u'}`).join('')}`;
       break;
     case 'cast':
     case 'and':

@@ -9,13 +9,13 @@ import { newBinder } from '../plan/prepare.js';
 import type { Datum } from '../types/index.js';
 import { lockTablesShared, newEnv } from './execute.js';
 import { tableStatsKey } from './keys.js';
-import { collect } from './run.js';
-import { run } from './run.js';
+import { collect, run } from './run.js';
 import { scanTableRows, tableCodec } from './table.js';
 
 export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: BindContext): CopyFromTarget {
   const b = newBinder(ctx);
-  const table = resolveTargetTable(b, rv);
+  // PostgreSQL reports COPY's relation errors without a cursor position.
+  const table = resolveTargetTable(b, { ...rv, location: -1 });
   let slots: number[];
   if (columnNames.length === 0) {
     slots = table.columns.flatMap((c, i) => (c.dropped || c.hidden ? [] : [i]));

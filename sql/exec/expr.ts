@@ -7,9 +7,9 @@
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { BExpr, SubqueryExpr } from '../bind/expr.js';
-import { parseQualifiedIdentifier } from '../bind/binder.js';
+import { parseQualifiedIdentifier, withPosition } from '../bind/binder.js';
 import type { ExecContext } from '../plan/api.js';
-import { compare, PgArray, type Datum } from '../types/index.js';
+import { arraySlice, arraySubscript, compare, Oid, PgArray, type Datum } from '../types/index.js';
 import { currval, lastval, nextval, setval } from './sequence.js';
 import type { SequenceDescriptor } from '../../catalog/descriptors.js';
 
@@ -183,6 +183,19 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
     case 'cast': {
       const fn = e.fn;
       const a = compile(e.arg, parts);
+      const literalLocation = e.arg.kind === 'const' && e.arg.type.oid === Oid.unknown ? e.arg.location : undefined;
+      if (literalLocation !== undefined && literalLocation >= 0) {
+        // An untyped literal's input error points at the literal, as PostgreSQL's parse-time coercion does.
+        return (row, env) => {
+          const v = a(row, env);
+          if (v === null) return null;
+          try {
+            return fn(v, env.ctx.eval);
+          } catch (x) {
+            throw withPosition(x, literalLocation);
+          }
+        };
+      }
       return (row, env) => {
         const v = a(row, env);
         return v === null ? null : fn(v, env.ctx.eval);
@@ -373,6 +386,36 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
           else if (v === any) return any;
         }
         return sawNull ? null : !any;
+      };
+    }
+    case 'subscript': {
+      const arg = compile(e.arg, parts);
+      const idx = e.indices.map((i) => ({
+        lower: i.lower === null ? null : compile(i.lower, parts),
+        upper: i.upper === null ? null : compile(i.upper, parts),
+      }));
+      const slice = e.slice;
+      return (row, env) => {
+        const a = arg(row, env);
+        if (a === null) return null;
+        assert(a instanceof PgArray, 'subscripted value must be an array');
+        if (!slice) {
+          const subs: number[] = [];
+          for (const i of idx) {
+            const v = i.upper === null ? null : i.upper(row, env);
+            if (v === null) return null;
+            subs.push(v as number);
+          }
+          return arraySubscript(a, subs);
+        }
+        const bounds: { lower: number | undefined; upper: number | undefined }[] = [];
+        for (const i of idx) {
+          const lo = i.lower === null ? undefined : i.lower(row, env);
+          const hi = i.upper === null ? undefined : i.upper(row, env);
+          if (lo === null || hi === null) return null;
+          bounds.push({ lower: lo as number | undefined, upper: hi as number | undefined });
+        }
+        return arraySlice(a, bounds);
       };
     }
     case 'aggref':

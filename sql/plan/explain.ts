@@ -89,6 +89,8 @@ export function deparse(e: BExpr, names: Names): string {
       return `ARRAY[${e.elems.map(d).join(', ')}]`;
     case 'anyArray':
       return `(${d(e.left)} ${e.op.name} ${e.quantifier.toUpperCase()} (${d(e.array)}))`;
+    case 'subscript':
+      return `${d(e.arg)}${e.indices.map((i) => (e.slice ? `[${i.lower === null ? '' : d(i.lower)}:${i.upper === null ? '' : d(i.upper)}]` : `[${i.upper === null ? '' : d(i.upper)}]`)).join('')}`;
     case 'aggref':
       return `agg${e.index}`;
     default:

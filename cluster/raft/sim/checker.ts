@@ -46,6 +46,8 @@ export class SafetyChecker {
   private appliedAt = new Map<number, number>();
   /** The highest index known committed, with its term. */
   maxCommitted = { index: 0, term: 0 };
+  /** Per term T: the highest entry known committed by a node in term T (so committed in a term <= T). */
+  private committedKnownAt = new Map<number, { index: number; term: number }>();
 
   private fail(msg: string): never {
     throw new SimViolation(msg);
@@ -72,13 +74,21 @@ export class SafetyChecker {
     }
   }
 
-  committed(index: number, term: number): void {
+  /** A node at term `knownAtTerm` persisted commit index `index`, whose entry has term `term`. */
+  committed(index: number, term: number, knownAtTerm: number): void {
     if (index > this.maxCommitted.index) this.maxCommitted = { index, term };
+    const prev = this.committedKnownAt.get(knownAtTerm);
+    if (prev === undefined || index > prev.index) this.committedKnownAt.set(knownAtTerm, { index, term });
   }
 
-  /** A new leader's log must hold the highest committed entry (or a snapshot past it). */
-  leaderCompleteness(node: NodeId, termAt: (i: number) => number | undefined, firstIndex: number, lastIndex: number): void {
-    const c = this.maxCommitted;
+  /**
+   * Leader completeness: a leader of term L holds every entry committed in a term < L
+   * (checked for the highest such entry; log matching covers the ones before it). A
+   * leader of an older term elected late (it never heard of term L) owes nothing.
+   */
+  leaderCompleteness(node: NodeId, leaderTerm: number, termAt: (i: number) => number | undefined, firstIndex: number, lastIndex: number): void {
+    let c = { index: 0, term: 0 };
+    for (const [t, e] of this.committedKnownAt) if (t < leaderTerm && e.index > c.index) c = e;
     if (c.index < firstIndex - 1) return;
     if (c.index > lastIndex) this.fail(`leader completeness: leader ${node} last index ${lastIndex} < committed ${c.index}`);
     const t = termAt(c.index);

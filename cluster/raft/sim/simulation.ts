@@ -253,7 +253,7 @@ export class Simulation {
     this.elections++;
     this.log(`${n.id} became leader of term ${r.term}`);
     this.checker.leader(n.id, r.term);
-    this.checker.leaderCompleteness(n.id, (i) => r.log.term(i), r.log.firstIndex(), r.log.lastIndex());
+    this.checker.leaderCompleteness(n.id, r.term, (i) => r.log.term(i), r.log.firstIndex(), r.log.lastIndex());
   }
 
   private persist(n: SimNode, rd: Ready): void {
@@ -267,7 +267,7 @@ export class Simulation {
     if (rd.hardState !== undefined) {
       n.disk.setHardState(rd.hardState);
       const t = n.disk.term(rd.hardState.commit);
-      if (t !== undefined) this.checker.committed(rd.hardState.commit, t);
+      if (t !== undefined) this.checker.committed(rd.hardState.commit, t, rd.hardState.term);
     }
   }
 

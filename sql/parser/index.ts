@@ -164,17 +164,15 @@ function pgParse(text: string): RawParse {
   }
 }
 
-/** Messages raised by the grammar with a SQLSTATE other than syntax_error. */
-const featureNotSupportedMessagePrefixes = ['not implemented', 'unimplemented'];
+/** Grammar errors raised with feature_not_supported ("CREATE ASSERTION is not yet implemented"). */
+const featureNotSupportedMessage = /\bnot (yet )?(implemented|supported)\b/;
 
 function mapParserError(e: unknown): SqlError {
   if (e instanceof SqlError) return e;
   if (!(e instanceof Error)) return new SqlError(SqlState.internalError, `parser failure: ${String(e)}`);
   const details = (e as Error & { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
   const message = details?.message ?? e.message;
-  const code = featureNotSupportedMessagePrefixes.some((p) => message.startsWith(p))
-    ? SqlState.featureNotSupported
-    : SqlState.syntaxError;
+  const code = featureNotSupportedMessage.test(message) ? SqlState.featureNotSupported : SqlState.syntaxError;
   if (details === undefined) return new SqlError(code, message);
   const position = (details.cursorPosition ?? 0) + 1;
   return new SqlError(code, message, { position });

@@ -321,6 +321,7 @@ describe('parseSql errors', () => {
     ['create index on t (a text_pattern_ops)', 'operator class in an index column is not supported'],
     ['create materialized view v as select 1', 'CREATE MATERIALIZED VIEW is not supported'],
     ['select xmlelement(name a)', 'XML expressions is not supported'],
+    ['create assertion a check (true)', 'CREATE ASSERTION is not yet implemented'],
   ];
   it.each(notSupported)('%s', (sql, message) => {
     const e = sqlErrorOf(sql);

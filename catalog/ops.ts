@@ -816,6 +816,9 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
       return out.filter((x) => x.target.kind !== 'table' || state.table(x.target.oid)?.schemaOid === t.oid);
     case 'table': {
       relDependents(t.oid);
+      for (const c of state.mustTable(t.oid).columns) {
+        if (c.default !== undefined) out.push({ target: { kind: 'default', tableOid: t.oid, attnum: c.attnum }, auto: true });
+      }
       for (const s of state.sequences()) {
         if (s.ownedBy?.tableOid === t.oid) out.push({ target: { kind: 'sequence', oid: s.oid }, auto: true });
       }
@@ -829,6 +832,9 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
       return out;
     case 'column': {
       const tab = state.mustTable(t.tableOid);
+      if (tab.columns.some((c) => c.attnum === t.attnum && c.default !== undefined)) {
+        out.push({ target: { kind: 'default', tableOid: t.tableOid, attnum: t.attnum }, auto: true });
+      }
       for (const s of state.sequences()) {
         if (s.ownedBy?.tableOid === t.tableOid && s.ownedBy.attnum === t.attnum) {
           out.push({ target: { kind: 'sequence', oid: s.oid }, auto: true });
@@ -854,24 +860,27 @@ function dropObjects(w: Work, root: DropTarget, cascade: boolean): void {
   const state = w.snapshot();
   checkDroppable(state, root);
   const order: DropTarget[] = [];
-  const seen = new Set<string>([targetKey(root)]);
-  const normal: { target: DropTarget; referent: DropTarget }[] = [];
+  const rootKey = targetKey(root);
+  const seen = new Set<string>([rootKey]);
+  // PostgreSQL reports (and needs CASCADE for) only objects reached by normal dependencies on
+  // every path: anything also reached through an auto dependency goes silently.
+  const autoReached = new Set<string>();
+  const normalReached = new Map<string, { target: DropTarget; referent: DropTarget }>();
   const visit = (t: DropTarget): void => {
     for (const dep of dependentsOf(state, t)) {
       const key = targetKey(dep.target);
+      if (key === rootKey) continue;
+      if (dep.auto) autoReached.add(key);
+      else if (!normalReached.has(key)) normalReached.set(key, { target: dep.target, referent: t });
       if (seen.has(key)) continue;
-      // A column's default goes with its table or column when those are dropped too.
-      if (dep.target.kind === 'default' || dep.target.kind === 'column') {
-        if (seen.has(`table:${dep.target.tableOid}`) || seen.has(`column:${dep.target.tableOid}:${dep.target.attnum}`)) continue;
-      }
       seen.add(key);
       assert(seen.size <= cascadeObjectsMax, 'dependency walk too large');
-      if (!dep.auto) normal.push({ target: dep.target, referent: t });
       visit(dep.target);
       order.push(dep.target);
     }
   };
   visit(root);
+  const normal = [...normalReached].filter(([key]) => !autoReached.has(key)).map(([, n]) => n);
   if (normal.length > 0) {
     const lines = normal.map((n) => `${describeTarget(state, n.target)} depends on ${describeTarget(state, n.referent)}`);
     if (!cascade) {

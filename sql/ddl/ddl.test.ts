@@ -296,7 +296,7 @@ describe('executeDdl', () => {
   it('DROP SCHEMA needs CASCADE; CREATE SCHEMA IF NOT EXISTS', async () => {
     await s.exec('CREATE SCHEMA s');
     await s.exec('CREATE SCHEMA IF NOT EXISTS s');
-    await s.exec('CREATE TABLE s.t (a int)');
+    await s.exec('CREATE TABLE s.t (a serial)');
     const e = await s.fails('DROP SCHEMA s');
     expect([e.code, e.message, e.fields.detail]).toEqual(['2BP01', 'cannot drop schema s because other objects depend on it', 'table s.t depends on schema s']);
     await s.exec('DROP SCHEMA s CASCADE');

@@ -444,6 +444,9 @@ function parseFields(text: string, kind: DateTimeKind, order: DateOrder): Fields
       f.zone = z;
       continue;
     }
+    if (z === undefined && /^[a-z_]+\/[a-z0-9_+\-/]+$/i.test(zoneText)) {
+      throw new SqlError(SqlState.invalidParameterValue, `time zone "${tok}" not recognized`);
+    }
     throw badSyntax(kind, text);
   }
   // Assign loose numbers around a month name: "Jan 2 2024", "2 Jan 2024", "2024 Jan 2".

@@ -15,8 +15,11 @@ const enc = new TextEncoder();
 
 function readAll(reader: CopyTextReader, text: string, splitAt?: number): (string | null)[][] {
   const bytes = enc.encode(text);
-  if (splitAt === undefined) return [...reader.feed(bytes), ...reader.finish()];
-  return [...reader.feed(bytes.subarray(0, splitAt)), ...reader.feed(bytes.subarray(splitAt)), ...reader.finish()];
+  const rows =
+    splitAt === undefined
+      ? [...reader.feed(bytes), ...reader.finish()]
+      : [...reader.feed(bytes.subarray(0, splitAt)), ...reader.feed(bytes.subarray(splitAt)), ...reader.finish()];
+  return rows.map((r) => r.fields);
 }
 
 describe('COPY text format', () => {
@@ -36,6 +39,16 @@ describe('COPY text format', () => {
   it('round-trips through the writer', () => {
     const out = expected.map((r) => formatCopyTextRow(r, opts)).join('');
     expect(readAll(new CopyTextReader(opts), out)).toEqual(expected);
+  });
+
+  it('numbers rows by input line, header included', () => {
+    const csv = resolveCopyOptions({ ...base, format: 'csv', header: true }, ['a', 'b']);
+    const r = new CopyTextReader(csv);
+    const rows = [...r.feed(enc.encode('a,b\n1,"x\ny"\n2,z\n')), ...r.finish()];
+    expect(rows.map((x) => [x.line, x.raw])).toEqual([
+      [2, '1,"x\ny"'],
+      [3, '2,z'],
+    ]);
   });
 
   it('stops at the end marker', () => {

@@ -49,6 +49,13 @@ export function resolveCopyOptions(o: CopyOptions, columnNames: readonly string[
 
 // ─── text / csv input ─────────────────────────────────────────────────────────────────────
 
+/** One input row: field texts (null = NULL), its 1-based line number and the raw line (for error context). */
+export interface CopyTextRow {
+  readonly fields: (string | null)[];
+  readonly line: number;
+  readonly raw: string;
+}
+
 /**
  * Incremental reader: feed() chunks, get complete rows (arrays of field text, null = NULL).
  * Handles rows split across CopyData messages, CSV quoted fields spanning lines, and the
@@ -63,7 +70,7 @@ export class CopyTextReader {
 
   constructor(private readonly opts: CopyTextOptions) {}
 
-  feed(chunk: Uint8Array): (string | null)[][] {
+  feed(chunk: Uint8Array): CopyTextRow[] {
     if (this.ended) return [];
     try {
       this.pending += this.decoder.decode(chunk, { stream: true });
@@ -74,7 +81,7 @@ export class CopyTextReader {
     return this.drain(false);
   }
 
-  finish(): (string | null)[][] {
+  finish(): CopyTextRow[] {
     const rows = this.drain(true);
     if (!this.ended && this.pending.length > 0) {
       throw new SqlError(SqlState.badCopyFileFormat, 'unterminated CSV quoted field');
@@ -82,8 +89,8 @@ export class CopyTextReader {
     return rows;
   }
 
-  private drain(final: boolean): (string | null)[][] {
-    const rows: (string | null)[][] = [];
+  private drain(final: boolean): CopyTextRow[] {
+    const rows: CopyTextRow[] = [];
     while (!this.ended) {
       const end = this.opts.format === 'csv' ? this.csvRowEnd() : this.pending.indexOf('\n');
       let line: string;
@@ -105,7 +112,8 @@ export class CopyTextReader {
         this.headerSkipped = true;
         continue;
       }
-      rows.push(this.opts.format === 'csv' ? this.parseCsv(line) : this.parseText(line));
+      const fields = this.opts.format === 'csv' ? this.parseCsv(line) : this.parseText(line);
+      rows.push({ fields, line: this.lineNumber, raw: line });
     }
     return rows;
   }

@@ -15,6 +15,7 @@ import {
   formatCopyTextRow,
   resolveCopyOptions,
   type CopyTextOptions,
+  type CopyTextRow,
 } from './copy-format.js';
 import { executeQuery, prepareCopyFrom, prepareQuery, type BindContext, type ExecContext, type ResultColumn } from './plan/api.js';
 import type { ResultSink } from './session-api.js';
@@ -38,24 +39,59 @@ export async function runCopy(s: A.CopyStmt, ctx: CopyContext): Promise<number> 
   return s.direction === 'from' ? copyFrom(s, ctx) : copyTo(s, ctx);
 }
 
+/** Adds the CONTEXT PostgreSQL gives COPY errors (`COPY t, line 3...`). */
+function withContext(err: unknown, where: string): unknown {
+  if (!(err instanceof SqlError) || err.fields.where !== undefined) return err;
+  const { position: _position, ...fields } = err.fields;
+  void _position;
+  return new SqlError(err.code, err.message, { ...fields, where });
+}
+
 async function copyFrom(s: A.CopyStmt, ctx: CopyContext): Promise<number> {
   if (!s.table) throw new SqlError(SqlState.syntaxError, 'COPY FROM requires a table');
-  const target = prepareCopyFrom(s.table, s.columns, ctx.bind);
+  const tableName = s.table.name;
+  // PostgreSQL reports COPY's name errors without a position.
+  const target = prepareCopyFrom({ ...s.table, location: -1 }, s.columns, ctx.bind);
   const columns = target.columns;
   const names = columns.map((c) => c.name);
   let total = 0;
   let batch: Datum[][] = [];
+  let lines: number[] = [];
+  const txn = ctx.exec.txn;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    total += await target.insert(batch, ctx.exec);
+    const savepoint = txn.savepoint();
+    try {
+      total += await target.insert(batch, ctx.exec);
+    } catch (err) {
+      if (!(err instanceof SqlError) || batch.length === 1) throw withContext(err, `COPY ${tableName}, line ${lines[0]}`);
+      // Find the row that failed, for the error's line number: undo the batch, replay row by row.
+      txn.rollbackToSavepoint(savepoint);
+      for (let i = 0; i < batch.length; i++) {
+        try {
+          total += await target.insert([batch[i]!], ctx.exec);
+        } catch (rowErr) {
+          throw withContext(rowErr, `COPY ${tableName}, line ${lines[i]}`);
+        }
+      }
+      throw err;
+    }
     batch = [];
+    lines = [];
   };
   const input = ctx.sink.copyIn(s.options.format, columns.length);
   if (s.options.format === 'binary') {
     const reader = new CopyBinaryReader(columns.length);
+    let row = 0;
     for await (const chunk of input) {
       for (const fields of reader.feed(chunk)) {
-        batch.push(fields.map((f, i) => (f === null ? null : decodeBinary(columns[i]!.type, f, ctx.format))));
+        row++;
+        try {
+          batch.push(fields.map((f, i) => (f === null ? null : decodeBinary(columns[i]!.type, f, ctx.format))));
+        } catch (err) {
+          throw withContext(err, `COPY ${tableName}, line ${row}`);
+        }
+        lines.push(row);
         if (batch.length >= copyBatchRowsMax) await flush();
       }
       if (ctx.exec.signal.aborted) throw ctx.exec.signal.reason;
@@ -64,35 +100,36 @@ async function copyFrom(s: A.CopyStmt, ctx: CopyContext): Promise<number> {
   } else {
     const opts = resolveCopyOptions(s.options, names);
     const reader = new CopyTextReader(opts);
-    const convert = (fields: (string | null)[]): Datum[] => {
+    const convert = (row: CopyTextRow): Datum[] => {
+      const { fields } = row;
+      const rawContext = `COPY ${tableName}, line ${row.line}: "${row.raw}"`;
       if (fields.length > columns.length) {
-        throw new SqlError(SqlState.badCopyFileFormat, 'extra data after last expected column', { detail: `COPY ${s.table!.name}, line ${reader.lineNumber}` });
+        throw new SqlError(SqlState.badCopyFileFormat, 'extra data after last expected column', { where: rawContext });
       }
       if (fields.length < columns.length) {
-        throw new SqlError(SqlState.badCopyFileFormat, `missing data for column "${names[fields.length]}"`, {
-          detail: `COPY ${s.table!.name}, line ${reader.lineNumber}`,
-        });
+        throw new SqlError(SqlState.badCopyFileFormat, `missing data for column "${names[fields.length]}"`, { where: rawContext });
       }
       return fields.map((f, i) => {
         if (f === null) return null;
         try {
           return parseText(columns[i]!.type, f, ctx.format);
         } catch (err) {
-          if (err instanceof SqlError) {
-            throw new SqlError(err.code, err.message, { ...err.fields, detail: `COPY ${s.table!.name}, line ${reader.lineNumber}, column ${names[i]}: "${f}"` });
-          }
-          throw err;
+          throw withContext(err, `COPY ${tableName}, line ${row.line}, column ${names[i]}: "${f}"`);
         }
       });
     };
-    for await (const chunk of input) {
-      for (const fields of reader.feed(chunk)) {
-        batch.push(convert(fields));
+    const take = async (rows: CopyTextRow[]): Promise<void> => {
+      for (const row of rows) {
+        batch.push(convert(row));
+        lines.push(row.line);
         if (batch.length >= copyBatchRowsMax) await flush();
       }
+    };
+    for await (const chunk of input) {
+      await take(reader.feed(chunk));
       if (ctx.exec.signal.aborted) throw ctx.exec.signal.reason;
     }
-    for (const fields of reader.finish()) batch.push(convert(fields));
+    await take(reader.finish());
   }
   await flush();
   return total;

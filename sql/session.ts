@@ -406,7 +406,7 @@ export class SqlSession implements Session {
     let q = portalRun?.portal.query;
     if (!execution) {
       q = this.currentPlan(stmt);
-      const txn = this.ensureTxn(q.readOnly);
+      const txn = this.ensureTxn(q.readOnly, q.commandTag);
       const ctx = this.execContext(txn, signal);
       execution = executeQuery(q, params, ctx);
       if (portalRun) {
@@ -521,7 +521,7 @@ export class SqlSession implements Session {
    * statement in an implicit transaction reads at the session's nodedb.read_consistency;
    * reads inside a read-write transaction are always strong.
    */
-  private ensureTxn(statementReadOnly: boolean): ActiveTxn {
+  private ensureTxn(statementReadOnly: boolean, commandName = 'statement'): ActiveTxn {
     const txn = this.txn ?? this.beginTxn(true);
     txn.anyStatement = true;
     if (txn.kv && txn.implicit && txn.kv.options.readOnly && !statementReadOnly) {
@@ -541,7 +541,7 @@ export class SqlSession implements Session {
       txn.kv.stepStatement();
     }
     if (txn.readOnly && !statementReadOnly) {
-      throw new SqlError(SqlState.readOnlySqlTransaction, 'cannot execute statement in a read-only transaction');
+      throw new SqlError(SqlState.readOnlySqlTransaction, `cannot execute ${commandName} in a read-only transaction`);
     }
     return txn;
   }
@@ -656,7 +656,7 @@ export class SqlSession implements Session {
       case 'Explain':
         return this.runExplain(s, sink, signal);
       case 'Copy': {
-        const txn = this.ensureTxn(s.direction === 'to');
+        const txn = this.ensureTxn(s.direction === 'to', 'COPY FROM');
         const n = await runCopy(s, {
           sink,
           bind: this.bindContext(this.catalogForStatement(), []),
@@ -1005,7 +1005,7 @@ export class SqlSession implements Session {
   }
 
   private async runDdl(s: A.DdlStatement, sink: ResultSink, signal: AbortSignal): Promise<void> {
-    const txn = this.ensureTxn(false);
+    const txn = this.ensureTxn(false, ddlCommandName(s));
     const base = txn.overlay ?? this.core.catalog.current();
     const exec = this.execContext(txn, signal);
     const result = await executeDdl(s, {
@@ -1024,6 +1024,38 @@ export class SqlSession implements Session {
     }
     for (const n of result.notices) sink.notice(n);
     sink.commandComplete(result.commandTag);
+  }
+}
+
+/** The command name PostgreSQL uses in "cannot execute X in a read-only transaction". */
+function ddlCommandName(s: A.DdlStatement): string {
+  switch (s.kind) {
+    case 'CreateTable':
+      return 'CREATE TABLE';
+    case 'CreateIndex':
+      return 'CREATE INDEX';
+    case 'Drop':
+      return `DROP ${s.objectKind.toUpperCase()}`;
+    case 'AlterTable':
+      return 'ALTER TABLE';
+    case 'Rename':
+      return `ALTER ${s.objectKind.toUpperCase()}`;
+    case 'CreateSchema':
+      return 'CREATE SCHEMA';
+    case 'CreateSequence':
+      return 'CREATE SEQUENCE';
+    case 'AlterSequence':
+      return 'ALTER SEQUENCE';
+    case 'CreateView':
+      return 'CREATE VIEW';
+    case 'Truncate':
+      return 'TRUNCATE TABLE';
+    case 'Comment':
+      return 'COMMENT';
+    case 'CreateEnum':
+      return 'CREATE TYPE';
+    default:
+      return assertNever(s, 'DDL statement');
   }
 }
 

@@ -14,6 +14,8 @@ export interface SqlErrorFields {
   column?: string;
   constraint?: string;
   dataType?: string;
+  /** CONTEXT: where the error happened (e.g. `COPY t, line 3`). */
+  where?: string;
 }
 
 export class SqlError extends Error {

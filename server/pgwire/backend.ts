@@ -306,6 +306,7 @@ export function errorFields(err: SqlError): ResponseField[] {
   if (f.detail !== undefined) out.push({ code: 'D', value: f.detail });
   if (f.hint !== undefined) out.push({ code: 'H', value: f.hint });
   if (f.position !== undefined) out.push({ code: 'P', value: String(f.position) });
+  if (f.where !== undefined) out.push({ code: 'W', value: f.where });
   if (f.schema !== undefined) out.push({ code: 's', value: f.schema });
   if (f.table !== undefined) out.push({ code: 't', value: f.table });
   if (f.column !== undefined) out.push({ code: 'c', value: f.column });

@@ -617,6 +617,7 @@ function renameRelation(w: Work, op: Extract<DdlOp, { kind: 'renameRelation' }>)
   if (d !== undefined && (d.kind === 'table' || d.kind === 'sequence' || d.kind === 'view')) {
     checkRelationNameFree(w, d.schemaOid, op.newName);
     w.set({ ...d, name: op.newName });
+    if (d.kind === 'sequence') renameSequenceInDefaults(w, d, op.newName);
     return;
   }
   const { table, index } = findIndex(w, op.oid);
@@ -632,6 +633,43 @@ function renameRelation(w: Work, op: Extract<DdlOp, { kind: 'renameRelation' }>)
       (c.kind === 'primaryKey' || c.kind === 'unique') && c.indexOid === index.oid ? { ...c, name: op.newName } : c,
     ),
   });
+}
+
+/** quote_ident for regclass text: lower-case plain identifiers stay bare. */
+function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Defaults store nextval('seq'::regclass) as text (PostgreSQL stores the oid), so renaming the
+ * sequence rewrites the text in every default that depends on it.
+ */
+function renameSequenceInDefaults(w: Work, seq: SequenceDescriptor, newName: string): void {
+  const schemaName = w.schema(seq.schemaOid).name;
+  const texts = new Map<string, string>([
+    [quoteIdent(seq.name), quoteIdent(newName)],
+    [`${quoteIdent(schemaName)}.${quoteIdent(seq.name)}`, `${quoteIdent(schemaName)}.${quoteIdent(newName)}`],
+  ]);
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (typeof v !== 'object' || v === null) return v;
+    const o = v as Record<string, unknown>;
+    if (o.kind === 'Const' && o.type === 'string' && typeof o.value === 'string' && texts.has(o.value)) {
+      return { ...o, value: texts.get(o.value) };
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, rewrite(x)]));
+  };
+  for (const t of w.snapshot().tables()) {
+    if (!t.columns.some((c) => c.default?.dependsOn?.includes(seq.oid) === true)) continue;
+    const columns = t.columns.map((c) => {
+      const dflt = c.default;
+      if (dflt === undefined || dflt.dependsOn?.includes(seq.oid) !== true) return c;
+      let source = dflt.source;
+      for (const [from, to] of texts) source = source.split(`'${from.replace(/'/g, "''")}'`).join(`'${to.replace(/'/g, "''")}'`);
+      return { ...c, default: { ...dflt, expr: rewrite(dflt.expr) as StoredExpr['expr'], source } };
+    });
+    w.set({ ...t, columns });
+  }
 }
 
 // ─── sequences and views ─────────────────────────────────────────────────────────────────

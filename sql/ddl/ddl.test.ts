@@ -336,6 +336,11 @@ describe('executeDdl', () => {
     expect([lt.primaryIndex.name, lt.indexes[0]?.name]).toEqual([
       'abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefgh_pkey', 'abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefg_b_key',
     ]);
+    await s.exec('CREATE TABLE ser (id serial)');
+    await s.exec('ALTER SEQUENCE ser_id_seq RENAME TO ser_seq2');
+    const ser = findColumn(s.state.resolveTable(['public'], ['ser']), 'id')!;
+    expect(ser.default?.source).toBe("nextval('ser_seq2'::regclass)");
+    expect(JSON.stringify(ser.default?.expr)).toContain('"value":"ser_seq2"');
     e = await s.fails('ALTER SEQUENCE nosuch RESTART');
     expect([e.code, e.message]).toEqual(['42P01', 'relation "nosuch" does not exist']);
   });

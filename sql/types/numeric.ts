@@ -29,7 +29,7 @@ const scales = new WeakMap<Decimal, number>();
 
 export function withScale(d: Decimal, dscale: number): Decimal {
   const s = Math.max(0, dscale);
-  const fresh = d instanceof N && !scales.has(d);
+  const fresh = d.constructor === N && !scales.has(d);
   const r = fresh && (!d.isFinite() || d.decimalPlaces() <= s) ? d : d.isFinite() ? new N(d.toDecimalPlaces(s, Decimal.ROUND_HALF_UP)) : new N(d);
   scales.set(r, s);
   return r;
@@ -73,7 +73,7 @@ export function formatNumeric(d: Decimal): string {
   const scale = numericScale(d);
   // toString of our clone never uses exponent notation and is ~10x cheaper than toFixed.
   let s: string;
-  if (d instanceof N && d.decimalPlaces() <= scale) {
+  if (d.constructor === N && d.decimalPlaces() <= scale) {
     s = d.toString();
     const dot = s.indexOf('.');
     const have = dot < 0 ? 0 : s.length - dot - 1;

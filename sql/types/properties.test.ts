@@ -18,6 +18,7 @@ import {
   type SqlType,
 } from './index.js';
 import { N, withScale } from './numeric.js';
+import { Decimal } from './datum.js';
 
 const seed = Number(process.env.TYPES_TEST_SEED ?? Date.now() % 2 ** 31);
 const numRuns = 300;
@@ -101,5 +102,14 @@ describe(`type invariants (seed ${seed}; replay with TYPES_TEST_SEED=${seed})`, 
     eq(sqlType(Oid.interval), '1 day', '24 hours');
     eq(sqlType(Oid.jsonb), '{"a":1,"b":2}', '{"b":2, "a":1}');
     eq(sqlType(Oid.jsonb), '[1.0, {"x": -0}]', '[1.00, {"x": 0}]');
+  });
+});
+
+describe('numerics created outside sql/types', () => {
+  test('a plain decimal.js value prints without exponent notation and keeps its places', () => {
+    const t = sqlType(Oid.numeric);
+    expect(formatText(t, new Decimal('1e-7'), ctx)).toBe('0.0000001');
+    expect(formatText(t, new Decimal('1.50'), ctx)).toBe('1.5');
+    expect(formatText(t, new Decimal('1e25'), ctx)).toBe('10000000000000000000000000');
   });
 });

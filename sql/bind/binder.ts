@@ -718,16 +718,28 @@ export class Binder {
   private bindSqlValueFunction(fn: Extract<Expr, { kind: 'SqlValueFunction' }>['fn'], precision: number, location: number): BExpr {
     switch (fn) {
       case 'current_date':
-        return this.bindFunction('current_date', [], location);
       case 'current_time':
       case 'current_timestamp':
       case 'localtime':
       case 'localtimestamp': {
-        const base = fn === 'current_time' || fn === 'current_timestamp' ? fn : fn;
-        const call = this.bindFunction(base, [], location);
-        if (precision < 0) return call;
-        const target = sqlType(call.type.oid, precision);
-        return { kind: 'cast', fn: castOrThrow(call.type, target, 'explicit'), arg: call, type: target };
+        // All are the transaction timestamp (now()) seen through the session time zone.
+        const now = this.bindFunction('now', [], location);
+        const targetOid = {
+          current_date: Oid.date,
+          current_time: Oid.timetz,
+          current_timestamp: Oid.timestamptz,
+          localtime: Oid.time,
+          localtimestamp: Oid.timestamp,
+        }[fn];
+        const target = sqlType(targetOid, precision < 0 || fn === 'current_date' ? -1 : precision);
+        if (target.oid === now.type.oid && target.typmod === -1) return now;
+        let cast;
+        try {
+          cast = castOrThrow(now.type, target, 'explicit');
+        } catch (x) {
+          throw withPosition(x, location);
+        }
+        return { kind: 'cast', fn: cast, arg: now, type: target };
       }
       case 'current_role':
       case 'current_user':

@@ -151,3 +151,11 @@ describe('expressions and ordering', () => {
     expect(ins.paramTypes.map((t) => t.oid)).toEqual([23, 25, 23]);
   });
 });
+
+describe('SQL value functions', () => {
+  it('CURRENT_TIMESTAMP is the transaction timestamp; CURRENT_DATE its date', async () => {
+    const r = await rows('SELECT CURRENT_TIMESTAMP = now(), CURRENT_DATE = now()::date, LOCALTIMESTAMP = now()::timestamp');
+    expect(r).toEqual([[true, true, true]]);
+    expect(await rows('SELECT current_user, current_database(), current_schema()')).toEqual([['postgres', 'postgres', 'public']]);
+  });
+});

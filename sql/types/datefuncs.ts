@@ -518,3 +518,81 @@ export function toCharNumber(value: string, fmt: string): string {
   const first = out.search(/[^ ]/);
   return out.slice(0, first - 1) + '-' + out.slice(first);
 }
+
+// ─── to_date / to_timestamp ──────────────────────────────────────────────────────────────
+
+/** Parses `text` with a to_char-style template (the common fields); returns local µs. */
+export function parseWithTemplate(text: string, fmt: string): { us: bigint } {
+  let year = 1;
+  let month = 1;
+  let day = 1;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let micros = 0;
+  let pm: boolean | undefined;
+  let ti = 0;
+  let fi = 0;
+  const bad = (): SqlError => new SqlError(SqlState.invalidDatetimeFormat, `invalid value "${text.slice(ti, ti + 10)}" for "${fmt.slice(fi, fi + 4)}"`);
+  const readNum = (maxDigits: number): number => {
+    while (text[ti] === ' ') ti++;
+    const m = new RegExp(`^[+-]?\\d{1,${maxDigits}}`).exec(text.slice(ti));
+    if (m === null) throw bad();
+    ti += m[0].length;
+    return Number(m[0]);
+  };
+  const pats: readonly [string, () => void][] = [
+    ['YYYY', () => (year = readNum(4))],
+    ['HH24', () => (hour = readNum(2))],
+    ['HH12', () => (hour = readNum(2))],
+    ['HH', () => (hour = readNum(2))],
+    ['MONTH', () => readMonth(true)],
+    ['MON', () => readMonth(false)],
+    ['MM', () => (month = readNum(2))],
+    ['MI', () => (minute = readNum(2))],
+    ['MS', () => (micros = readNum(3) * 1000)],
+    ['US', () => (micros = readNum(6))],
+    ['SS', () => (second = readNum(2))],
+    ['DD', () => (day = readNum(2))],
+    ['YY', () => (year = 2000 + readNum(2))],
+    ['AM', () => readAmPm()],
+    ['PM', () => readAmPm()],
+  ];
+  const readMonth = (full: boolean): void => {
+    while (text[ti] === ' ') ti++;
+    const rest = text.slice(ti).toLowerCase();
+    const idx = monthNamesFull.findIndex((m) => rest.startsWith(full ? m.toLowerCase() : m.slice(0, 3).toLowerCase()));
+    if (idx < 0) throw bad();
+    month = idx + 1;
+    ti += full ? monthNamesFull[idx]!.length : 3;
+  };
+  const readAmPm = (): void => {
+    while (text[ti] === ' ') ti++;
+    const w = text.slice(ti, ti + 2).toUpperCase();
+    if (w !== 'AM' && w !== 'PM') throw bad();
+    pm = w === 'PM';
+    ti += 2;
+  };
+  while (fi < fmt.length) {
+    const rest = fmt.slice(fi).toUpperCase();
+    const p = pats.find(([name]) => rest.startsWith(name));
+    if (p !== undefined) {
+      p[1]();
+      fi += p[0].length;
+      continue;
+    }
+    // Separators match any single non-alphanumeric character (or nothing).
+    if (text[ti] !== undefined && !/[A-Za-z0-9]/.test(text[ti]!)) ti++;
+    fi++;
+  }
+  if (pm !== undefined) {
+    if (hour < 1 || hour > 12) throw new SqlError(SqlState.datetimeFieldOverflow, `hour "${hour}" is invalid for the 12-hour clock`);
+    if (pm && hour !== 12) hour += 12;
+    if (!pm && hour === 12) hour = 0;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year <= 0 ? year + 1 : year, month) || hour > 24 || minute > 59 || second > 60) {
+    throw new SqlError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
+  }
+  const days = daysFromCivil(year <= 0 ? year + 1 : year, month, day);
+  return { us: BigInt(days) * usPerDay + BigInt(hour) * usPerHour + BigInt(minute) * usPerMinute + BigInt(second) * usPerSecond + BigInt(micros) };
+}

@@ -8,6 +8,7 @@ import { equals } from './compare.js';
 import {
   daysFromCivil,
   daysInMonth,
+  localToUtc,
   splitMicros,
   usPerDay,
   utcToLocal,
@@ -15,6 +16,7 @@ import {
 } from './datetime.js';
 import {
   age,
+  parseWithTemplate,
   charFieldsFromInterval,
   charFieldsFromLocal,
   dateTruncInterval,
@@ -45,6 +47,7 @@ import {
   numericSqrt,
   numericTrunc,
   parseNumeric,
+  numericScale as numericScaleOf,
   withScale,
 } from './numeric.js';
 import { arrayAppend, arrayConcat, arrayPrepend, selectCandidate } from './operators.js';
@@ -237,6 +240,60 @@ def('quote_literal', [T], T, (a) => {
   const body = "'" + v.replace(/'/g, "''").replace(/\\/g, '\\\\') + "'";
   return v.includes('\\') ? 'E' + body : body;
 });
+
+def('like_escape', [T, T], T, (a) => {
+  const pat = s(a[0]!);
+  const esc = [...s(a[1]!)];
+  if (esc.length > 1) {
+    throw new SqlError(SqlState.invalidEscapeSequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  }
+  if (esc.length === 0) return pat.replace(/\\/g, '\\\\');
+  const e = esc[0]!;
+  let out = '';
+  const cps = [...pat];
+  for (let i = 0; i < cps.length; i++) {
+    const c = cps[i]!;
+    if (c === e) {
+      const n = cps[i + 1];
+      if (n !== undefined) {
+        out += '\\' + n;
+        i++;
+      } else out += '\\';
+    } else out += c === '\\' ? '\\\\' : c;
+  }
+  return out;
+});
+function overlay(str: string, repl: string, from: number, count: number): string {
+  if (from < 1) throw new SqlError('22011', 'negative substring length not allowed');
+  const cps = [...str];
+  return cps.slice(0, from - 1).join('') + repl + cps.slice(Math.max(from - 1 + count, 0)).join('');
+}
+def('overlay', [T, T, I4, I4], T, (a) => overlay(s(a[0]!), s(a[1]!), n(a[2]!), n(a[3]!)));
+def('overlay', [T, T, I4], T, (a) => overlay(s(a[0]!), s(a[1]!), n(a[2]!), [...s(a[1]!)].length));
+function regexpMatch(str: string, pattern: string, flags: string): Datum {
+  const m = posixRegExp(pattern, 'u' + (flags.includes('i') ? 'i' : '')).exec(str);
+  if (m === null) return null;
+  const groups = m.length > 1 ? m.slice(1).map((g) => g ?? null) : [m[0]];
+  return new PgArray(Oid.text, groups);
+}
+def('regexp_match', [T, T], Oid._text, (a) => regexpMatch(s(a[0]!), s(a[1]!), ''));
+def('regexp_match', [T, T, T], Oid._text, (a) => regexpMatch(s(a[0]!), s(a[1]!), s(a[2]!)));
+def('to_number', [T, T], NUM, (a) => {
+  const str = s(a[0]!);
+  const neg = /-|\(.*\)/.test(str);
+  const body = str.replace(/[^0-9.]/g, '');
+  if (!/\d/.test(body)) throw new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type numeric: " "`);
+  const v = parseNumeric(body);
+  return neg ? withScale(new N(v).neg(), numericScaleOf(v)) : v;
+}, { volatility: 'stable' });
+def('to_date', [T, T], Oid.date, (a) => {
+  const f = parseWithTemplate(s(a[0]!), s(a[1]!));
+  return Number(f.us / usPerDay);
+}, { volatility: 'stable' });
+def('to_timestamp', [T, T], Oid.timestamptz, (a, ctx) => {
+  const f = parseWithTemplate(s(a[0]!), s(a[1]!));
+  return localToUtc(f.us, zoneOrThrow(ctx.timeZone));
+}, { volatility: 'stable' });
 
 function textOf(t: SqlType, d: Datum, ctx: EvalContext): string {
   if (t.oid === Oid.bool) return d === true ? 't' : 'f';

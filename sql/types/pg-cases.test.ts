@@ -200,7 +200,7 @@ class Evaluator {
         this.i++;
         continue;
       }
-      if (['IN', 'FROM', 'FOR'].includes(this.peek()?.toUpperCase() ?? '')) {
+      if (['IN', 'FROM', 'FOR', 'PLACING'].includes(this.peek()?.toUpperCase() ?? '')) {
         this.i++;
         continue;
       }

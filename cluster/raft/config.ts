@@ -39,6 +39,8 @@ export interface RaftConfig {
   /** Bytes of committed entries handed out in one Ready. */
   readonly committedBytesMax: number;
   readonly pendingReadsMax: number;
+  /** Bytes of uncommitted entries a leader accepts before refusing proposals (queueFull). */
+  readonly uncommittedBytesMax: number;
 }
 
 export const defaultRaftConfig = {
@@ -56,6 +58,7 @@ export const defaultRaftConfig = {
   snapshotChunksInflightMax: 4,
   committedBytesMax: 8 * 1024 * 1024,
   pendingReadsMax: 4096,
+  uncommittedBytesMax: 64 * 1024 * 1024,
 } as const;
 
 export function validateConfig(c: RaftConfig): void {
@@ -70,4 +73,5 @@ export function validateConfig(c: RaftConfig): void {
   assert(c.msgBytesMax > 0 && c.snapshotChunkBytesMax > 0, 'message byte bounds must be positive');
   assert(c.snapshotChunksInflightMax > 0, 'snapshot chunk window must be positive');
   assert(c.pendingReadsMax > 0, 'pending read bound must be positive');
+  assert(c.uncommittedBytesMax > 0, 'uncommitted bytes bound must be positive');
 }

@@ -30,7 +30,7 @@ import type {
   Snapshot,
   SnapshotMeta,
 } from './types.js';
-import { noNode } from './types.js';
+import { entryBytes, noNode } from './types.js';
 
 type CampaignKind = 'preElection' | 'election' | 'transfer';
 type VoteResult = 'won' | 'lost' | 'pending';
@@ -89,6 +89,10 @@ export class Raft {
   private pendingReads: PendingRead[] = [];
   private readsAwaitingCommit: { ctx: Uint8Array; from: NodeId }[] = [];
   private snapAssembly: SnapshotAssembly | undefined;
+  /** Leader: bytes appended but not yet handed out committed (bounded by uncommittedBytesMax). */
+  private uncommittedBytes = 0;
+  /** Reads registered since the last heartbeat round; one round serves them all (see flushReadRound). */
+  readRoundWanted = false;
 
   constructor(cfg: RaftConfig) {
     validateConfig(cfg);
@@ -231,6 +235,8 @@ export class Raft {
     this.leaseGivenAway = false;
     this.leaseExpiryTick = 0;
     this.roundSentTick = new Map();
+    this.uncommittedBytes = 0;
+    this.readRoundWanted = false;
     this.failPendingReads();
   }
 
@@ -637,8 +643,10 @@ export class Raft {
   }
 
   private handleForwardedProp(from: NodeId, datas: readonly Uint8Array[]): void {
-    if (this.leadTransferee !== noNode) {
-      this.send({ type: 'propReject', from: this.id, to: from, term: 0, datas, leaderHint: this.leadTransferee });
+    const bytes = datas.reduce((n, d) => n + d.length, 0);
+    if (this.leadTransferee !== noNode || this.overUncommittedBound(bytes)) {
+      const hint = this.leadTransferee !== noNode ? this.leadTransferee : this.id;
+      this.send({ type: 'propReject', from: this.id, to: from, term: 0, datas, leaderHint: hint });
       return;
     }
     let index = this.log.lastIndex();
@@ -697,7 +705,19 @@ export class Raft {
     this.sendSnapshotChunks(pr);
   }
 
+  private overUncommittedBound(bytes: number): boolean {
+    return this.uncommittedBytes > 0 && this.uncommittedBytes + bytes > this.cfg.uncommittedBytesMax;
+  }
+
+  /** Committed entries were handed to the host: they no longer count against the bound. */
+  reduceUncommitted(entries: readonly Entry[]): void {
+    if (this.role !== 'leader') return;
+    for (const e of entries) this.uncommittedBytes -= entryBytes(e);
+    if (this.uncommittedBytes < 0) this.uncommittedBytes = 0;
+  }
+
   private appendEntries(entries: Entry[]): void {
+    for (const e of entries) this.uncommittedBytes += entryBytes(e);
     const last = this.log.append(entries);
     const self = this.prs.get(this.id);
     assert(self !== undefined, 'leader has no progress for itself');
@@ -771,6 +791,7 @@ export class Raft {
   }
 
   private bcastHeartbeat(): void {
+    this.readRoundWanted = false;
     this.round++;
     this.roundSentTick.set(this.round, this.tickCount);
     for (const [id, pr] of this.prs) {
@@ -827,7 +848,13 @@ export class Raft {
       return;
     }
     this.pendingReads.push({ ctx, from, index: this.log.committed, round: this.round + 1 });
-    this.bcastHeartbeat();
+    this.readRoundWanted = true;
+  }
+
+  /** Sends the heartbeat round that the reads registered since the last one wait for. */
+  flushReadRound(): void {
+    if (this.readRoundWanted && this.role === 'leader') this.bcastHeartbeat();
+    this.readRoundWanted = false;
   }
 
   private deliverRead(r: PendingRead): void {
@@ -857,6 +884,7 @@ export class Raft {
   propose(data: Uint8Array): ProposeResult {
     if (this.role === 'leader') {
       if (this.leadTransferee !== noNode) return { kind: 'rejected', reason: 'transferring', leaderHint: this.leadTransferee };
+      if (this.overUncommittedBound(data.length)) return { kind: 'rejected', reason: 'queueFull', leaderHint: this.id };
       const index = this.log.lastIndex() + 1;
       this.appendEntries([{ kind: 'normal', term: this.term, index, data }]);
       this.bcastAppend();

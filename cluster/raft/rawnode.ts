@@ -124,6 +124,7 @@ export class RawNode {
       r.log.unstableSnapshot() !== undefined ||
       r.log.unstableEntries().length > 0 ||
       r.msgs.length > 0 ||
+      r.readRoundWanted ||
       r.log.hasNextCommitted() ||
       r.readStates.length > 0 ||
       r.rejectedProposals.length > 0 ||
@@ -134,6 +135,7 @@ export class RawNode {
   ready(): Ready {
     this.checkIdle();
     const r = this.raft;
+    r.flushReadRound();
     const hard = this.hardState();
     const soft = this.softState();
     const rd: Ready = {
@@ -167,6 +169,7 @@ export class RawNode {
     }
     const last = rd.entries[rd.entries.length - 1];
     if (last !== undefined) log.stableTo(last.index, last.term);
+    this.raft.reduceUncommitted(rd.committedEntries);
     for (const e of rd.committedEntries) {
       assert(e.index === log.applied + 1, `applying ${e.index} after ${log.applied}`);
       if (e.kind === 'confChange') this.raft.applyConfChange(e.change);

@@ -199,6 +199,7 @@ export class Simulation {
       snapshotChunksInflightMax: 2,
       committedBytesMax: 400,
       pendingReadsMax: 64,
+      uncommittedBytesMax: 2000,
     };
   }
 

@@ -16,12 +16,16 @@ import type { DdlContext, DdlResult } from './context.js';
 
 /** Bound on ops one statement may produce (ALTER TABLE with many commands, CASCADE). */
 export const statementDdlOpsMax = 10_000;
+/** Oids one counter update reserves for a statement (CREATE TABLE with serial, PK, UNIQUE uses ~6). */
+export const oidBlockSize = 8;
 
 export class DdlRun {
   state: CatalogState;
   readonly ops: DdlOp[] = [];
   readonly notices: NoticeFields[] = [];
   private readonly locked = new Set<Oid>();
+  private oidNext = 0;
+  private oidEnd = 0;
 
   constructor(readonly ctx: DdlContext) {
     this.state = ctx.catalog;
@@ -49,9 +53,18 @@ export class DdlRun {
     this.locked.add(oid);
   }
 
-  /** A fresh oid from the cluster-wide counter (see catalog/keys.ts oidCounterKey). */
+  /**
+   * A fresh oid from the cluster-wide counter (see catalog/keys.ts oidCounterKey), taken in
+   * blocks of oidBlockSize per statement (one durable counter update instead of one per object;
+   * unused oids are skipped, as PostgreSQL skips oids of rolled-back work).
+   */
   async allocOid(): Promise<Oid> {
-    return allocateOids(this.ctx.kv, this.state.nextOid, 1);
+    if (this.oidNext === this.oidEnd) {
+      this.oidNext = await allocateOids(this.ctx.kv, this.state.nextOid, oidBlockSize);
+      this.oidEnd = this.oidNext + oidBlockSize;
+    }
+    assert(this.oidNext < this.oidEnd, 'oid block');
+    return this.oidNext++;
   }
 
   /** The current user's role oid (owner of created objects). */

@@ -96,6 +96,20 @@ describe('standard parameters', () => {
     expect(s.endTransaction()).toEqual([{ name: 'TimeZone', value: 'UTC', reported: true }]);
   });
 
+  it('a snapshot can be restored more than once (ROLLBACK TO the same savepoint twice)', () => {
+    const s = new Settings();
+    s.set('application_name', ['before'], false);
+    const snap = s.snapshot();
+    for (const v of ['one', 'two']) {
+      s.set('application_name', [v], false);
+      s.set('search_path', ['x'], false);
+      expect(s.searchPath).toEqual(['x']);
+      s.restore(snap);
+      expect(s.get('application_name')).toBe('before');
+      expect(s.searchPath).toEqual(['$user', 'public']);
+    }
+  });
+
   it('search_path splits and unquotes', () => {
     const s = new Settings();
     expect(s.searchPath).toEqual(['$user', 'public']);

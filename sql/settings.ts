@@ -242,10 +242,23 @@ export class Settings {
   /** Custom placeholder parameters (any name with a dot outside nodedb.*), as PostgreSQL allows. */
   private custom = new Map<string, string>();
   private local: Map<string, string> | undefined;
+  /** Copy-on-write: the maps are referenced by a snapshot and must be cloned before the next change. */
+  private shared = false;
+  private searchPathCache: string[] | undefined;
 
   constructor(startup: ReadonlyMap<string, string> = new Map()) {
     for (const p of params) this.values.set(p.name.toLowerCase(), p.defaultValue);
     for (const [name, value] of startup) this.set(name, [value], false);
+  }
+
+  /** Called before every change: clones maps a snapshot still references; drops derived caches. */
+  private writable(): void {
+    this.searchPathCache = undefined;
+    if (!this.shared) return;
+    this.values = new Map(this.values);
+    this.custom = new Map(this.custom);
+    this.local = this.local && new Map(this.local);
+    this.shared = false;
   }
 
   private def(name: string): ParamDef | undefined {
@@ -259,6 +272,7 @@ export class Settings {
     if (!d) {
       if (key.includes('.') && !key.startsWith('nodedb.')) {
         const v = values === 'default' ? '' : values.join(', ');
+        this.writable();
         (local ? (this.local ??= new Map()) : this.custom).set(key, v);
         return undefined;
       }
@@ -273,6 +287,7 @@ export class Settings {
     } else {
       value = d.parse(values, d.name);
     }
+    this.writable();
     if (local) (this.local ??= new Map()).set(key, value);
     else {
       this.values.set(key, value);
@@ -283,6 +298,7 @@ export class Settings {
 
   reset(name: string): SettingChange[] {
     if (name.toLowerCase() === 'all') {
+      this.writable();
       const changes: SettingChange[] = [];
       for (const p of params) {
         if (p.context === 'internal') continue;
@@ -335,15 +351,18 @@ export class Settings {
   }
 
   snapshot(): SettingsSnapshot {
-    return { values: new Map(this.values), custom: new Map(this.custom), local: this.local && new Map(this.local) };
+    this.shared = true;
+    return { values: this.values, custom: this.custom, local: this.local };
   }
 
   /** Restores a snapshot; returns the reported parameters whose value changed. */
   restore(s: SettingsSnapshot): SettingChange[] {
     const before = this.reportedValues();
-    this.values = new Map(s.values);
-    this.custom = new Map(s.custom);
-    this.local = s.local && new Map(s.local);
+    this.values = s.values;
+    this.custom = s.custom;
+    this.local = s.local;
+    this.shared = true;
+    this.searchPathCache = undefined;
     return this.diffReported(before);
   }
 
@@ -351,6 +370,7 @@ export class Settings {
   endTransaction(): SettingChange[] {
     if (!this.local) return [];
     const before = this.reportedValues();
+    this.writable();
     this.local = undefined;
     return this.diffReported(before);
   }
@@ -374,6 +394,10 @@ export class Settings {
     return parseReadConsistency(this.get('nodedb.read_consistency'));
   }
   get searchPath(): string[] {
+    return (this.searchPathCache ??= this.parseSearchPath());
+  }
+
+  private parseSearchPath(): string[] {
     return this.get('search_path')
       .split(',')
       .map((s) => s.trim())
@@ -382,6 +406,7 @@ export class Settings {
   }
 }
 
+/** Never mutated once taken (Settings clones before writing). */
 export interface SettingsSnapshot {
   readonly values: Map<string, string>;
   readonly custom: Map<string, string>;

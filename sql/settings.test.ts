@@ -62,6 +62,11 @@ describe('standard parameters', () => {
     expect(code(() => s.set('foo', ['1'], false))).toBe('42704');
   });
 
+  it('accepts the client encodings drivers send, as PostgreSQL does', () => {
+    for (const v of ['UTF8', 'utf-8', "'utf-8'", 'unicode']) expect(new Settings(new Map([['client_encoding', v]])).get('client_encoding')).toBe('UTF8');
+    expect(code(() => new Settings(new Map([['client_encoding', 'LATIN1']])))).toBe('22023');
+  });
+
   it('shows canonical names and values', () => {
     const s = new Settings();
     s.set('datestyle', ['german'], false);

@@ -120,7 +120,8 @@ function parseTimeZone(values: readonly string[], name: string): string {
 }
 
 function parseEncoding(values: readonly string[], name: string): string {
-  const v = single(values, name).toUpperCase().replace(/[-_]/g, '');
+  // asyncpg sends client_encoding='utf-8' with the quotes in its startup packet; PostgreSQL accepts it.
+  const v = single(values, name).replace(/^'(.*)'$/, '$1').toUpperCase().replace(/[-_]/g, '');
   if (v === 'UTF8' || v === 'UNICODE') return 'UTF8';
   throw new SqlError(SqlState.invalidParameterValue, `invalid value for parameter "${name}": "${single(values, name)}"`, {
     detail: 'nodedb speaks UTF8 only.',

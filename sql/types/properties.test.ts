@@ -19,6 +19,7 @@ import {
 } from './index.js';
 import { N, withScale } from './numeric.js';
 import { Decimal } from './datum.js';
+import { SqlError } from '../../util/errors.js';
 
 const seed = Number(process.env.TYPES_TEST_SEED ?? Date.now() % 2 ** 31);
 const numRuns = 300;
@@ -111,5 +112,43 @@ describe('numerics created outside sql/types', () => {
     expect(formatText(t, new Decimal('1e-7'), ctx)).toBe('0.0000001');
     expect(formatText(t, new Decimal('1.50'), ctx)).toBe('1.5');
     expect(formatText(t, new Decimal('1e25'), ctx)).toBe('10000000000000000000000000');
+  });
+});
+
+describe(`malformed input fails with a SQLSTATE, never a crash (seed ${seed})`, () => {
+  const types: SqlType[] = [
+    Oid.bool, Oid.int2, Oid.int4, Oid.int8, Oid.float4, Oid.float8, Oid.numeric, Oid.bytea, Oid.uuid, Oid.json, Oid.jsonb,
+    Oid.date, Oid.time, Oid.timestamp, Oid.timestamptz, Oid.interval, Oid._int4, Oid._text, Oid._date,
+  ].map((o) => sqlType(o));
+  const junk = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.array(fc.constantFrom('{', '}', '"', '\\', ',', '[', ']', ':', '=', '-', '+', '.', 'e', '1', '9', ' ', 'T', 'Z', 'a', 'NULL', 'day', 'P', '/', 'BC', 'x'), { maxLength: 20 }).map((p) => p.join('')),
+  );
+  for (const t of types) {
+    test(`type ${t.oid}`, () => {
+      fc.assert(
+        fc.property(junk, (s) => {
+          try {
+            const d = parseText(t, s, ctx);
+            if (d !== null) formatText(t, d, ctx);
+          } catch (e) {
+            if (!(e instanceof SqlError)) throw e;
+          }
+        }),
+        { seed, numRuns: 500 },
+      );
+    });
+  }
+  test('binary decoders reject random bytes with SqlError', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.uint8Array({ maxLength: 40 }), (t, b) => {
+        try {
+          decodeBinary(t, Uint8Array.from(b), ctx);
+        } catch (e) {
+          if (!(e instanceof SqlError)) throw e;
+        }
+      }),
+      { seed, numRuns: 2000 },
+    );
   });
 });

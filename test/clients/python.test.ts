@@ -1,4 +1,4 @@
-// Python drivers (psycopg2, psycopg 3, asyncpg): each session script in python/ runs its named
+// Python drivers (psycopg2, psycopg 3, asyncpg) and SQLAlchemy's ORM: each session script in python/ runs its named
 // steps against the shared target and prints one JSON object; every step is compared with
 // python/expected/<driver>.json, which was produced by PostgreSQL 15 and reviewed.
 // Needs test/clients/.venv (bash test/clients/setup.sh; .ci/run does it).
@@ -18,7 +18,7 @@ const scriptTimeoutMs = 120_000;
 
 type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; message: string; trace: string };
 
-for (const driver of ['psycopg2', 'psycopg3', 'asyncpg']) {
+for (const driver of ['psycopg2', 'psycopg3', 'asyncpg', 'sqlalchemy']) {
   describe(`${driver} against ${tgt.kind}`, () => {
     const expected = JSON.parse(readFileSync(join(pyDir, 'expected', `${driver}.json`), 'utf8')) as Record<string, StepResult>;
     let actual: Record<string, StepResult> = {};

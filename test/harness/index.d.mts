@@ -18,6 +18,7 @@ export interface ServerHandle {
   user: string;
   database: string;
   logs(): string;
+  /** Sends the signal (default SIGKILL); waits for exit except for SIGSTOP/SIGCONT/SIGTSTP/SIGUSR1/SIGUSR2/SIGHUP. */
   kill(signal?: NodeJS.Signals): Promise<ExitInfo | null>;
   stop(opts?: { removeDataDir?: boolean }): Promise<ExitInfo | null>;
   restart(): Promise<ServerHandle>;

@@ -19,6 +19,8 @@ const readyTimeoutMsDefault = 30_000;
 const stopTimeoutMsDefault = 15_000;
 const pollIntervalMs = 50;
 const logTailBytesMax = 64 * 1024;
+/** kill() returns at once for these (pause/resume), instead of waiting for the process to exit. */
+const nonTerminatingSignals = new Set(['SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGUSR1', 'SIGUSR2', 'SIGHUP']);
 
 export function targetKind() {
   const raw = process.env.NODEDB_TEST_TARGET ?? 'nodedb';
@@ -161,10 +163,11 @@ export async function startNode(opts = {}) {
     database: 'postgres',
     pid: 0,
     logs: () => log,
-    /** Sends `signal` (default SIGKILL) and waits until the process is gone. */
+    /** Sends `signal` (default SIGKILL) and waits until the process is gone (not for SIGSTOP/SIGCONT). */
     async kill(signal = 'SIGKILL') {
       if (!child || exitInfo) return exitInfo;
       child.kill(signal);
+      if (nonTerminatingSignals.has(signal)) return null;
       return waitExit(stopTimeoutMsDefault);
     },
     /** Graceful stop (SIGTERM); SIGKILL if it does not exit within the bound. Returns exit info. */
@@ -270,6 +273,7 @@ export async function startPostgres(opts = {}) {
       const pid = handle.pid;
       if (pid && processAlive(pid)) {
         process.kill(pid, signal);
+        if (nonTerminatingSignals.has(signal)) return null;
         await waitGone(pid);
       }
       // With SIGKILL of the postmaster, orphaned backends may linger briefly; pg_ctl start waits.

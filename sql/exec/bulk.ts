@@ -2,14 +2,13 @@
 import type { RangeVar } from '../ast.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { bindChecks, defaultFor, resolveTargetTable } from '../bind/dml.js';
-import type { BExpr } from '../bind/expr.js';
 import type { BindContext, CopyFromTarget, ExecContext, ResultColumn } from '../plan/api.js';
-import type { Plan } from '../plan/plan.js';
 import { newBinder } from '../plan/prepare.js';
 import type { Datum } from '../types/index.js';
 import { lockTablesShared, newEnv } from './execute.js';
 import { tableStatsKey } from './keys.js';
-import { collect, run } from './run.js';
+import { checkAbort, insertOne, writeOptions } from './run.js';
+import { compiled, evaluate, type Compiled } from './expr.js';
 import { scanTableRows, tableCodec } from './table.js';
 
 export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: BindContext): CopyFromTarget {
@@ -29,7 +28,7 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
     if (dup !== undefined) throw new SqlError(SqlState.duplicateColumn, `column "${dup}" specified more than once`);
   }
   const given = new Set(slots);
-  const defaults: (BExpr | null)[] = table.columns.map((c, i) => (c.dropped || given.has(i) ? null : defaultFor(b, table, c)));
+  const defaults: (Compiled | null)[] = table.columns.map((c, i) => (c.dropped || given.has(i) ? null : compiled(defaultFor(b, table, c))));
   const checks = bindChecks(b, table);
   const columns: ResultColumn[] = slots.map((i) => ({
     name: table.columns[i]!.name,
@@ -41,24 +40,19 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
     columns,
     async insert(rows: readonly Datum[][], ectx: ExecContext): Promise<number> {
       await lockTablesShared([table.oid], ectx);
-      const planRows: BExpr[][] = rows.map((values) => {
-        const full: BExpr[] = table.columns.map((c, i) => defaults[i] ?? { kind: 'const', type: c.type, value: null });
-        slots.forEach((slot, k) => {
-          full[slot] = { kind: 'const', type: table.columns[slot]!.type, value: values[k] ?? null };
-        });
-        return full;
-      });
-      const plan: Plan = {
-        kind: 'insert',
-        table,
-        source: { kind: 'values', rows: planRows, width: table.columns.length },
-        materialize: false,
-        checks,
-        returning: null,
-        width: 0,
-      };
       const env = newEnv([], ectx);
-      await collect(run(plan, env), env);
+      const opts = writeOptions(env, table);
+      const width = table.columns.length;
+      for (const values of rows) {
+        checkAbort(env);
+        const row: Datum[] = new Array<Datum>(width);
+        for (let i = 0; i < width; i++) {
+          const d = defaults[i];
+          row[i] = d == null ? null : await evaluate(d, [], env);
+        }
+        for (let k = 0; k < slots.length; k++) row[slots[k]!] = values[k] ?? null;
+        await insertOne(table, checks, row, env, opts);
+      }
       return env.affected;
     },
   };

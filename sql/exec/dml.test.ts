@@ -1,5 +1,6 @@
 // Expected values and messages from PostgreSQL 15 (psql against a scratch server).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareCopyFrom } from '../plan/api.js';
 import { sqlErrorOf, TestDb, type TestSession } from './testing.js';
 
 let db: TestDb;
@@ -103,5 +104,26 @@ describe('EXPLAIN ANALYZE and ANALYZE', () => {
     const plan = (await rows('EXPLAIN ANALYZE SELECT * FROM k WHERE id > 100')).map((r) => String(r[0]));
     expect(plan[0]).toMatch(/^Index Scan using k_pkey on k \(actual time=[\d.]+\.\.[\d.]+ rows=4 loops=1\)$/);
     expect(plan[plan.length - 1]).toMatch(/^Execution Time: /);
+  });
+});
+
+describe('COPY FROM goes through the INSERT path', () => {
+  it('applies defaults, constraints and indexes', async () => {
+    await s.exec("CREATE TABLE cp (id serial PRIMARY KEY, code text UNIQUE, qty int CHECK (qty >= 0), note text DEFAULT 'n/a')");
+    const target = prepareCopyFrom({ kind: 'RangeVar', name: 'cp', inherit: true, location: -1 }, ['code', 'qty'], {
+      catalog: db.state, searchPath: ['$user', 'public'], paramTypes: [],
+    });
+    expect(target.columns.map((c) => c.name)).toEqual(['code', 'qty']);
+    const txn = db.kv.begin({ isolation: 'read committed', readOnly: false, consistency: { kind: 'strong' } });
+    expect(await target.insert([['a', 1], ['b', 2]], s.execContext(txn))).toBe(2);
+    const dup = await sqlErrorOf(target.insert([['a', 3]], s.execContext(txn)));
+    expect(dup.code).toBe('23505');
+    await txn.rollback();
+    const txn2 = db.kv.begin({ isolation: 'read committed', readOnly: false, consistency: { kind: 'strong' } });
+    await target.insert([['c', 5]], s.execContext(txn2));
+    const neg = await sqlErrorOf(target.insert([['d', -1]], s.execContext(txn2)));
+    expect(neg.code).toBe('23514');
+    await txn2.commit();
+    expect(await rows("SELECT code, qty, note FROM cp WHERE code = 'c'")).toEqual([['c', 5, 'n/a']]);
   });
 });

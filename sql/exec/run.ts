@@ -14,6 +14,7 @@ import type { CheckConstraint, Plan, ScanBounds } from '../plan/plan.js';
 import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type Env } from './expr.js';
 import { nextRowId } from './sequence.js';
+import { virtualRows } from '../../pg_catalog/index.js';
 import {
   checkNotNull,
   decodeIndexEntry,
@@ -79,6 +80,8 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
       return runScan(plan, env, input ?? emptyRow);
     case 'subqueryScan':
       return runSubqueryScan(plan, env);
+    case 'virtualScan':
+      return runVirtualScan(plan, env);
     case 'filter':
       return runFilter(plan, env);
     case 'project':
@@ -138,6 +141,19 @@ async function* runProject(p: Extract<Plan, { kind: 'project' }>, env: Env): Asy
     if (sync) for (let i = 0; i < exprs.length; i++) out[i] = exprs[i]!.fn(row, env);
     else for (let i = 0; i < exprs.length; i++) out[i] = await evaluate(exprs[i]!, row, env);
     yield out;
+  }
+}
+
+/** pg_catalog / information_schema: rows computed now from this statement's catalog and session. */
+async function* runVirtualScan(p: Extract<Plan, { kind: 'virtualScan' }>, env: Env): AsyncGenerator<Row> {
+  const c = env.ctx;
+  const session = { user: c.session.user, database: c.session.database, ...(c.showAllSettings === undefined ? {} : { settings: c.showAllSettings() }) };
+  const filter = p.filter === null ? null : compiled(p.filter);
+  for (const r of virtualRows(p.table, { catalog: c.catalog, session }, c)) {
+    checkAbort(env);
+    const row: Row = new Array<Datum>(p.width).fill(null);
+    for (let i = 0; i < r.length; i++) row[p.offset + i] = r[i]!;
+    if (filter === null || isTrue(await evaluate(filter, row, env))) yield row;
   }
 }
 
@@ -647,7 +663,7 @@ installSubqueryRunner(subqueryValue);
 
 // ─── DML ───────────────────────────────────────────────────────────────────────────────────
 
-function writeOptions(env: Env, table: TableDescriptor): WriteOptions {
+export function writeOptions(env: Env, table: TableDescriptor): WriteOptions {
   const lock: LockOptions = { signal: env.ctx.signal, lockTimeoutMs: env.ctx.session.lockTimeoutMs, mode: 'exclusive' };
   return { lock, fmt: env.ctx.eval, schema: env.ctx.catalog.schema(table.schemaOid)?.name ?? '' };
 }
@@ -672,17 +688,28 @@ async function returningRow(exprs: readonly BExpr[], row: Row, env: Env): Promis
   return out;
 }
 
+/** One complete new row (defaults applied) into the table: rowid, NOT NULL/CHECK, then table.ts. INSERT and COPY share it. */
+export async function insertOne(
+  table: TableDescriptor,
+  checks: readonly CheckConstraint[],
+  row: Row,
+  env: Env,
+  opts: WriteOptions = writeOptions(env, table),
+): Promise<void> {
+  const codec = tableCodec(table);
+  if (codec.rowidSlot >= 0 && row[codec.rowidSlot] === null) row[codec.rowidSlot] = await nextRowId(env.ctx.kv, table.oid);
+  await validateRow(table, checks, row, env, opts.schema);
+  await insertRow(env.ctx.txn, codec, row, opts);
+  env.affected++;
+}
+
 async function* runInsert(p: Extract<Plan, { kind: 'insert' }>, env: Env): AsyncGenerator<Row> {
-  const codec = tableCodec(p.table);
   const opts = writeOptions(env, p.table);
   const source: AsyncIterable<Row> | Row[] = p.materialize ? await collect(run(p.source, env), env) : run(p.source, env);
   for await (const src of source) {
     checkAbort(env);
     const row = src.slice();
-    if (codec.rowidSlot >= 0 && row[codec.rowidSlot] === null) row[codec.rowidSlot] = await nextRowId(env.ctx.kv, p.table.oid);
-    await validateRow(p.table, p.checks, row, env, opts.schema);
-    await insertRow(env.ctx.txn, codec, row, opts);
-    env.affected++;
+    await insertOne(p.table, p.checks, row, env, opts);
     if (p.returning !== null) yield await returningRow(p.returning, row, env);
   }
 }

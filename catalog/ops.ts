@@ -117,6 +117,19 @@ export type DdlOp =
       readonly state: IndexState;
     }
   | { readonly kind: 'setIndexPublic'; readonly indexOid: Oid }
+  /**
+   * ADD PRIMARY KEY on a table keyed by its hidden rowid, when sql/ddl rewrote the rows under
+   * the new key in the same transaction: the PK becomes the physical primary index (id 1) and
+   * the rowid column is dropped.
+   */
+  | {
+      readonly kind: 'setPrimaryKey';
+      readonly tableOid: Oid;
+      readonly name: string;
+      readonly indexOid: Oid;
+      readonly constraintOid: Oid;
+      readonly columns: readonly IndexColumn[];
+    }
   | { readonly kind: 'dropIndex'; readonly indexOid: Oid; readonly cascade: boolean }
   | { readonly kind: 'addConstraint'; readonly tableOid: Oid; readonly constraint: NewConstraint }
   /** PK/UNIQUE constraints drop their index too. */
@@ -292,6 +305,7 @@ export function applyOpWithNotices(state: CatalogState, op: DdlOp): ApplyResult 
     case 'renameRelation': renameRelation(w, op); break;
     case 'createIndex': createIndex(w, op); break;
     case 'setIndexPublic': setIndexPublic(w, op.indexOid); break;
+    case 'setPrimaryKey': setPrimaryKey(w, op); break;
     case 'dropIndex': dropIndexOp(w, op); break;
     case 'addConstraint': addConstraint(w, op); break;
     case 'dropConstraint': dropConstraint(w, op); break;
@@ -507,6 +521,33 @@ function findIndex(w: Work, indexOid: Oid): { table: TableDescriptor; index: Ind
   const found = w.snapshot().index(indexOid);
   if (found === undefined) throw missingObject('index', indexOid);
   return found;
+}
+
+function setPrimaryKey(w: Work, op: Extract<DdlOp, { kind: 'setPrimaryKey' }>): void {
+  const t = w.table(op.tableOid);
+  const rowid = t.rowidAttnum;
+  if (rowid === undefined || t.constraints.some((c) => c.kind === 'primaryKey')) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${t.name}" are not allowed`);
+  }
+  checkRelationNameFree(w, t.schemaOid, op.name);
+  checkConstraintNameFree(t, op.name);
+  assert(op.columns.length > 0, 'primary key without columns');
+  for (const k of op.columns) {
+    const c = liveColumn(t, k.attnum);
+    assert(c.notNull && !c.hidden, 'primary key columns are visible and NOT NULL');
+  }
+  const indexOid = w.useOid(op.indexOid);
+  const primaryIndex: IndexDescriptor = {
+    kind: 'index', oid: indexOid, name: op.name, tableOid: t.oid, indexId: 1, unique: true, primary: true, hidden: false,
+    columns: op.columns, nullsNotDistinct: false, state: 'public',
+  };
+  const { rowidAttnum: _r, ...rest } = t;
+  w.set({
+    ...rest,
+    primaryIndex,
+    columns: t.columns.map((c) => (c.attnum === rowid ? { ...c, name: droppedColumnName(c.attnum), dropped: true, notNull: false } : c)),
+    constraints: [...t.constraints, { kind: 'primaryKey', oid: w.useOid(op.constraintOid), name: op.name, indexOid }],
+  });
 }
 
 function setIndexPublic(w: Work, indexOid: Oid): void {

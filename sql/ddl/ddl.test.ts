@@ -14,6 +14,8 @@ import { SqlError } from '../../util/errors.js';
 import type { DdlStatement } from '../ast.js';
 import { indexPrefix, tablePrefix } from '../encoding/key.js';
 import { initParser, parseSql } from '../parser/index.js';
+import { insertRow, scanTableRows, tableCodec } from '../exec/table.js';
+import { defaultFormatContext } from '../types/index.js';
 import type { DdlDataOps, DdlResult } from './context.js';
 import { executeDdl } from './execute.js';
 
@@ -92,6 +94,14 @@ class MiniSession {
     this.txn = this.kv.begin(rw);
     return next;
   }
+}
+
+async function countKeys2(txn: Txn, prefix: Uint8Array): Promise<number> {
+  const end = Uint8Array.from(prefix);
+  end[end.length - 1]!++;
+  let n = 0;
+  for await (const _ of txn.scan({ start: prefix, end })) n++;
+  return n;
 }
 
 async function countKeys(kv: LocalKv, prefix: Uint8Array): Promise<number> {
@@ -241,16 +251,40 @@ describe('executeDdl', () => {
     expect(s.state.resolveTable(['public'], ['t2']).oid).toBe(oid);
   });
 
-  it('ADD PRIMARY KEY on a rowid table validates NOT NULL then builds a unique index', async () => {
+  it('ADD PRIMARY KEY on a rowid table validates NOT NULL and re-keys the rows by the new key', async () => {
     await s.exec('CREATE TABLE n (a int, b text)');
-    const oid = s.state.resolveTable(['public'], ['n']).oid;
-    data.rows.add(oid);
+    await s.exec('CREATE INDEX n_b_idx ON n (b)');
+    const before = s.state.resolveTable(['public'], ['n']);
+    data.rows.add(before.oid);
+    const codec = tableCodec(before);
+    const opts = { lock: {}, fmt: defaultFormatContext, schema: 'public' };
+    for (const [rowid, a, b] of [[1n, 30, 'x'], [2n, 10, 'y'], [3n, 20, 'z']] as const) {
+      await insertRow(s.txn, codec, [a, b, rowid], opts);
+    }
     await s.exec('ALTER TABLE n ADD PRIMARY KEY (a)');
-    const t = s.state.mustTable(oid);
-    expect(data.calls).toEqual(['notnull n.a', 'backfill n.n_pkey backfilling']);
-    expect(findColumn(t, 'a')?.notNull).toBe(true);
-    expect(t.indexes).toMatchObject([{ name: 'n_pkey', primary: true, unique: true, indexId: 2 }]);
-    expect(t.constraints).toMatchObject([{ kind: 'primaryKey', name: 'n_pkey' }]);
+    const t = s.state.resolveTable(['public'], ['n']);
+    expect(data.calls).toEqual(['backfill n.n_b_idx backfilling', 'notnull n.a']);
+    expect(t.rowidAttnum).toBeUndefined();
+    expect(t.primaryIndex).toMatchObject({ name: 'n_pkey', primary: true, indexId: 1, columns: [{ attnum: 1 }] });
+    expect(t.columns[2]).toMatchObject({ dropped: true, hidden: true });
+    expect(t.constraints).toMatchObject([{ kind: 'primaryKey', name: 'n_pkey', indexOid: t.primaryIndex.oid }]);
+    expect(s.state.resolveIndex(['public'], ['n_pkey']).table.oid).toBe(t.oid);
+    const rows: unknown[] = [];
+    for await (const row of scanTableRows(s.txn, tableCodec(t))) rows.push(row);
+    expect(rows).toEqual([[10, 'y', null], [20, 'z', null], [30, 'x', null]]);
+    expect(await countKeys2(s.txn, indexPrefix(t.oid, 2))).toBe(3);
+    await s.commit();
+    const e = await s.fails('ALTER TABLE n ADD PRIMARY KEY (b)');
+    expect(e.message).toBe('multiple primary keys for table "n" are not allowed');
+  });
+
+  it('ADD PRIMARY KEY over duplicate values fails like PostgreSQL', async () => {
+    await s.exec('CREATE TABLE d (a int)');
+    const t = s.state.resolveTable(['public'], ['d']);
+    const opts = { lock: {}, fmt: defaultFormatContext, schema: 'public' };
+    for (const [rowid, a] of [[1n, 5], [2n, 5]] as const) await insertRow(s.txn, tableCodec(t), [a, rowid], opts);
+    const e = await s.fails('ALTER TABLE d ADD PRIMARY KEY (a)');
+    expect([e.code, e.message, e.fields.detail]).toEqual(['23505', 'could not create unique index "d_pkey"', 'Key (a)=(5) is duplicated.']);
   });
 
   it('DROP: messages, hints, IF EXISTS notices, CASCADE, and data deletion', async () => {

@@ -22,6 +22,7 @@ import {
 } from './columns.js';
 import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
+import { rekeyPrimary } from './rekey.js';
 import type { DdlRun } from './run.js';
 
 /** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
@@ -280,6 +281,10 @@ export async function addIndexConstraint(
       run.apply({ kind: 'setNotNull', tableOid, attnum: col.attnum, notNull: true });
     }
     t = run.table(tableOid);
+    if (t.rowidAttnum !== undefined) {
+      const keyCols = cols.map((col) => findColumn(t, col.name)!);
+      if (await rekeyPrimary(run, tableOid, name, keyCols)) return;
+    }
   }
   run.apply({
     kind: 'createIndex', oid: await run.allocOid(), tableOid, name, unique: true, primary: c.kind === 'primaryKey',

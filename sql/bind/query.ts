@@ -4,6 +4,7 @@
  * aggregate's output space (group values ++ aggregate results).
  */
 import type { TableDescriptor } from '../../catalog/descriptors.js';
+import type { VirtualTable } from '../../pg_catalog/index.js';
 import type { SqlType } from '../types/datum.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
@@ -12,6 +13,8 @@ import type { AggCall, BExpr } from './expr.js';
 export type BoundFrom =
   | { readonly kind: 'table'; readonly table: TableDescriptor; readonly alias: string; readonly offset: number; readonly span: number }
   | { readonly kind: 'subquery'; readonly plan: Plan; readonly alias: string; readonly offset: number; readonly span: number }
+  /** A pg_catalog / information_schema virtual table (rows computed at execution time). */
+  | { readonly kind: 'virtual'; readonly table: VirtualTable; readonly alias: string; readonly offset: number; readonly span: number }
   | {
       readonly kind: 'join';
       readonly joinType: 'inner' | 'left';

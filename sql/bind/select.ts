@@ -12,6 +12,7 @@ import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition, type 
 import type { AggCall, BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
 import { collectSlots, exprKey, mapChildren } from './walk.js';
+import { lookupVirtualTable, type VirtualTable } from '../../pg_catalog/index.js';
 
 function err(code: string, message: string, location?: number): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1 } : {});
@@ -46,6 +47,8 @@ export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope): BoundQuery
 function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): BoundFrom {
   switch (item.kind) {
     case 'RangeVar': {
+      const virtual = lookupVirtualTable(b.ctx.catalog, b.ctx.searchPath, item.schema, item.name);
+      if (virtual !== undefined) return bindVirtualTable(virtual, item, scope, offset);
       const names = item.schema === undefined ? [item.name] : [item.schema, item.name];
       const entry = withPositionSync(() => b.ctx.catalog.lookupClass(b.ctx.searchPath, names), item.location);
       if (entry === undefined) {
@@ -118,6 +121,26 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
     default:
       return assertNever(item, 'FROM item');
   }
+}
+
+/** pg_catalog / information_schema relation: columns as declared by PostgreSQL, rows at execution. */
+function bindVirtualTable(table: VirtualTable, item: Extract<FromItem, { kind: 'RangeVar' }>, scope: Scope, offset: number): BoundFrom {
+  const alias = item.alias?.name ?? item.name;
+  checkDuplicateAlias(scope, alias, item.location);
+  const aliasColumns = item.alias?.columns ?? [];
+  if (aliasColumns.length > table.columns.length) {
+    throw err(SqlState.invalidColumnReference, `table "${alias}" has ${table.columns.length} columns available but ${aliasColumns.length} columns specified`, item.location);
+  }
+  const columns: ScopeColumn[] = table.columns.map((c, i) => ({
+    name: aliasColumns[i] ?? c.name,
+    type: c.type,
+    slot: offset + i,
+    tableOid: table.def.oid,
+    attnum: i + 1,
+    hidden: false,
+  }));
+  scope.ranges.push({ alias, schema: item.alias === undefined ? table.def.schema : '', columns });
+  return { kind: 'virtual', table, alias, offset, span: table.columns.length };
 }
 
 function checkDuplicateAlias(scope: Scope, alias: string, location: number): void {

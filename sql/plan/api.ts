@@ -79,6 +79,8 @@ export interface ExecContext {
   /** Checked in every loop: aborted => throw signal.reason (a SqlError 57014). */
   readonly signal: AbortSignal;
   readonly session: SessionState;
+  /** SHOW ALL rows (name, setting, description) for pg_catalog.pg_settings; absent => it is empty. */
+  readonly showAllSettings?: () => readonly (readonly [string, string, string])[];
   /** search_path for nextval('name') with a non-constant name (default: "$user", public). */
   readonly searchPath?: readonly string[];
 }

@@ -114,6 +114,11 @@ function fromNames(plan: Plan, out: string[]): void {
     case 'subqueryScan':
       for (let i = 0; i < plan.width - plan.offset; i++) if (out[plan.offset + i] === undefined) out[plan.offset + i] = `${plan.alias}.column${i + 1}`;
       return;
+    case 'virtualScan':
+      plan.table.columns.forEach((c, i) => {
+        out[plan.offset + i] = `${plan.alias}.${c.name}`;
+      });
+      return;
     case 'nestedLoop':
     case 'hashJoin':
       fromNames(plan.left, out);
@@ -132,6 +137,7 @@ function outputNames(plan: Plan): Names {
   switch (plan.kind) {
     case 'scan':
     case 'subqueryScan':
+    case 'virtualScan':
     case 'nestedLoop':
     case 'hashJoin': {
       const out: string[] = [];
@@ -226,6 +232,13 @@ function build(plan: Plan, input: ExplainInput): Node {
     }
     case 'subqueryScan':
       return node(`Subquery Scan on ${plan.alias}`, [], [build(plan.input, input)]);
+    case 'virtualScan': {
+      const names = outputNames(plan);
+      const aliasPart = plan.alias === plan.table.def.name ? plan.table.def.name : `${plan.table.def.name} ${plan.alias}`;
+      const details = plan.filter === null ? [] : [`Filter: ${deparse(plan.filter, names)}`];
+      if (input.verbose) details.unshift(`Output: ${plan.table.columns.map((_, i) => names[plan.offset + i]!).join(', ')}`);
+      return node(`Virtual Scan on ${aliasPart}`, details, []);
+    }
     case 'filter': {
       const child = build(plan.input, input);
       child.details.push(`Filter: ${deparse(plan.pred, outputNames(plan.input))}`);

@@ -12,6 +12,7 @@
 import type { AggCall, BExpr } from '../bind/expr.js';
 import type { SqlType } from '../types/datum.js';
 import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
+import type { VirtualTable } from '../../pg_catalog/index.js';
 
 /** Key bounds for an index scan, on a prefix of the index columns. */
 export type ScanBounds =
@@ -54,6 +55,18 @@ export type Plan =
       readonly lockRows: boolean;
       readonly alias: string;
       /** First slot of this table's columns in the output row. */
+      readonly offset: number;
+      readonly width: number;
+    }
+  /**
+   * A pg_catalog / information_schema virtual table: rows computed at execution time from the
+   * statement's catalog snapshot and session (pg_catalog/), placed at `offset`; `filter` over the FROM row.
+   */
+  | {
+      readonly kind: 'virtualScan';
+      readonly table: VirtualTable;
+      readonly filter: BExpr | null;
+      readonly alias: string;
       readonly offset: number;
       readonly width: number;
     }

@@ -234,6 +234,10 @@ function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
       return planTableScan(node, pool, fc, (e) => noColumns(e) && !hasAsyncParts(e));
     case 'subquery':
       return { kind: 'subqueryScan', input: node.plan, alias: node.alias, offset: node.offset, width: fc.width };
+    case 'virtual': {
+      const mine = take(pool, (c) => c.movable && within(c.slots, node.offset, node.offset + node.span));
+      return { kind: 'virtualScan', table: node.table, filter: andOf(mine.map((c) => c.expr)), alias: node.alias, offset: node.offset, width: fc.width };
+    }
     case 'join':
       return planJoin(node, pool, fc);
     default:

@@ -193,6 +193,11 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
       return formatInterval(datum, ctx.intervalStyle);
     case Oid.void:
       return '';
+    case Oid.int2vector:
+    case Oid.oidvector:
+      // int2vectorout / oidvectorout: space-separated, no braces (pg_index.indkey, pg_proc.proargtypes).
+      assert(datum instanceof PgArray, 'vector datum must be a PgArray');
+      return datum.items.map(String).join(' ');
     default: {
       const elem = arrayElemOid(oid);
       if (elem !== 0) {

@@ -1,0 +1,47 @@
+/**
+ * pg_catalog's public API for the SQL engine: name resolution of virtual tables (binder),
+ * their rows at execution time (executor), and the declarations (tests, RowDescription).
+ */
+import { SqlError, SqlState } from '../util/errors.js';
+import type { Datum } from '../sql/types/index.js';
+import type { VirtualTableKey } from './defs.js';
+import type { GenContext, VirtualRow } from './common.js';
+import { rowGenerators } from './rows.js';
+import type { VirtualTable } from './virtual.js';
+
+export { lookupVirtualTable, virtualTableByOid, virtualTables, typeSubstitutes, type VirtualTable, type VirtualColumn } from './virtual.js';
+export type { VirtualSession } from './common.js';
+
+/** What a generator sees: the statement's catalog snapshot and the session. */
+export type VirtualContext = GenContext;
+
+const rowCache = new WeakMap<object, Map<VirtualTableKey, readonly Datum[][]>>();
+
+/**
+ * The rows of a virtual table, in column order. Computed once per `cacheKey` (the statement's
+ * execution context) so a virtual table on the inner side of a nested loop is not recomputed
+ * per outer row, while every new statement sees the current catalog and session.
+ */
+export function virtualRows(table: VirtualTable, ctx: VirtualContext, cacheKey: object): readonly Datum[][] {
+  let perCtx = rowCache.get(cacheKey);
+  if (perCtx === undefined) {
+    perCtx = new Map();
+    rowCache.set(cacheKey, perCtx);
+  }
+  const cached = perCtx.get(table.key);
+  if (cached !== undefined) return cached;
+  const names = new Map(table.columns.map((c, i) => [c.name, i]));
+  const rows = rowGenerators[table.key](ctx).map((r) => toRow(table, names, r));
+  perCtx.set(table.key, rows);
+  return rows;
+}
+
+function toRow(table: VirtualTable, names: ReadonlyMap<string, number>, r: VirtualRow): Datum[] {
+  const row = new Array<Datum>(table.columns.length).fill(null);
+  for (const [k, v] of Object.entries(r)) {
+    const i = names.get(k);
+    if (i === undefined) throw new SqlError(SqlState.internalError, `virtual table ${table.key} has no column "${k}"`);
+    row[i] = v;
+  }
+  return row;
+}

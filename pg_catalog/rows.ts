@@ -1,0 +1,643 @@
+/**
+ * Row generators of the virtual tables (declared in ./defs.ts): pure functions of a catalog
+ * snapshot and the session. A row is a record keyed by column name; a column left out is NULL
+ * (virtual.ts rejects names the declaration does not have). Built-in objects carry their
+ * PostgreSQL 15 OIDs, user objects the catalog's stable OIDs.
+ */
+import type { CatalogState } from '../catalog/state.js';
+import {
+  BootstrapOid,
+  primaryKeyIndex,
+  type ColumnDescriptor,
+  type ConstraintDescriptor,
+  type IndexDescriptor,
+  type TableDescriptor,
+} from '../catalog/descriptors.js';
+import { assertNever } from '../util/assert.js';
+import { allTypes, findTypeInfo, Oid, PgArray, type Datum, type SqlType } from '../sql/types/index.js';
+import type { VirtualTableKey } from './defs.js';
+import { virtualTables } from './virtual.js';
+import { defaultBtreeOpclasses, ioProcs } from './pg-data.js';
+import { informationSchemaGenerators } from './information-schema.js';
+import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
+
+/** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
+export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260 } as const;
+const heapAmOid = 2;
+const btreeAmOid = 403;
+const defaultTablespaceOid = 1663;
+const defaultCollationOid = 100;
+const cCollationOid = 950;
+const posixCollationOid = 951;
+const utf8Encoding = 6;
+const pgToastNamespaceOid = 99;
+const plpgsqlExtensionOid = 13559;
+
+const procOidByName = new Map(ioProcs.map(([oid, name]) => [name, oid]));
+const opclassByType = new Map(defaultBtreeOpclasses.map(([t, o]) => [t, o]));
+
+function regproc(name: string): number {
+  return procOidByName.get(name) ?? 0;
+}
+
+const collatable = new Set<number>([Oid.text, Oid.varchar, Oid.bpchar, Oid.name]);
+
+function collationOf(type: SqlType, collation: string | undefined): number {
+  if (!collatable.has(type.oid) && !collatable.has(findTypeInfo(type.oid)?.typelem ?? 0)) return 0;
+  if (collation === 'C') return cCollationOid;
+  if (collation === 'POSIX') return posixCollationOid;
+  return type.oid === Oid.name ? cCollationOid : defaultCollationOid;
+}
+
+function int2vector(items: readonly number[]): PgArray {
+  return new PgArray(Oid.int2, items);
+}
+
+function oidvector(items: readonly number[]): PgArray {
+  return new PgArray(Oid.oid, items);
+}
+
+function textArray(items: readonly string[]): PgArray {
+  return new PgArray(Oid.text, items);
+}
+
+function int2Array(items: readonly number[]): PgArray {
+  return new PgArray(Oid.int2, items);
+}
+
+function schemaName(cat: CatalogState, oid: number): string {
+  return cat.schema(oid)?.name ?? '';
+}
+
+function roleName(cat: CatalogState, oid: number): string {
+  return cat.role(oid)?.name ?? '';
+}
+
+/** Columns PostgreSQL would show (no hidden rowid, which PostgreSQL has no counterpart for). */
+function pgColumns(t: TableDescriptor): readonly ColumnDescriptor[] {
+  return t.columns.filter((c) => !c.hidden);
+}
+
+/** Indexes that are pg_class rows (not the hidden rowid primary index). */
+function realIndexes(t: TableDescriptor): readonly IndexDescriptor[] {
+  return [t.primaryIndex, ...t.indexes].filter((i) => !i.hidden && i.oid !== 0);
+}
+
+// ─── pg_class and friends ───────────────────────────────────────────────────────────────────
+
+function classRow(o: {
+  oid: number;
+  name: string;
+  namespace: number;
+  owner: number;
+  kind: string;
+  am: number;
+  natts: number;
+  hasIndex: boolean;
+  checks: number;
+  options?: readonly string[];
+}): VirtualRow {
+  return {
+    oid: o.oid,
+    relname: o.name,
+    relnamespace: o.namespace,
+    reltype: 0,
+    reloftype: 0,
+    relowner: o.owner,
+    relam: o.am,
+    relfilenode: o.kind === 'v' ? 0 : o.oid,
+    reltablespace: 0,
+    relpages: 0,
+    reltuples: -1,
+    relallvisible: 0,
+    reltoastrelid: 0,
+    relhasindex: o.hasIndex,
+    relisshared: false,
+    relpersistence: 'p',
+    relkind: o.kind,
+    relnatts: o.natts,
+    relchecks: o.checks,
+    relhasrules: o.kind === 'v',
+    relhastriggers: false,
+    relhassubclass: false,
+    relrowsecurity: false,
+    relforcerowsecurity: false,
+    relispopulated: true,
+    relreplident: o.kind === 'r' ? 'd' : 'n',
+    relispartition: false,
+    relrewrite: 0,
+    relfrozenxid: 0,
+    relminmxid: 0,
+    reloptions: o.options === undefined ? null : textArray(o.options),
+  };
+}
+
+function pgClass(ctx: GenContext): VirtualRow[] {
+  const cat = ctx.catalog;
+  const rows: VirtualRow[] = [];
+  for (const v of virtualTables().values()) {
+    const ns = v.def.schema === 'pg_catalog' ? BootstrapOid.pgCatalog : BootstrapOid.informationSchema;
+    rows.push(classRow({ oid: v.def.oid, name: v.def.name, namespace: ns, owner: BootstrapOid.superuser, kind: v.def.relkind, am: v.def.relkind === 'r' ? heapAmOid : 0, natts: v.columns.length, hasIndex: false, checks: 0 }));
+  }
+  for (const t of cat.tables()) {
+    const indexes = realIndexes(t);
+    rows.push(
+      classRow({
+        oid: t.oid,
+        name: t.name,
+        namespace: t.schemaOid,
+        owner: t.ownerOid,
+        kind: 'r',
+        am: heapAmOid,
+        natts: pgColumns(t).length,
+        hasIndex: indexes.length > 0,
+        checks: t.constraints.filter((c) => c.kind === 'check').length,
+        ...(t.fillfactor === undefined ? {} : { options: [`fillfactor=${t.fillfactor}`] }),
+      }),
+    );
+    for (const i of indexes) {
+      rows.push(classRow({ oid: i.oid, name: i.name, namespace: t.schemaOid, owner: t.ownerOid, kind: 'i', am: btreeAmOid, natts: i.columns.length, hasIndex: false, checks: 0 }));
+    }
+  }
+  for (const s of cat.sequences()) {
+    rows.push(classRow({ oid: s.oid, name: s.name, namespace: s.schemaOid, owner: s.ownerOid, kind: 'S', am: 0, natts: 3, hasIndex: false, checks: 0 }));
+  }
+  for (const v of cat.views()) {
+    rows.push(classRow({ oid: v.oid, name: v.name, namespace: v.schemaOid, owner: v.ownerOid, kind: 'v', am: 0, natts: v.columns.length, hasIndex: false, checks: 0 }));
+  }
+  return rows;
+}
+
+function attributeRow(relid: number, name: string, attnum: number, type: SqlType, extra: Partial<Record<string, Datum>> = {}): VirtualRow {
+  const info = findTypeInfo(type.oid);
+  return {
+    attrelid: relid,
+    attname: name,
+    atttypid: type.oid,
+    attstattarget: -1,
+    attlen: info?.typlen ?? -1,
+    attnum,
+    attndims: info?.typcategory === 'A' && info.typelem !== 0 && info.typlen === -1 ? 1 : 0,
+    attcacheoff: -1,
+    atttypmod: type.typmod,
+    attbyval: info?.typbyval ?? false,
+    attalign: info?.typalign ?? 'i',
+    attstorage: info?.typstorage ?? 'p',
+    attcompression: '',
+    attnotnull: false,
+    atthasdef: false,
+    atthasmissing: false,
+    attidentity: '',
+    attgenerated: '',
+    attisdropped: false,
+    attislocal: true,
+    attinhcount: 0,
+    attcollation: collationOf(type, undefined),
+    ...extra,
+  };
+}
+
+function pgAttribute(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [];
+  for (const v of virtualTables().values()) {
+    v.columns.forEach((c, i) => rows.push(attributeRow(v.def.oid, c.name, i + 1, c.type)));
+  }
+  for (const t of ctx.catalog.tables()) {
+    for (const c of pgColumns(t)) {
+      rows.push(
+        attributeRow(t.oid, c.name, c.attnum, c.dropped ? { oid: 0, typmod: -1 } : c.type, {
+          attnotnull: c.notNull,
+          atthasdef: c.default !== undefined || c.generated !== undefined,
+          atthasmissing: c.missing !== undefined && c.missing.text !== null,
+          attidentity: c.identity === undefined ? '' : c.identity.generated === 'always' ? 'a' : 'd',
+          attgenerated: c.generated === undefined ? '' : 's',
+          attisdropped: c.dropped,
+          attcollation: c.dropped ? 0 : collationOf(c.type, c.collation),
+        }),
+      );
+    }
+    for (const i of realIndexes(t)) {
+      i.columns.forEach((ic, k) => {
+        const col = t.columns.find((c) => c.attnum === ic.attnum);
+        if (col !== undefined) rows.push(attributeRow(i.oid, col.name, k + 1, col.type, { attcollation: collationOf(col.type, col.collation) }));
+      });
+    }
+  }
+  for (const s of ctx.catalog.sequences()) {
+    rows.push(attributeRow(s.oid, 'last_value', 1, { oid: Oid.int8, typmod: -1 }, { attnotnull: true }));
+    rows.push(attributeRow(s.oid, 'log_cnt', 2, { oid: Oid.int8, typmod: -1 }, { attnotnull: true }));
+    rows.push(attributeRow(s.oid, 'is_called', 3, { oid: Oid.bool, typmod: -1 }, { attnotnull: true }));
+  }
+  for (const v of ctx.catalog.views()) {
+    v.columns.forEach((c, i) => rows.push(attributeRow(v.oid, c.name, i + 1, c.type)));
+  }
+  return rows;
+}
+
+function pgAttrdef(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [];
+  for (const t of ctx.catalog.tables()) {
+    for (const c of pgColumns(t)) {
+      const e = c.default ?? c.generated;
+      if (e !== undefined && !c.dropped) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: e.source });
+    }
+  }
+  return rows;
+}
+
+function pgIndex(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [];
+  for (const t of ctx.catalog.tables()) {
+    for (const i of realIndexes(t)) {
+      const cols = i.columns.map((c) => t.columns.find((x) => x.attnum === c.attnum));
+      rows.push({
+        indexrelid: i.oid,
+        indrelid: t.oid,
+        indnatts: i.columns.length,
+        indnkeyatts: i.columns.length,
+        indisunique: i.unique || i.primary,
+        indnullsnotdistinct: i.nullsNotDistinct,
+        indisprimary: i.primary,
+        indisexclusion: false,
+        indimmediate: true,
+        indisclustered: false,
+        indisvalid: i.state === 'public',
+        indcheckxmin: false,
+        indisready: true,
+        indislive: true,
+        indisreplident: false,
+        indkey: int2vector(i.columns.map((c) => c.attnum)),
+        indcollation: oidvector(cols.map((c) => (c === undefined ? 0 : collationOf(c.type, c.collation)))),
+        indclass: oidvector(cols.map((c) => (c === undefined ? 0 : (opclassByType.get(c.type.oid) ?? opclassByType.get(Oid.text)!)))),
+        indoption: int2vector(i.columns.map((c) => (c.direction === 'desc' ? 1 : 0) | (c.nulls === 'first' ? 2 : 0))),
+        indpred: i.predicate?.source ?? null,
+      });
+    }
+  }
+  return rows;
+}
+
+function contype(c: ConstraintDescriptor): string {
+  switch (c.kind) {
+    case 'primaryKey':
+      return 'p';
+    case 'unique':
+      return 'u';
+    case 'check':
+      return 'c';
+    case 'foreignKey':
+      return 'f';
+    default:
+      return assertNever(c, 'constraint');
+  }
+}
+
+const fkActionCode = { 'no action': 'a', restrict: 'r', cascade: 'c', 'set null': 'n', 'set default': 'd' } as const;
+
+function pgConstraint(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [];
+  for (const t of ctx.catalog.tables()) {
+    for (const c of t.constraints) {
+      const fk = c.kind === 'foreignKey' ? c : undefined;
+      rows.push({
+        oid: c.oid,
+        conname: c.name,
+        connamespace: t.schemaOid,
+        contype: contype(c),
+        condeferrable: false,
+        condeferred: false,
+        convalidated: true,
+        conrelid: t.oid,
+        contypid: 0,
+        conindid: c.kind === 'primaryKey' || c.kind === 'unique' ? c.indexOid : 0,
+        conparentid: 0,
+        confrelid: fk?.refTableOid ?? 0,
+        confupdtype: fk === undefined ? ' ' : fkActionCode[fk.onUpdate],
+        confdeltype: fk === undefined ? ' ' : fkActionCode[fk.onDelete],
+        confmatchtype: fk === undefined ? ' ' : fk.match === 'full' ? 'f' : 's',
+        conislocal: true,
+        coninhcount: 0,
+        connoinherit: c.kind === 'check' ? c.noInherit : true,
+        conkey: int2Array(constraintColumns(t, c)),
+        confkey: fk === undefined ? null : int2Array(fk.refAttnums),
+        conbin: c.kind === 'check' ? c.check.source : null,
+      });
+    }
+  }
+  return rows;
+}
+
+// ─── namespaces, types, roles, database ────────────────────────────────────────────────────
+
+function pgNamespace(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [{ oid: pgToastNamespaceOid, nspname: 'pg_toast', nspowner: BootstrapOid.superuser }];
+  for (const s of ctx.catalog.schemas()) rows.push({ oid: s.oid, nspname: s.name, nspowner: s.ownerOid });
+  return rows;
+}
+
+function pgType(): VirtualRow[] {
+  return allTypes().map((t) => ({
+    oid: t.oid,
+    typname: t.name,
+    typnamespace: BootstrapOid.pgCatalog,
+    typowner: BootstrapOid.superuser,
+    typlen: t.typlen,
+    typbyval: t.typbyval,
+    typtype: t.typtype,
+    typcategory: t.typcategory,
+    typispreferred: t.typispreferred,
+    typisdefined: true,
+    typdelim: t.typdelim,
+    typrelid: 0,
+    typsubscript: 0,
+    typelem: t.typelem,
+    typarray: t.typarray,
+    typinput: regproc(t.typinput),
+    typoutput: regproc(t.typoutput),
+    typreceive: regproc(t.typreceive),
+    typsend: regproc(t.typsend),
+    typmodin: 0,
+    typmodout: 0,
+    typanalyze: 0,
+    typalign: t.typalign,
+    typstorage: t.typstorage,
+    typnotnull: false,
+    typbasetype: 0,
+    typtypmod: -1,
+    typndims: 0,
+    typcollation: collatable.has(t.oid) ? (t.oid === Oid.name ? cCollationOid : defaultCollationOid) : 0,
+  }));
+}
+
+function pgAuthid(ctx: GenContext): VirtualRow[] {
+  return ctx.catalog.roles().map((r) => ({
+    oid: r.oid,
+    rolname: r.name,
+    rolsuper: r.superuser,
+    rolinherit: true,
+    rolcreaterole: r.superuser,
+    rolcreatedb: r.superuser,
+    rolcanlogin: r.login,
+    rolreplication: r.superuser,
+    rolbypassrls: r.superuser,
+    rolconnlimit: -1,
+    rolpassword: r.scramSecret ?? null,
+  }));
+}
+
+function pgRoles(ctx: GenContext): VirtualRow[] {
+  return pgAuthid(ctx).map((r) => ({ ...r, rolpassword: '********' }));
+}
+
+function pgUser(ctx: GenContext): VirtualRow[] {
+  return ctx.catalog
+    .roles()
+    .filter((r) => r.login)
+    .map((r) => ({ usename: r.name, usesysid: r.oid, usecreatedb: r.superuser, usesuper: r.superuser, userepl: r.superuser, usebypassrls: r.superuser, passwd: '********' }));
+}
+
+function pgDatabase(ctx: GenContext): VirtualRow[] {
+  const d = ctx.catalog.database();
+  return [
+    {
+      oid: d.oid,
+      datname: d.name,
+      datdba: d.ownerOid,
+      encoding: utf8Encoding,
+      datlocprovider: 'c',
+      datistemplate: false,
+      datallowconn: true,
+      datconnlimit: -1,
+      datfrozenxid: 0,
+      datminmxid: 1,
+      dattablespace: defaultTablespaceOid,
+      datcollate: d.collate,
+      datctype: d.ctype,
+    },
+  ];
+}
+
+function pgDescription(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [];
+  const add = (objoid: number, classoid: number, objsubid: number, text: string | undefined): void => {
+    if (text !== undefined) rows.push({ objoid, classoid, objsubid, description: text });
+  };
+  const cat = ctx.catalog;
+  for (const s of cat.schemas()) add(s.oid, ClassOid.pgNamespace, 0, s.comment);
+  for (const t of cat.tables()) {
+    add(t.oid, ClassOid.pgClass, 0, t.comment);
+    for (const c of pgColumns(t)) add(t.oid, ClassOid.pgClass, c.attnum, c.comment);
+    for (const i of realIndexes(t)) add(i.oid, ClassOid.pgClass, 0, i.comment);
+    for (const c of t.constraints) add(c.oid, ClassOid.pgConstraint, 0, c.comment);
+  }
+  for (const s of cat.sequences()) add(s.oid, ClassOid.pgClass, 0, s.comment);
+  for (const v of cat.views()) add(v.oid, ClassOid.pgClass, 0, v.comment);
+  return rows;
+}
+
+function pgShdescription(ctx: GenContext): VirtualRow[] {
+  const d = ctx.catalog.database();
+  return d.comment === undefined ? [] : [{ objoid: d.oid, classoid: ClassOid.pgDatabase, description: d.comment }];
+}
+
+function pgSettings(ctx: GenContext): VirtualRow[] {
+  return (ctx.session.settings ?? []).map(([name, setting, desc]) => ({
+    name,
+    setting,
+    short_desc: desc,
+    context: 'user',
+    vartype: 'string',
+    source: 'session',
+    pending_restart: false,
+  }));
+}
+
+// ─── sequences, dependencies ───────────────────────────────────────────────────────────────
+
+function pgSequence(ctx: GenContext): VirtualRow[] {
+  return ctx.catalog.sequences().map((s) => ({
+    seqrelid: s.oid,
+    seqtypid: s.typeOid,
+    seqstart: BigInt(s.start),
+    seqincrement: BigInt(s.increment),
+    seqmax: BigInt(s.max),
+    seqmin: BigInt(s.min),
+    seqcache: BigInt(s.cache),
+    seqcycle: s.cycle,
+  }));
+}
+
+function pgSequences(ctx: GenContext): VirtualRow[] {
+  const cat = ctx.catalog;
+  return cat.sequences().map((s) => ({
+    schemaname: schemaName(cat, s.schemaOid),
+    sequencename: s.name,
+    sequenceowner: roleName(cat, s.ownerOid),
+    data_type: s.typeOid,
+    start_value: BigInt(s.start),
+    min_value: BigInt(s.min),
+    max_value: BigInt(s.max),
+    increment_by: BigInt(s.increment),
+    cycle: s.cycle,
+    cache_size: BigInt(s.cache),
+  }));
+}
+
+function pgDepend(ctx: GenContext): VirtualRow[] {
+  const rows: VirtualRow[] = [];
+  const dep = (objid: number, objsubid: number, refobjid: number, refobjsubid: number, deptype: string, classid: number = ClassOid.pgClass): void => {
+    rows.push({ classid, objid, objsubid, refclassid: ClassOid.pgClass, refobjid, refobjsubid, deptype });
+  };
+  const cat = ctx.catalog;
+  for (const s of cat.sequences()) {
+    if (s.ownedBy === undefined) continue;
+    const t = cat.table(s.ownedBy.tableOid);
+    const col = t?.columns.find((c) => c.attnum === s.ownedBy!.attnum);
+    dep(s.oid, 0, s.ownedBy.tableOid, s.ownedBy.attnum, col?.identity !== undefined ? 'i' : 'a');
+  }
+  for (const t of cat.tables()) {
+    for (const c of t.constraints) {
+      if (c.kind === 'primaryKey' || c.kind === 'unique') rows.push({ classid: ClassOid.pgClass, objid: c.indexOid, objsubid: 0, refclassid: ClassOid.pgConstraint, refobjid: c.oid, refobjsubid: 0, deptype: 'i' });
+      else for (const a of constraintColumns(t, c)) dep(c.oid, 0, t.oid, a, 'a', ClassOid.pgConstraint);
+    }
+    for (const i of realIndexes(t)) {
+      if (t.constraints.some((c) => (c.kind === 'primaryKey' || c.kind === 'unique') && c.indexOid === i.oid)) continue;
+      for (const ic of i.columns) dep(i.oid, 0, t.oid, ic.attnum, 'a');
+    }
+  }
+  for (const v of cat.views()) for (const r of v.dependsOn) dep(v.oid, 0, r, 0, 'n');
+  return rows;
+}
+
+// ─── fixed catalogs ────────────────────────────────────────────────────────────────────────
+
+function pgAm(): VirtualRow[] {
+  return [
+    { oid: heapAmOid, amname: 'heap', amhandler: 3, amtype: 't' },
+    { oid: btreeAmOid, amname: 'btree', amhandler: 330, amtype: 'i' },
+  ];
+}
+
+function pgCollation(): VirtualRow[] {
+  const row = (oid: number, name: string, provider: string, encoding: number, collate: string | null): VirtualRow => ({
+    oid,
+    collname: name,
+    collnamespace: BootstrapOid.pgCatalog,
+    collowner: BootstrapOid.superuser,
+    collprovider: provider,
+    collisdeterministic: true,
+    collencoding: encoding,
+    collcollate: collate,
+    collctype: collate,
+  });
+  return [row(defaultCollationOid, 'default', 'd', -1, null), row(cCollationOid, 'C', 'c', -1, 'C'), row(posixCollationOid, 'POSIX', 'c', -1, 'POSIX')];
+}
+
+function pgTablespace(): VirtualRow[] {
+  return [
+    { oid: defaultTablespaceOid, spcname: 'pg_default', spcowner: BootstrapOid.superuser },
+    { oid: 1664, spcname: 'pg_global', spcowner: BootstrapOid.superuser },
+  ];
+}
+
+function pgExtension(): VirtualRow[] {
+  return [{ oid: plpgsqlExtensionOid, extname: 'plpgsql', extowner: BootstrapOid.superuser, extnamespace: BootstrapOid.pgCatalog, extrelocatable: false, extversion: '1.0' }];
+}
+
+// ─── system views over the above ───────────────────────────────────────────────────────────
+
+function pgTables(ctx: GenContext): VirtualRow[] {
+  const cat = ctx.catalog;
+  const rows: VirtualRow[] = [];
+  for (const v of virtualTables().values()) {
+    if (v.def.relkind === 'r') rows.push({ schemaname: v.def.schema, tablename: v.def.name, tableowner: roleName(cat, BootstrapOid.superuser), hasindexes: false, hasrules: false, hastriggers: false, rowsecurity: false });
+  }
+  for (const t of cat.tables()) {
+    rows.push({ schemaname: schemaName(cat, t.schemaOid), tablename: t.name, tableowner: roleName(cat, t.ownerOid), hasindexes: realIndexes(t).length > 0, hasrules: false, hastriggers: false, rowsecurity: false });
+  }
+  return rows;
+}
+
+/** pg_get_indexdef text: `CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)`. */
+export function indexDefinition(cat: CatalogState, t: TableDescriptor, i: IndexDescriptor): string {
+  const cols = i.columns.map((c) => {
+    const name = quoteIdent(t.columns.find((x) => x.attnum === c.attnum)?.name ?? `#${c.attnum}`);
+    const dir = c.direction === 'desc' ? ' DESC' : '';
+    const nulls = c.direction === 'desc' ? (c.nulls === 'last' ? ' NULLS LAST' : '') : c.nulls === 'first' ? ' NULLS FIRST' : '';
+    return `${name}${dir}${nulls}`;
+  });
+  const unique = i.unique || i.primary ? 'UNIQUE ' : '';
+  const nnd = i.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
+  const where = i.predicate === undefined ? '' : ` WHERE (${i.predicate.source})`;
+  return `CREATE ${unique}INDEX ${quoteIdent(i.name)} ON ${quoteIdent(schemaName(cat, t.schemaOid))}.${quoteIdent(t.name)} USING btree (${cols.join(', ')})${nnd}${where}`;
+}
+
+const reservedWords = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with']);
+
+/** PostgreSQL's quote_ident (reserved keywords only; unreserved keywords stay bare). */
+export function quoteIdent(s: string): string {
+  if (/^[a-z_][a-z0-9_$]*$/.test(s) && !reservedWords.has(s)) return s;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+function pgIndexes(ctx: GenContext): VirtualRow[] {
+  const cat = ctx.catalog;
+  const rows: VirtualRow[] = [];
+  for (const t of cat.tables()) {
+    for (const i of realIndexes(t)) {
+      rows.push({ schemaname: schemaName(cat, t.schemaOid), tablename: t.name, indexname: i.name, indexdef: indexDefinition(cat, t, i) });
+    }
+  }
+  return rows;
+}
+
+function pgViews(ctx: GenContext): VirtualRow[] {
+  const cat = ctx.catalog;
+  return cat.views().map((v) => ({ schemaname: schemaName(cat, v.schemaOid), viewname: v.name, viewowner: roleName(cat, v.ownerOid), definition: v.source }));
+}
+
+/** Catalogs that are empty in nodedb because it has no such objects (no rows is the truth). */
+const none: RowGenerator = () => [];
+
+export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
+  pg_am: pgAm,
+  pg_attrdef: pgAttrdef,
+  pg_attribute: pgAttribute,
+  pg_auth_members: none,
+  pg_authid: pgAuthid,
+  pg_class: pgClass,
+  pg_collation: pgCollation,
+  pg_constraint: pgConstraint,
+  pg_database: pgDatabase,
+  pg_default_acl: none,
+  pg_depend: pgDepend,
+  pg_description: pgDescription,
+  pg_enum: none,
+  pg_event_trigger: none,
+  pg_extension: pgExtension,
+  pg_foreign_table: none,
+  pg_index: pgIndex,
+  pg_indexes: pgIndexes,
+  pg_inherits: none,
+  pg_matviews: none,
+  pg_namespace: pgNamespace,
+  pg_partitioned_table: none,
+  pg_policy: none,
+  pg_publication: none,
+  pg_publication_rel: none,
+  pg_range: none,
+  pg_roles: pgRoles,
+  pg_seclabel: none,
+  pg_sequence: pgSequence,
+  pg_sequences: pgSequences,
+  pg_settings: pgSettings,
+  pg_shdescription: pgShdescription,
+  pg_statistic_ext: none,
+  pg_tables: pgTables,
+  pg_tablespace: pgTablespace,
+  pg_trigger: none,
+  pg_type: pgType,
+  pg_user: pgUser,
+  pg_views: pgViews,
+  ...informationSchemaGenerators,
+};

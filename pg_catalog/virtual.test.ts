@@ -1,0 +1,99 @@
+// Virtual system tables through the full engine (binder → planner → executor). Expected values
+// were checked against PostgreSQL 15 for the same schema where PostgreSQL has the same facts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestDb, type TestSession } from '../sql/exec/testing.js';
+
+let db: TestDb;
+let s: TestSession;
+
+beforeAll(async () => {
+  db = await TestDb.open();
+  s = db.session();
+  await s.exec('CREATE TABLE t (id int PRIMARY KEY, v varchar(10) NOT NULL, n numeric(10,2) DEFAULT 1.5, CHECK (n > 0))');
+  await s.exec('CREATE INDEX t_v ON t (v DESC)');
+  await s.exec('CREATE TABLE r (a serial, b text)');
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const rows = async (sql: string): Promise<unknown[][]> => (await s.exec(sql)).rows;
+
+describe('virtual tables', () => {
+  it("answers postgres.js's connect-time array type query", async () => {
+    const r = await rows(`select b.oid, b.typarray
+      from pg_catalog.pg_type a
+      left join pg_catalog.pg_type b on b.oid = a.typelem
+      where a.typcategory = 'A'
+      group by b.oid, b.typarray
+      order by b.oid`);
+    expect(r).toContainEqual([23, 1007]);
+    expect(r).toContainEqual([25, 1009]);
+    expect(r).toContainEqual([3802, 3807]);
+  });
+
+  it('resolves unqualified names through the implicit pg_catalog and aliases', async () => {
+    expect(await rows("SELECT c.relname, c.relkind FROM pg_class c WHERE c.relname IN ('t', 't_pkey', 't_v', 'r_a_seq', 'pg_type') ORDER BY 1")).toEqual([
+      ['pg_type', 'r'],
+      ['r_a_seq', 'S'],
+      ['t', 'r'],
+      ['t_pkey', 'i'],
+      ['t_v', 'i'],
+    ]);
+    expect(await rows("SELECT oid FROM pg_catalog.pg_class WHERE relname = 'pg_class'")).toEqual([[1259]]);
+  });
+
+  it('joins pg_attribute, pg_class and pg_namespace like psql does', async () => {
+    const r = await rows(`SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.atthasdef
+      FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON a.attrelid = c.oid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relname = 't' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`);
+    expect(r).toEqual([
+      ['id', 23, -1, true, false],
+      ['v', 1043, 14, true, false],
+      ['n', 1700, 655366, false, true],
+    ]);
+  });
+
+  it('pg_index, pg_constraint and pg_indexes describe keys', async () => {
+    expect(await rows("SELECT indisprimary, indisunique, indkey::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_pkey'")).toEqual([[true, true, '1']]);
+    expect(await rows("SELECT conname, contype FROM pg_constraint WHERE conrelid = (SELECT oid FROM pg_class WHERE relname = 't') ORDER BY 1")).toEqual([
+      ['t_n_check', 'c'],
+      ['t_pkey', 'p'],
+    ]);
+    expect(await rows("SELECT indexdef FROM pg_indexes WHERE tablename = 't' ORDER BY indexname")).toEqual([
+      ['CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)'],
+      ['CREATE INDEX t_v ON public.t USING btree (v DESC)'],
+    ]);
+  });
+
+  it('information_schema.columns and tables', async () => {
+    expect(await rows("SELECT column_name, data_type, is_nullable, character_maximum_length, numeric_precision, numeric_scale FROM information_schema.columns WHERE table_name = 't' ORDER BY ordinal_position")).toEqual([
+      ['id', 'integer', 'NO', null, 32, 0],
+      ['v', 'character varying', 'NO', 10, null, null],
+      ['n', 'numeric', 'YES', null, 10, 2],
+    ]);
+    expect(await rows("SELECT table_schema, table_type FROM information_schema.tables WHERE table_name IN ('t', 'r') ORDER BY table_name")).toEqual([
+      ['public', 'BASE TABLE'],
+      ['public', 'BASE TABLE'],
+    ]);
+  });
+
+  it('sees DDL of the same session in the next statement', async () => {
+    await s.exec('CREATE TABLE later (x int)');
+    expect(await rows("SELECT count(*) FROM pg_class WHERE relname = 'later'")).toEqual([[1n]]);
+    await s.exec('DROP TABLE later');
+    expect(await rows("SELECT count(*) FROM pg_class WHERE relname = 'later'")).toEqual([[0n]]);
+  });
+
+  it('EXPLAIN shows the virtual scan with its filter', async () => {
+    const plan = (await rows("EXPLAIN (COSTS OFF) SELECT typname FROM pg_type WHERE typname = 'int4'")).map((r) => r[0]);
+    expect(plan).toEqual(['Virtual Scan on pg_type', "  Filter: (pg_type.typname = 'int4'::name)"]);
+  });
+
+  it('a user table named like an information_schema view wins when information_schema is not on the path', async () => {
+    await s.exec('CREATE TABLE tables (x int)');
+    expect(await rows('SELECT * FROM tables')).toEqual([]);
+    await s.exec('DROP TABLE tables');
+  });
+});

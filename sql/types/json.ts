@@ -21,94 +21,116 @@ export type JsonValue =
 
 /** Nesting bound (PostgreSQL fails deep nesting with a stack-depth error). */
 export const jsonDepthMax = 6400;
+/** Bytes of input shown before the failing token in an error's CONTEXT line. */
+const jsonContextCharsMax = 50;
 
-function jsonError(typeName: 'json' | 'jsonb', detail: string): SqlError {
-  // PostgreSQL reports jsonb syntax errors as type json too.
-  return new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type json`, { detail: `${detail}` + (typeName === 'jsonb' ? '' : '') });
+type TokenKind = 'string' | 'number' | 'true' | 'false' | 'null' | '{' | '}' | '[' | ']' | ',' | ':' | 'end';
+
+interface Token {
+  readonly kind: TokenKind;
+  readonly start: number;
+  readonly end: number;
+  /** Decoded value for strings. */
+  readonly value: string;
 }
 
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
+
+/** Lexer + recursive-descent parser with PostgreSQL's json error texts (DETAIL and CONTEXT). */
 class JsonParser {
   private i = 0;
+  private tok: Token = { kind: 'end', start: 0, end: 0, value: '' };
   constructor(
     private readonly s: string,
     private readonly typeName: 'json' | 'jsonb',
   ) {}
 
   parseDocument(): JsonValue {
-    this.ws();
-    if (this.i >= this.s.length) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
+    this.advance();
     const v = this.value(0);
-    this.ws();
-    if (this.i < this.s.length) throw this.tokenError();
+    if (this.tok.kind !== 'end') throw this.error(`Expected end of input, but found "${this.tokText()}".`);
     return v;
   }
 
-  private ws(): void {
-    while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.i++;
-      else break;
-    }
+  private error(detail: string, tokenEnd = this.tok.end): SqlError {
+    return new SqlError(SqlState.invalidTextRepresentation, 'invalid input syntax for type json', { detail, where: this.context(tokenEnd) });
   }
 
-  private tokenError(): SqlError {
-    const m = /^[A-Za-z0-9_.+-]+|^./.exec(this.s.slice(this.i));
-    const tok = m === null ? '' : m[0];
-    return jsonError(this.typeName, `Token "${tok}" is invalid.`);
+  /** CONTEXT: the current line up to the end of the failing token (at most 49 chars), "..." when more follows. */
+  private context(tokenEnd: number): string {
+    const lineStart = this.s.lastIndexOf('\n', Math.max(tokenEnd - 1, 0)) + 1;
+    const line = this.s.slice(0, lineStart).split('\n').length;
+    let from = lineStart;
+    if (tokenEnd - from >= jsonContextCharsMax) from = tokenEnd - jsonContextCharsMax + 1;
+    const more = tokenEnd < this.s.length && this.s[tokenEnd] !== '\n' && this.s[tokenEnd] !== '\r';
+    return `JSON data, line ${line}: ${from > lineStart ? '...' : ''}${this.s.slice(from, tokenEnd)}${more ? '...' : ''}`;
   }
 
-  private value(depth: number): JsonValue {
-    if (depth > jsonDepthMax) {
-      throw new SqlError('54001', 'stack depth limit exceeded');
-    }
-    this.ws();
-    const start = this.i;
-    const c = this.s[this.i];
-    if (c === undefined) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
-    if (c === '{') return this.object(depth, start);
-    if (c === '[') return this.array(depth, start);
-    if (c === '"') {
-      const value = this.string();
-      return { kind: 'string', value, start, end: this.i };
-    }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 4096));
-    if (m !== null && m[0].length > 0 && !/^[A-Za-z0-9_]/.test(this.s.slice(this.i + m[0].length, this.i + m[0].length + 1))) {
-      this.i += m[0].length;
-      return { kind: 'number', text: m[0], start, end: this.i };
-    }
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (this.s.startsWith(word, this.i) && !/^[A-Za-z0-9_]/.test(this.s.slice(this.i + word.length, this.i + word.length + 1))) {
-        this.i += word.length;
-        return v === null ? { kind: 'null', start, end: this.i } : { kind: 'bool', value: v, start, end: this.i };
+  /** The current token kind (a method, so narrowing does not survive advance()). */
+  private kind(): TokenKind {
+    return this.tok.kind;
+  }
+
+  private tokText(): string {
+    return this.s.slice(this.tok.start, this.tok.end);
+  }
+
+  private advance(): void {
+    const s = this.s;
+    let i = this.i;
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+    const start = i;
+    const c = s[i];
+    const done = (kind: TokenKind, end: number, value = ''): void => {
+      this.tok = { kind, start, end, value };
+      this.i = end;
+    };
+    if (c === undefined) return done('end', i);
+    if ('{}[],:'.includes(c)) return done(c as TokenKind, i + 1);
+    if (c === '"') return this.lexString(start);
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 4096));
+      let end = i + (m === null ? 1 : m[0].length);
+      if (m === null || m[0] === '-' || isWordChar(s[end]) || s[end] === '.') {
+        while (isWordChar(s[end]) || s[end] === '.' || s[end] === '-' || s[end] === '+') end++;
+        this.tok = { kind: 'end', start, end, value: '' };
+        throw this.error(`Token "${s.slice(start, end)}" is invalid.`, end);
       }
+      return done('number', end);
     }
-    throw this.tokenError();
+    let end = i;
+    while (isWordChar(s[end])) end++;
+    if (end === i) end = i + 1;
+    const word = s.slice(i, end);
+    if (word === 'true' || word === 'false' || word === 'null') return done(word, end);
+    this.tok = { kind: 'end', start, end, value: '' };
+    throw this.error(`Token "${word}" is invalid.`, end);
   }
 
-  private string(): string {
-    this.i++; // opening quote
+  private lexString(start: number): void {
+    const s = this.s;
+    let i = start + 1;
     let out = '';
     for (;;) {
-      const c = this.s[this.i];
-      if (c === undefined) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
+      const c = s[i];
+      if (c === undefined) {
+        this.tok = { kind: 'end', start, end: i, value: '' };
+        throw this.error('The input string ended unexpectedly.', i);
+      }
       if (c === '"') {
-        this.i++;
-        return out;
+        this.tok = { kind: 'string', start, end: i + 1, value: out };
+        this.i = i + 1;
+        return;
       }
       if (c.charCodeAt(0) < 0x20) {
-        throw jsonError(this.typeName, `Character with value 0x${c.charCodeAt(0).toString(16).padStart(2, '0')} must be escaped.`);
+        throw this.error(`Character with value 0x${c.charCodeAt(0).toString(16).padStart(2, '0')} must be escaped.`, i + 1);
       }
       if (c !== '\\') {
         out += c;
-        this.i++;
+        i++;
         continue;
       }
-      const e = this.s[this.i + 1];
-      this.i += 2;
+      const e = s[i + 1];
       switch (e) {
         case '"': out += '"'; break;
         case '\\': out += '\\'; break;
@@ -119,83 +141,108 @@ class JsonParser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          const hex = this.s.slice(this.i, this.i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw jsonError(this.typeName, `"\\u" must be followed by four hexadecimal digits.`);
-          this.i += 4;
-          const code = parseInt(hex, 16);
+          let k = 0;
+          while (k < 4 && /[0-9a-fA-F]/.test(s[i + 2 + k] ?? '')) k++;
+          if (k < 4) throw this.error('"\\u" must be followed by four hexadecimal digits.', Math.min(i + 3 + k, s.length));
+          const code = parseInt(s.slice(i + 2, i + 6), 16);
           if (code === 0 && this.typeName === 'jsonb') {
             throw new SqlError('22P05', 'unsupported Unicode escape sequence', {
               detail: '\\u0000 cannot be converted to text.',
+              where: this.context(i + 6),
             });
           }
           out += String.fromCharCode(code);
-          break;
+          i += 6;
+          continue;
         }
         default:
-          throw jsonError(this.typeName, `Escape sequence "\\${e ?? ''}" is invalid.`);
+          throw this.error(`Escape sequence "\\${e ?? ''}" is invalid.`, Math.min(i + 2, s.length));
       }
+      i += 2;
     }
   }
 
-  private array(depth: number, start: number): JsonValue {
-    this.i++;
+  private found(expected: string): SqlError {
+    if (this.tok.kind === 'end') return this.error('The input string ended unexpectedly.');
+    return this.error(`Expected ${expected}, but found "${this.tokText()}".`);
+  }
+
+  private value(depth: number): JsonValue {
+    if (depth > jsonDepthMax) throw new SqlError('54001', 'stack depth limit exceeded');
+    const t = this.tok;
+    switch (t.kind) {
+      case '{':
+        return this.object(depth);
+      case '[':
+        return this.array(depth);
+      case 'string':
+        this.advance();
+        return { kind: 'string', value: t.value, start: t.start, end: t.end };
+      case 'number':
+        this.advance();
+        return { kind: 'number', text: this.s.slice(t.start, t.end), start: t.start, end: t.end };
+      case 'true':
+      case 'false':
+        this.advance();
+        return { kind: 'bool', value: t.kind === 'true', start: t.start, end: t.end };
+      case 'null':
+        this.advance();
+        return { kind: 'null', start: t.start, end: t.end };
+      default:
+        throw this.found('JSON value');
+    }
+  }
+
+  private array(depth: number): JsonValue {
+    const start = this.tok.start;
+    this.advance();
     const items: JsonValue[] = [];
-    this.ws();
-    if (this.s[this.i] === ']') {
-      this.i++;
-      return { kind: 'array', items, start, end: this.i };
+    if (this.tok.kind === ']') {
+      const end = this.tok.end;
+      this.advance();
+      return { kind: 'array', items, start, end };
     }
     for (;;) {
       items.push(this.value(depth + 1));
-      this.ws();
-      const c = this.s[this.i];
-      if (c === ',') {
-        this.i++;
+      const t = this.tok;
+      if (t.kind === ',') {
+        this.advance();
         continue;
       }
-      if (c === ']') {
-        this.i++;
-        return { kind: 'array', items, start, end: this.i };
+      if (t.kind === ']') {
+        this.advance();
+        return { kind: 'array', items, start, end: t.end };
       }
-      if (c === undefined) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
-      throw jsonError(this.typeName, `Expected "," or "]", but found "${c}".`);
+      throw this.found('"," or "]"');
     }
   }
 
-  private object(depth: number, start: number): JsonValue {
-    this.i++;
+  private object(depth: number): JsonValue {
+    const start = this.tok.start;
+    this.advance();
     const entries: [string, JsonValue][] = [];
-    this.ws();
-    if (this.s[this.i] === '}') {
-      this.i++;
-      return { kind: 'object', entries, start, end: this.i };
+    if (this.tok.kind === '}') {
+      const end = this.tok.end;
+      this.advance();
+      return { kind: 'object', entries, start, end };
     }
     for (;;) {
-      this.ws();
-      if (this.s[this.i] !== '"') {
-        if (this.i >= this.s.length) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
-        throw jsonError(this.typeName, `Expected string, but found "${this.s[this.i]}".`);
-      }
-      const key = this.string();
-      this.ws();
-      if (this.s[this.i] !== ':') {
-        if (this.i >= this.s.length) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
-        throw jsonError(this.typeName, `Expected ":", but found "${this.s[this.i]}".`);
-      }
-      this.i++;
+      if (this.tok.kind !== 'string') throw this.found('string');
+      const key = this.tok.value;
+      this.advance();
+      if (this.kind() !== ':') throw this.found('":"');
+      this.advance();
       entries.push([key, this.value(depth + 1)]);
-      this.ws();
-      const c = this.s[this.i];
-      if (c === ',') {
-        this.i++;
+      const t = this.tok;
+      if (t.kind === ',') {
+        this.advance();
         continue;
       }
-      if (c === '}') {
-        this.i++;
-        return { kind: 'object', entries, start, end: this.i };
+      if (t.kind === '}') {
+        this.advance();
+        return { kind: 'object', entries, start, end: t.end };
       }
-      if (c === undefined) throw jsonError(this.typeName, 'The input string ended unexpectedly.');
-      throw jsonError(this.typeName, `Expected "," or "}", but found "${c}".`);
+      throw this.found('"," or "}"');
     }
   }
 }

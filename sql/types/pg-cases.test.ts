@@ -252,6 +252,11 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.expected'))) {
         } catch (e) {
           if (!(e instanceof SqlError)) throw e;
           got = `ERROR ${e.code} ${JSON.stringify(e.message)}`;
+          // json input errors are pinned with DETAIL and CONTEXT too.
+          if (/::jsonb?$/.test(expr)) {
+            if (e.fields.detail !== undefined) got += ` DETAIL ${JSON.stringify(e.fields.detail)}`;
+            if (e.fields.where !== undefined) got += ` CONTEXT ${JSON.stringify(e.fields.where)}`;
+          }
         }
         expect(got).toBe(expected);
       });

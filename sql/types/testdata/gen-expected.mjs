@@ -25,7 +25,8 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cases'))) {
       const v = r.rows[0][0];
       out.push(`${line}\t${v === null ? 'NULL' : JSON.stringify(v)}`);
     } catch (e) {
-      out.push(`${line}\tERROR ${e.code} ${JSON.stringify(e.message)}`);
+      const extra = [e.detail ? ` DETAIL ${JSON.stringify(e.detail)}` : '', e.where ? ` CONTEXT ${JSON.stringify(e.where)}` : ''];
+      out.push(`${line}\tERROR ${e.code} ${JSON.stringify(e.message)}${/::jsonb?$/.test(line) ? extra.join('') : ''}`);
     }
   }
   fs.writeFileSync(path.join(dir, file.replace(/\.cases$/, '.expected')), out.join('\n') + '\n');

@@ -489,7 +489,12 @@ function checkDateFields(f: Fields, kind: DateTimeKind, text: string): number {
   if (f.year === undefined || f.month === undefined || f.day === undefined) throw badSyntax(kind, text);
   if (f.bc === true && f.year <= 0) throw fieldOverflow(text);
   const year = f.bc === true ? 1 - f.year : f.year;
-  if (f.month < 1 || f.month > 12 || f.day < 1) throw fieldOverflow(text);
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31) {
+    // DTERR_MD_FIELD_OVERFLOW: the month/day order may be the culprit.
+    throw new SqlError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`, {
+      hint: 'Perhaps you need a different "datestyle" setting.',
+    });
+  }
   if (f.year > 5874897 * 2 || f.day > daysInMonth(year, f.month)) throw fieldOverflow(text);
   if (f.year === 0 && f.bc !== true) throw fieldOverflow(text);
   return daysFromCivil(year, f.month, f.day);

@@ -216,7 +216,8 @@ export function formatType(type: SqlType): string {
 export function formatTypeOid(oid: number, typmod: number): string {
   const info = typesByOid.get(oid);
   if (info === undefined) return '???';
-  if (info.typcategory === 'A' && info.typelem !== 0 && info.typlen === -1) {
+  // PostgreSQL's format_type: int2vector/oidvector (typstorage plain) print their own name.
+  if (info.typcategory === 'A' && info.typelem !== 0 && info.typlen === -1 && info.typstorage !== 'p') {
     return formatTypeOid(info.typelem, typmod) + '[]';
   }
   const withMod = typmod >= 0;

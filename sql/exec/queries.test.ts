@@ -159,3 +159,17 @@ describe('SQL value functions', () => {
     expect(await rows('SELECT current_user, current_database(), current_schema()')).toEqual([['postgres', 'postgres', 'public']]);
   });
 });
+
+describe('ORDER BY answered by an index', () => {
+  it('drops the sort and scans backward for ORDER BY pk DESC LIMIT', async () => {
+    const plan = (await rows('EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY id DESC LIMIT 2')).map((r) => r[0]);
+    expect(plan).toEqual(['Limit', '  ->  Index Scan Backward using t_pkey on t']);
+    expect(await rows('SELECT id FROM t ORDER BY id DESC LIMIT 2')).toEqual([[3], [2]]);
+    expect(await rows('SELECT id, v FROM t WHERE id > 1 ORDER BY id')).toEqual([[2, 'b'], [3, null]]);
+  });
+
+  it('keeps the sort when NULL placement differs from the index', async () => {
+    const plan = (await rows('EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY id NULLS FIRST')).map((r) => r[0]);
+    expect(plan[0]).toBe('Sort');
+  });
+});

@@ -220,8 +220,8 @@ function build(plan: Plan, input: ExplainInput): Node {
       const details: string[] = [];
       const cond = scanIndexCond(plan, []);
       let header: string;
-      if (plan.bounds.kind === 'full' && plan.index.indexId === 1) header = `Seq Scan on ${aliasPart}`;
-      else header = `${plan.indexOnly ? 'Index Only Scan' : 'Index Scan'} using ${plan.index.name || `${plan.table.name}_rowid`} on ${aliasPart}`;
+      if (plan.bounds.kind === 'full' && plan.index.indexId === 1 && !plan.reverse) header = `Seq Scan on ${aliasPart}`;
+      else header = `${plan.indexOnly ? 'Index Only Scan' : 'Index Scan'}${plan.reverse ? ' Backward' : ''} using ${plan.index.name || `${plan.table.name}_rowid`} on ${aliasPart}`;
       if (cond !== undefined) details.push(`Index Cond: ${cond}`);
       if (plan.filter !== null) details.push(`Filter: ${deparse(plan.filter, names)}`);
       if (input.verbose) {

@@ -12,6 +12,7 @@ import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey } from '../bind/q
 import { boolType } from '../bind/binder.js';
 import { collectSlots, hasAsyncParts, isVolatile } from '../bind/walk.js';
 import type { SqlType } from '../types/datum.js';
+import { orderedByIndex } from './order.js';
 import type { Plan, ScanBounds, SortKey } from './plan.js';
 
 /** A WHERE/ON conjunct with the FROM-row slots it reads. */
@@ -380,9 +381,17 @@ function planSelect(q: BoundSelect): Plan {
     };
     if (q.having !== null) plan = { kind: 'filter', input: plan, pred: q.having, width: plan.width };
   }
+  let sortNeeded = q.orderBy.length > 0;
+  if (sortNeeded && !q.grouped && !q.distinct) {
+    const ordered = orderedByIndex(plan, q.orderBy, q.outputs);
+    if (ordered !== null) {
+      plan = ordered;
+      sortNeeded = false;
+    }
+  }
   plan = { kind: 'project', input: plan, exprs: q.outputs, width: q.outputs.length };
   if (q.distinct) plan = { kind: 'distinct', input: plan, types: q.outputs.map((o) => o.type), width: plan.width };
-  return finish(plan, q, q.columns);
+  return finish(plan, sortNeeded ? q : { ...q, orderBy: [] }, q.columns);
 }
 
 export function planQuery(q: BoundQuery): Plan {

@@ -173,3 +173,13 @@ describe('ORDER BY answered by an index', () => {
     expect(plan[0]).toBe('Sort');
   });
 });
+
+describe('cross-type integer keys', () => {
+  it('int4 key = int8 parameter is still a point lookup; out-of-range values match nothing', async () => {
+    const q = s.prepare('SELECT v FROM t WHERE id = $1', [{ oid: 20, typmod: -1 }]);
+    expect(q.plan.kind === 'project' && q.plan.input.kind === 'scan' && q.plan.input.bounds.kind).toBe('point');
+    expect((await s.execPrepared(q, [2n])).rows).toEqual([['b']]);
+    expect((await s.execPrepared(q, [10000000000n])).rows).toEqual([]);
+    expect(await rows('SELECT id FROM t WHERE id IN (1::int8, 3::int8, 99999999999) ORDER BY id')).toEqual([[1], [3]]);
+  });
+});

@@ -11,7 +11,7 @@ import type { BExpr } from '../bind/expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey } from '../bind/query.js';
 import { boolType } from '../bind/binder.js';
 import { collectSlots, hasAsyncParts, isVolatile } from '../bind/walk.js';
-import type { SqlType } from '../types/datum.js';
+import { Oid, type Datum, type SqlType } from '../types/datum.js';
 import { orderedByIndex } from './order.js';
 import type { Plan, ScanBounds, SortKey } from './plan.js';
 
@@ -70,14 +70,36 @@ interface AccessChoice {
 function equalityValue(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): BExpr | undefined {
   const e = c.expr;
   if (e.kind !== 'op' || e.op.name !== '=' || e.left === null) return undefined;
-  return sideMatch(e.left, e.right, slot, isExternal) ?? sideMatch(e.right, e.left, slot, isExternal);
+  return sideMatch(e.left, e.right, slot, isExternal, true) ?? sideMatch(e.right, e.left, slot, isExternal, true);
 }
 
-function sideMatch(colSide: BExpr, valueSide: BExpr, slot: number, isExternal: (e: BExpr) => boolean): BExpr | undefined {
+function sideMatch(
+  colSide: BExpr,
+  valueSide: BExpr,
+  slot: number,
+  isExternal: (e: BExpr) => boolean,
+  equality = false,
+): BExpr | undefined {
   if (colSide.kind !== 'col' || colSide.slot !== slot) return undefined;
-  if (valueSide.type.oid !== colSide.type.oid) return undefined;
-  return isExternal(valueSide) ? valueSide : undefined;
+  if (!isExternal(valueSide)) return undefined;
+  if (valueSide.type.oid === colSide.type.oid) return valueSide;
+  // int4_col = $1::int8 (drivers bind 64-bit integers): the key takes the value narrowed to the
+  // column type; a value outside the column's range can equal no row (NULL key = no match).
+  const range = integerRange.get(colSide.type.oid);
+  if (!equality || range === undefined || !integerRange.has(valueSide.type.oid)) return undefined;
+  const toColumn = colSide.type.oid === Oid.int8 ? (v: bigint): Datum => v : (v: bigint): Datum => Number(v);
+  const narrow = (d: Datum): Datum => {
+    const v = typeof d === 'bigint' ? d : BigInt(d as number);
+    return v < range.min || v > range.max ? null : toColumn(v);
+  };
+  return { kind: 'cast', fn: narrow, arg: valueSide, type: colSide.type };
 }
+
+const integerRange: ReadonlyMap<number, { readonly min: bigint; readonly max: bigint }> = new Map([
+  [Oid.int2, { min: -32768n, max: 32767n }],
+  [Oid.int4, { min: -2147483648n, max: 2147483647n }],
+  [Oid.int8, { min: -9223372036854775808n, max: 9223372036854775807n }],
+]);
 
 const flipped: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
@@ -102,7 +124,7 @@ function inListValues(c: Conj, slot: number, isExternal: (e: BExpr) => boolean):
   const values: BExpr[] = [];
   for (const t of e.tests) {
     if (t.kind !== 'op' || t.op.name !== '=' || t.left === null) return undefined;
-    const v = sideMatch(t.left, t.right, slot, isExternal);
+    const v = sideMatch(t.left, t.right, slot, isExternal, true);
     if (v === undefined) return undefined;
     values.push(v);
   }

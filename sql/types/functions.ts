@@ -51,7 +51,7 @@ import {
   withScale,
 } from './numeric.js';
 import { arrayAppend, arrayConcat, arrayPrepend, selectCandidate } from './operators.js';
-import { regexMatch, posixRegExp } from './pattern.js';
+import { regexMatch, posixRegExp, similarToRegex } from './pattern.js';
 import { arrayElemOid, arrayTypeOf, formatTypeOid } from './registry.js';
 import { charLength, charPrefix } from './scalars.js';
 import { formatText } from './text-io.js';
@@ -241,6 +241,8 @@ def('quote_literal', [T], T, (a) => {
   return v.includes('\\') ? 'E' + body : body;
 });
 
+def('similar_to_escape', [T], T, (a) => similarToRegex(s(a[0]!), null));
+def('similar_to_escape', [T, T], T, (a) => similarToRegex(s(a[0]!), s(a[1]!)));
 def('like_escape', [T, T], T, (a) => {
   const pat = s(a[0]!);
   const esc = [...s(a[1]!)];

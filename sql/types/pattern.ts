@@ -61,7 +61,9 @@ export function posixRegExp(pattern: string, flags: string): RegExp {
       .replace(/\[:space:\]/g, '\\s')
       .replace(/\\m/g, '\\b(?=\\w)')
       .replace(/\\M/g, '\\b(?<=\\w)')
-      .replace(/\\y/g, '\\b');
+      .replace(/\\y/g, '\\b')
+      // ARE identity escapes (\% \# ...) are not allowed in JS unicode mode: spell them as \u{..}.
+      .replace(/\\([\s\S])/gu, (m, c: string) => (/[A-Za-z0-9^$\\.*+?()[\]{}|/-]/.test(c) ? m : `\\u{${c.codePointAt(0)!.toString(16)}}`));
     try {
       return new RegExp(src, flags);
     } catch (e) {
@@ -73,4 +75,34 @@ export function posixRegExp(pattern: string, flags: string): RegExp {
 
 export function regexMatch(text: string, pattern: string, caseInsensitive: boolean): boolean {
   return posixRegExp(pattern, caseInsensitive ? 'iu' : 'u').test(text);
+}
+
+/** similar_to_escape: SQL-standard SIMILAR TO pattern → POSIX regex, as PostgreSQL rewrites it. */
+export function similarToRegex(pattern: string, escape: string | null): string {
+  const esc = escape === null ? '\\' : escape;
+  if ([...esc].length > 1) {
+    throw new SqlError(SqlState.invalidEscapeSequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  }
+  let out = '^(?:';
+  let inBracket = false;
+  let afterEscape = false;
+  for (const ch of pattern) {
+    if (afterEscape) {
+      out += '\\' + ch;
+      afterEscape = false;
+    } else if (esc !== '' && ch === esc) {
+      afterEscape = true;
+    } else if (inBracket) {
+      if (ch === ']') inBracket = false;
+      out += ch === '\\' ? '\\\\' : ch;
+    } else if (ch === '[') {
+      inBracket = true;
+      out += ch;
+    } else if (ch === '%') out += '.*';
+    else if (ch === '_') out += '.';
+    else if (ch === '(') out += '(?:';
+    else if (ch === '\\' || ch === '.' || ch === '^' || ch === '$') out += '\\' + ch;
+    else out += ch;
+  }
+  return out + ')$';
 }

@@ -16,6 +16,9 @@ const javaDir = join(here, 'java');
 const jar = process.env.NODEDB_PGJDBC_JAR
   ?? join(homedir(), '.m2', 'repository', 'org', 'postgresql', 'postgresql', '42.7.13', 'postgresql-42.7.13.jar');
 
+const javacTimeoutMs = 60_000;
+const javaTimeoutMs = 100_000;
+
 type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; message: string };
 
 describe(`JDBC against ${tgt.kind}`, () => {
@@ -30,18 +33,18 @@ describe(`JDBC against ${tgt.kind}`, () => {
       return;
     }
     classDir = mkdtempSync(join(tmpdir(), 'nodedb-jdbc-'));
-    const javac = await run('javac', ['-d', classDir, '-cp', jar, join(javaDir, 'JdbcSession.java')], { timeoutMs: 120_000 });
+    const javac = await run('javac', ['-d', classDir, '-cp', jar, join(javaDir, 'JdbcSession.java')], { timeoutMs: javacTimeoutMs });
     if (javac.code !== 0) {
       runError = `javac failed:\n${javac.stdout}\n${javac.stderr}`;
       return;
     }
-    const r = await run('java', ['-cp', `${classDir}:${jar}`, 'JdbcSession'], { env: pgEnv(tgt), timeoutMs: 120_000 });
+    const r = await run('java', ['-cp', `${classDir}:${jar}`, 'JdbcSession'], { env: pgEnv(tgt), timeoutMs: javaTimeoutMs });
     try {
       actual = JSON.parse(r.stdout) as Record<string, StepResult>;
     } catch {
-      runError = `JdbcSession exited ${r.code}${r.timedOut ? ' (timed out)' : ''} without JSON:\n${r.stdout}\n${r.stderr}`;
+      runError = `JdbcSession exited ${r.code}${r.timedOut ? ` (killed after ${javaTimeoutMs} ms)` : ''} without JSON:\n${r.stdout}\n${r.stderr.slice(-4000)}`;
     }
-  });
+  }, javacTimeoutMs + javaTimeoutMs + 20_000);
   afterAll(() => {
     if (classDir) rmSync(classDir, { recursive: true, force: true });
   });

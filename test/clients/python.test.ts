@@ -14,7 +14,8 @@ const tgt = sharedTarget();
 const here = dirname(fileURLToPath(import.meta.url));
 const pythonBin = join(here, '.venv', 'bin', 'python');
 const pyDir = join(here, 'python');
-const scriptTimeoutMs = 120_000;
+const scriptTimeoutMs = 100_000;
+const setupHookMs = scriptTimeoutMs + 20_000;
 
 type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; message: string; trace: string };
 
@@ -37,9 +38,9 @@ for (const driver of ['psycopg2', 'psycopg3', 'asyncpg', 'sqlalchemy']) {
       try {
         actual = JSON.parse(r.stdout) as Record<string, StepResult>;
       } catch {
-        runError = `${driver}_session.py exited ${r.code}${r.timedOut ? ' (timed out)' : ''} without JSON:\n${r.stdout}\n${r.stderr}`;
+        runError = `${driver}_session.py exited ${r.code}${r.timedOut ? ` (killed after ${scriptTimeoutMs} ms)` : ''} without JSON:\n${r.stdout}\n${r.stderr.slice(-4000)}`;
       }
-    });
+    }, setupHookMs);
 
     for (const [step, want] of Object.entries(expected)) {
       it(step, () => {

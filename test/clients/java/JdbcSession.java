@@ -15,6 +15,7 @@ public class JdbcSession {
   static Connection conn;
 
   static void step(String name, Step s) {
+    System.err.println("step " + name);
     Map<String, Object> r = new LinkedHashMap<>();
     try {
       r.put("ok", s.run());
@@ -77,6 +78,8 @@ public class JdbcSession {
     props.setProperty("sslmode", "disable");
     props.setProperty("ApplicationName", "jdbc-client-test");
     props.setProperty("prepareThreshold", "3");
+    // a statement the server never answers fails its step (socket read timeout) instead of the run
+    props.setProperty("socketTimeout", "30");
     conn = DriverManager.getConnection(url, props);
 
     step("setup", () -> {

@@ -3,6 +3,7 @@ binary format; asyncpg introspects parameter and result types on its own at prep
 Also: connection pool, executemany, transactions with savepoints, copy_records_to_table
 (binary COPY FROM STDIN), copy_from_query (COPY TO STDOUT), cursors, and errors."""
 import asyncio
+import sys
 import datetime
 import decimal
 import uuid
@@ -15,11 +16,14 @@ from common import Session, conn_params
 async def main():
     s = Session()
     p = conn_params()
-    kw = dict(host=p["host"], port=p["port"], user=p["user"], database=p["dbname"])
+    # command_timeout: a statement the server never answers fails its step instead of the session
+    kw = dict(host=p["host"], port=p["port"], user=p["user"], database=p["dbname"], command_timeout=20)
     conn = await asyncpg.connect(**kw, server_settings={"application_name": "asyncpg-client-test"})
     results = {}
 
     async def step(name, coro_fn):
+        sys.stderr.write(f"step {name}\n")
+        sys.stderr.flush()
         try:
             from common import plain
             results[name] = {"ok": plain(await coro_fn())}

@@ -67,6 +67,9 @@ class Session:
         self.results = {}
 
     def step(self, name, fn):
+        # progress on stderr: when a server hangs, the test shows which step it hung in
+        sys.stderr.write(f"step {name}\n")
+        sys.stderr.flush()
         try:
             self.results[name] = {"ok": plain(fn())}
         except Exception as e:  # recorded, compared by the test

@@ -6,7 +6,6 @@
  * engine's table-access module (sql/exec/table.ts); nothing is re-encoded here by hand.
  */
 import type { ColumnDescriptor, IndexColumn, Oid, TableDescriptor } from '../../catalog/descriptors.js';
-import { sequenceValueKey } from '../../catalog/keys.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { prefixEnd, tablePrefix } from '../encoding/key.js';
@@ -78,7 +77,8 @@ export async function rekeyPrimary(
   }
   const start = tablePrefix(tableOid);
   txn.deleteRange({ start, end: prefixEnd(start) });
-  txn.delete(sequenceValueKey(tableOid));
+  // The rowid counter (sequenceValueKey(tableOid)) is kept: nodes cache blocks of it, so it
+  // must never move backwards while the table exists.
   rows.forEach((row, i) => {
     txn.put(keys[i]!, encodeRowValue(codec, row));
     for (const ic of codec.secondaries) {

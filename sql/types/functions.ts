@@ -241,6 +241,54 @@ def('quote_literal', [T], T, (a) => {
   return v.includes('\\') ? 'E' + body : body;
 });
 
+function quoteIdent(v: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(v) ? v : '"' + v.replace(/"/g, '""') + '"';
+}
+function quoteLiteral(v: string): string {
+  const body = "'" + v.replace(/'/g, "''").replace(/\\/g, '\\\\') + "'";
+  return v.includes('\\') ? 'E' + body : body;
+}
+/** format(): %s %I %L %% with optional n$ positions and width/- flags. */
+function formatFn(a: readonly Datum[], types: readonly SqlType[], ctx: EvalContext): Datum {
+  if (a[0] === null) return null;
+  const fmt = s(a[0]);
+  let out = '';
+  let next = 1;
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i]!;
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const m = /^(?:(\d+)\$)?(-)?(\d+)?([sIL%])?/.exec(fmt.slice(i + 1))!;
+    if (m[4] === undefined) {
+      const spec = fmt[i + 1 + m[0].length];
+      if (spec === undefined) throw new SqlError(SqlState.invalidParameterValue, 'unterminated format() type specifier', { hint: 'For a single "%" use "%%".' });
+      throw new SqlError(SqlState.invalidParameterValue, `unrecognized format() type specifier "${spec}"`, { hint: 'For a single "%" use "%%".' });
+    }
+    i += m[0].length;
+    if (m[4] === '%') {
+      out += '%';
+      continue;
+    }
+    const argNo = m[1] !== undefined ? Number(m[1]) : next;
+    next = argNo + 1;
+    if (argNo >= a.length) throw new SqlError(SqlState.invalidParameterValue, 'too few arguments for format()');
+    const v = a[argNo]!;
+    const t = types[argNo]!;
+    let text: string;
+    if (m[4] === 'L') text = v === null ? 'NULL' : quoteLiteral(textOf(t, v, ctx));
+    else if (m[4] === 'I') {
+      if (v === null) throw new SqlError(SqlState.nullValueNotAllowed, 'null values cannot be formatted as an SQL identifier');
+      text = quoteIdent(textOf(t, v, ctx));
+    } else text = v === null ? '' : textOf(t, v, ctx);
+    const width = m[3] === undefined ? 0 : Number(m[3]);
+    out += m[2] === '-' ? text.padEnd(width, ' ') : text.padStart(width, ' ');
+  }
+  return out;
+}
+def('format', [T], T, (a, ctx, t) => formatFn(a, t, ctx), { strict: false, volatility: 'stable' });
+def('format', [T, VARIADIC_ANY], T, (a, ctx, t) => formatFn(a, t, ctx), { strict: false, volatility: 'stable' });
 def('similar_to_escape', [T], T, (a) => similarToRegex(s(a[0]!), null));
 def('similar_to_escape', [T, T], T, (a) => similarToRegex(s(a[0]!), s(a[1]!)));
 def('like_escape', [T, T], T, (a) => {

@@ -96,4 +96,29 @@ describe('virtual tables', () => {
     expect(await rows('SELECT * FROM tables')).toEqual([]);
     await s.exec('DROP TABLE tables');
   });
+
+  it('reg* literals resolve against the catalog at bind time', async () => {
+    expect(await rows("SELECT 't'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 't')")).toEqual([[true]]);
+    expect(await rows("SELECT 'pg_catalog.pg_class'::regclass::oid, 'int4'::regtype::oid, 'public'::regnamespace::oid")).toEqual([[1259, 23, 2200]]);
+    expect((await s.exec("SELECT 'nope'::regclass").catch((e: unknown) => e)) as { code: string; message: string }).toMatchObject({ code: '42P01', message: 'relation "nope" does not exist' });
+  });
+
+  it('introspection functions read the statement snapshot', async () => {
+    expect(await rows(`SELECT a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid)
+      FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE a.attrelid = 't'::regclass AND a.attnum > 0 ORDER BY a.attnum`)).toEqual([
+      ['id', 'integer', null],
+      ['v', 'character varying(10)', null],
+      ['n', 'numeric(10,2)', '1.5'],
+    ]);
+    expect(await rows("SELECT pg_table_is_visible('t'::regclass), pg_table_is_visible('pg_class'::regclass), pg_get_userbyid(10)")).toEqual([[true, true, 'postgres']]);
+    expect(await rows("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 't'::regclass ORDER BY 1")).toEqual([
+      ['CREATE INDEX t_v ON public.t USING btree (v DESC)'],
+      ['CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)'],
+    ]);
+    expect(await rows("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND conrelid = 't'::regclass")).toEqual([['t_pkey', 'PRIMARY KEY (id)']]);
+    expect(await rows("SELECT pg_get_serial_sequence('r', 'a'), current_schemas(true)::text")).toEqual([['public.r_a_seq', '{pg_catalog,public}']]);
+    await s.exec("COMMENT ON TABLE t IS 'the t'");
+    expect(await rows("SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1)")).toEqual([['the t', null]]);
+  });
 });

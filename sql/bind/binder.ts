@@ -32,6 +32,7 @@ import {
 } from '../types/index.js';
 import type { BindContext, ResultColumn } from '../plan/api.js';
 import type { AggCall, BExpr, SubqueryExpr } from './expr.js';
+import { catalogFunctionByArity, catalogInputTypes, regLiteralOid } from '../../pg_catalog/functions.js';
 
 export const unknownType: SqlType = sqlType(Oid.unknown);
 export const boolType: SqlType = sqlType(Oid.bool);
@@ -158,6 +159,16 @@ export class Binder {
     }
     if (e.kind === 'const' && e.value === null) return { kind: 'const', type: target, value: null };
     if (e.type.oid === target.oid && (target.typmod === -1 || target.typmod === e.type.typmod)) return e;
+    if (e.kind === 'const' && typeof e.value === 'string' && catalogInputTypes.has(target.oid) && (e.type.oid === Oid.unknown || context === 'explicit')) {
+      // 't'::regclass, 'int4'::regtype ...: input needs the catalog, so it is resolved now (as PostgreSQL folds it).
+      let value: number;
+      try {
+        value = regLiteralOid(this.ctx.catalog, this.ctx.searchPath, undefined, target.oid, e.value);
+      } catch (x) {
+        throw withPosition(x, e.location ?? -1);
+      }
+      return { kind: 'const', type: sqlType(target.oid), value, location: e.location };
+    }
     const fn = findCast(e.type, target, context);
     if (fn === undefined) return undefined;
     if (e.kind === 'const' && e.type.oid === Oid.unknown && contextFreeInput.has(target.oid)) {
@@ -464,7 +475,7 @@ export class Binder {
     }
     if (arg.kind === 'const' && arg.value === null) return { kind: 'const', type: target, value: null };
     if (arg.type.oid === target.oid && arg.type.typmod === target.typmod) return arg;
-    if (arg.kind === 'const' && arg.type.oid === Oid.unknown && contextFreeInput.has(target.oid)) {
+    if (arg.kind === 'const' && (contextFreeInput.has(target.oid) || catalogInputTypes.has(target.oid)) && arg.type.oid === Oid.unknown) {
       const folded = this.tryCoerce(arg, target, 'explicit');
       if (folded !== undefined) return folded;
     }
@@ -532,6 +543,10 @@ export class Binder {
         break;
       default:
         break;
+    }
+    const catalogFn = catalogFunctionByArity(name, args.length);
+    if (catalogFn !== undefined) {
+      return { kind: 'catalogFn', fn: catalogFn, args: args.map((a, i) => this.coerceImplicit(a, catalogFn.argTypes[i]!)), type: catalogFn.resultType };
     }
     return this.bindFunction(name, args, e.location);
   }

@@ -6,6 +6,7 @@
  */
 import type { CastFn, Datum, ResolvedAggregate, ResolvedFunction, ResolvedOperator, SqlType } from '../types/index.js';
 import type { Plan } from '../plan/plan.js';
+import type { CatalogFunction } from '../../pg_catalog/functions.js';
 
 export type BExpr =
   | { readonly kind: 'const'; readonly type: SqlType; readonly value: Datum; readonly location?: number }
@@ -15,6 +16,8 @@ export type BExpr =
   | { readonly kind: 'outer'; readonly depth: number; readonly slot: number; readonly type: SqlType }
   | { readonly kind: 'op'; readonly op: ResolvedOperator; readonly left: BExpr | null; readonly right: BExpr; readonly type: SqlType }
   | { readonly kind: 'func'; readonly fn: ResolvedFunction; readonly args: readonly BExpr[]; readonly type: SqlType }
+  /** An introspection function that reads the statement's catalog snapshot (pg_catalog/functions.ts); args cast to fn.argTypes. */
+  | { readonly kind: 'catalogFn'; readonly fn: CatalogFunction; readonly args: readonly BExpr[]; readonly type: SqlType }
   | { readonly kind: 'cast'; readonly fn: CastFn; readonly arg: BExpr; readonly type: SqlType }
   | { readonly kind: 'and' | 'or'; readonly args: readonly BExpr[]; readonly type: SqlType }
   | { readonly kind: 'not'; readonly arg: BExpr; readonly type: SqlType }

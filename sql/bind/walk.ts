@@ -16,6 +16,7 @@ export function mapChildren(e: BExpr, f: (c: BExpr) => BExpr): BExpr {
     case 'op':
       return { ...e, left: e.left === null ? null : f(e.left), right: f(e.right) };
     case 'func':
+    case 'catalogFn':
       return { ...e, args: e.args.map(f) };
     case 'cast':
       return { ...e, arg: f(e.arg) };
@@ -134,6 +135,7 @@ export function exprKey(e: BExpr): string {
       own = `${e.op.name}${e.left === null ? 'u' : 'b'}`;
       break;
     case 'func':
+    case 'catalogFn':
       own = e.fn.name;
       break;
     case 'subquery': {

@@ -180,6 +180,20 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
         return fn.eval(vals, env.ctx.eval);
       };
     }
+    case 'catalogFn': {
+      const fn = e.fn;
+      const args = compileAll(e.args, parts);
+      return (row, env) => {
+        const vals: Datum[] = new Array<Datum>(args.length);
+        for (let i = 0; i < args.length; i++) {
+          const v = args[i]!(row, env);
+          if (v === null && fn.strict) return null;
+          vals[i] = v;
+        }
+        const c = env.ctx;
+        return fn.eval(vals, { catalog: c.catalog, session: { user: c.session.user, database: c.session.database }, searchPath: c.searchPath ?? ['$user', 'public'] });
+      };
+    }
     case 'cast': {
       const fn = e.fn;
       const a = compile(e.arg, parts);

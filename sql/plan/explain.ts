@@ -55,6 +55,7 @@ export function deparse(e: BExpr, names: Names): string {
     case 'op':
       return e.left === null ? `(${e.op.name} ${d(e.right)})` : `(${d(e.left)} ${e.op.name} ${d(e.right)})`;
     case 'func':
+    case 'catalogFn':
       return `${e.fn.name}(${e.args.map(d).join(', ')})`;
     case 'cast':
       return `(${d(e.arg)})::${safeType(e)}`;

@@ -1,0 +1,291 @@
+/**
+ * Introspection functions that read the catalog (pg_table_is_visible, pg_get_indexdef,
+ * obj_description, ...) and reg* literal input ('t'::regclass). They run against the
+ * statement's catalog snapshot: the binder binds a call to a `catalogFn` expression and the
+ * executor passes the ExecContext's catalog and session (sql/exec/expr.ts).
+ */
+import type { CatalogState } from '../catalog/state.js';
+import { BootstrapOid, type ConstraintDescriptor, type TableDescriptor } from '../catalog/descriptors.js';
+import { assertNever } from '../util/assert.js';
+import { SqlError, SqlState } from '../util/errors.js';
+import { allTypes, findTypeInfo, formatType, Oid, PgArray, resolveTypeName, sqlType, type Datum, type SqlType } from '../sql/types/index.js';
+import { constraintColumns, type VirtualSession } from './common.js';
+import { indexDefinition, quoteIdent } from './rows.js';
+import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
+
+export interface CatalogFnContext {
+  readonly catalog: CatalogState;
+  readonly session: VirtualSession;
+  readonly searchPath: readonly string[];
+}
+
+export interface CatalogFunction {
+  readonly name: string;
+  readonly argTypes: readonly SqlType[];
+  readonly resultType: SqlType;
+  /** Strict: NULL when any argument is NULL (the evaluator checks). */
+  readonly strict: boolean;
+  eval(args: readonly Datum[], ctx: CatalogFnContext): Datum;
+}
+
+const t = (oid: number): SqlType => sqlType(oid);
+const OID = t(Oid.oid);
+const TEXT = t(Oid.text);
+const INT4 = t(Oid.int4);
+const BOOL = t(Oid.bool);
+const NAME = t(Oid.name);
+
+function defs(): CatalogFunction[] {
+  const fn = (name: string, args: readonly SqlType[], result: SqlType, f: CatalogFunction['eval'], strict = true): CatalogFunction => ({
+    name,
+    argTypes: args,
+    resultType: result,
+    strict,
+    eval: f,
+  });
+  const oidArg = (d: Datum): number => Number(d);
+  return [
+    fn('pg_table_is_visible', [OID], BOOL, (a, c) => relationVisible(c, oidArg(a[0]!))),
+    fn('pg_type_is_visible', [OID], BOOL, (a) => findTypeInfo(oidArg(a[0]!)) !== undefined),
+    fn('format_type', [OID, INT4], TEXT, (a) => (a[0] === null ? null : formatTypeOrUnknown(oidArg(a[0]), a[1] === null ? -1 : Number(a[1]))), false),
+    fn('pg_get_expr', [TEXT, OID], TEXT, (a) => a[0]),
+    fn('pg_get_expr', [TEXT, OID, BOOL], TEXT, (a) => a[0]),
+    fn('pg_get_indexdef', [OID], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), 0)),
+    fn('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), Number(a[1]))),
+    fn('pg_get_constraintdef', [OID], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!))),
+    fn('pg_get_constraintdef', [OID, BOOL], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!))),
+    fn('pg_get_viewdef', [OID], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
+    fn('pg_get_viewdef', [OID, BOOL], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
+    fn('pg_get_userbyid', [OID], NAME, (a, c) => c.catalog.role(oidArg(a[0]!))?.name ?? `unknown (OID=${oidArg(a[0]!)})`),
+    fn('obj_description', [OID, NAME], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), String(a[1]), 0)),
+    fn('obj_description', [OID], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), undefined, 0)),
+    fn('col_description', [OID, INT4], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), 'pg_class', Number(a[1]))),
+    fn('shobj_description', [OID, NAME], TEXT, (a, c) =>
+      String(a[1]) === 'pg_database' && oidArg(a[0]!) === c.catalog.database().oid ? (c.catalog.database().comment ?? null) : null,
+    ),
+    fn('pg_encoding_to_char', [INT4], NAME, (a) => (Number(a[0]) === 6 ? 'UTF8' : Number(a[0]) === 0 ? 'SQL_ASCII' : '')),
+    fn('current_schemas', [BOOL], t(Oid._name), (a, c) => {
+      const names = c.catalog.effectiveSearchPath(c.searchPath, c.session.user).map((o) => c.catalog.schema(o)?.name ?? '');
+      return new PgArray(Oid.name, a[0] === true ? names : names.filter((n) => n !== 'pg_catalog'));
+    }),
+    fn('pg_get_serial_sequence', [TEXT, TEXT], TEXT, (a, c) => serialSequence(c, String(a[0]), String(a[1]))),
+  ];
+}
+
+let table: ReadonlyMap<string, readonly CatalogFunction[]> | undefined;
+
+function functions(): ReadonlyMap<string, readonly CatalogFunction[]> {
+  if (table === undefined) {
+    const m = new Map<string, CatalogFunction[]>();
+    for (const f of defs()) {
+      const l = m.get(f.name) ?? [];
+      l.push(f);
+      m.set(f.name, l);
+    }
+    table = m;
+  }
+  return table;
+}
+
+/** True when `name` is one of these functions (checked before the built-in function set). */
+export function isCatalogFunctionName(name: string): boolean {
+  return functions().has(name);
+}
+
+/** The overload taking `argCount` arguments, or undefined (the binder then reports 42883 as usual). */
+export function catalogFunctionByArity(name: string, argCount: number): CatalogFunction | undefined {
+  return functions().get(name)?.find((f) => f.argTypes.length === argCount);
+}
+
+// ─── helpers ───────────────────────────────────────────────────────────────────────────────
+
+function formatTypeOrUnknown(oid: number, typmod: number): string {
+  if (findTypeInfo(oid) === undefined) return '???';
+  return formatType({ oid, typmod });
+}
+
+function relationSchemaOid(cat: CatalogState, oid: number): number | undefined {
+  const v = virtualTableByOid(oid);
+  if (v !== undefined) return v.def.schema === 'pg_catalog' ? BootstrapOid.pgCatalog : BootstrapOid.informationSchema;
+  const rel = cat.relationByOid(oid);
+  return rel === undefined ? undefined : cat.relationSchemaOid(rel);
+}
+
+function relationName(cat: CatalogState, oid: number): string | undefined {
+  const v = virtualTableByOid(oid);
+  if (v !== undefined) return v.def.name;
+  return cat.relationByOid(oid)?.name;
+}
+
+/** PostgreSQL's RelationIsVisible: the first relation of that name along the search path is this one. */
+function relationVisible(c: CatalogFnContext, oid: number): boolean | null {
+  const schemaOid = relationSchemaOid(c.catalog, oid);
+  const name = relationName(c.catalog, oid);
+  if (schemaOid === undefined || name === undefined) return null;
+  const path = c.catalog.effectiveSearchPath(c.searchPath, c.session.user);
+  if (!path.includes(schemaOid)) return false;
+  for (const s of path) {
+    if (s === schemaOid) return true;
+    if (c.catalog.classEntry(s, name) !== undefined) return false;
+  }
+  return false;
+}
+
+function indexDef(c: CatalogFnContext, oid: number, column: number): string | null {
+  const found = c.catalog.index(oid);
+  if (found === undefined) return null;
+  if (column > 0) {
+    const ic = found.index.columns[column - 1];
+    if (ic === undefined) return '';
+    return quoteIdent(found.table.columns.find((x) => x.attnum === ic.attnum)?.name ?? '');
+  }
+  return indexDefinition(c.catalog, found.table, found.index);
+}
+
+function columnList(t: TableDescriptor, attnums: readonly number[]): string {
+  return attnums.map((a) => quoteIdent(t.columns.find((x) => x.attnum === a)?.name ?? `#${a}`)).join(', ');
+}
+
+function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDescriptor): string {
+  switch (c.kind) {
+    case 'primaryKey':
+      return `PRIMARY KEY (${columnList(t, constraintColumns(t, c))})`;
+    case 'unique':
+      return `UNIQUE (${columnList(t, constraintColumns(t, c))})`;
+    case 'check':
+      return `CHECK ((${c.check.source}))${c.noInherit ? ' NO INHERIT' : ''}`;
+    case 'foreignKey': {
+      const ref = cat.table(c.refTableOid);
+      const refName = ref === undefined ? String(c.refTableOid) : quoteIdent(ref.name);
+      const actions = (what: string, a: string): string => (a === 'no action' ? '' : ` ON ${what} ${a.toUpperCase()}`);
+      const match = c.match === 'full' ? ' MATCH FULL' : '';
+      return `FOREIGN KEY (${columnList(t, c.attnums)}) REFERENCES ${refName}(${ref === undefined ? '' : columnList(ref, c.refAttnums)})${match}${actions('UPDATE', c.onUpdate)}${actions('DELETE', c.onDelete)}`;
+    }
+    default:
+      return assertNever(c, 'constraint');
+  }
+}
+
+function constraintDef(c: CatalogFnContext, oid: number): string | null {
+  for (const tbl of c.catalog.tables()) {
+    const con = tbl.constraints.find((x) => x.oid === oid);
+    if (con !== undefined) return constraintText(c.catalog, tbl, con);
+  }
+  return null;
+}
+
+function description(cat: CatalogState, oid: number, catalogName: string | undefined, subid: number): string | null {
+  const rel = catalogName === undefined || catalogName === 'pg_class' ? cat.relationByOid(oid) : undefined;
+  if (rel !== undefined) {
+    const d = rel;
+    if (subid === 0) return d.comment ?? null;
+    if (d.kind !== 'table') return null;
+    return d.columns.find((x) => x.attnum === subid)?.comment ?? null;
+  }
+  if (subid !== 0) return null;
+  if (catalogName === undefined || catalogName === 'pg_namespace') {
+    const s = cat.schema(oid);
+    if (s !== undefined) return s.comment ?? null;
+  }
+  if (catalogName === undefined || catalogName === 'pg_constraint') {
+    for (const tbl of cat.tables()) {
+      const con = tbl.constraints.find((x) => x.oid === oid);
+      if (con !== undefined) return con.comment ?? null;
+    }
+  }
+  return null;
+}
+
+function serialSequence(c: CatalogFnContext, tableName: string, column: string): string | null {
+  const names = splitIdentifiers(tableName);
+  const tbl = c.catalog.resolveTable(c.searchPath, names, c.session.user);
+  const col = tbl.columns.find((x) => !x.dropped && x.name === column);
+  if (col === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${column}" of relation "${tbl.name}" does not exist`);
+  for (const s of c.catalog.sequences()) {
+    if (s.ownedBy?.tableOid === tbl.oid && s.ownedBy.attnum === col.attnum) {
+      return `${quoteIdent(c.catalog.schema(s.schemaOid)?.name ?? '')}.${quoteIdent(s.name)}`;
+    }
+  }
+  return null;
+}
+
+/** `a.b`, `"A".b` → ['a', 'b'] / ['A', 'b'] as PostgreSQL's stringToQualifiedNameList. */
+export function splitIdentifiers(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const invalid = (): SqlError => new SqlError('42602', 'invalid name syntax');
+  while (i <= text.length) {
+    while (text[i] === ' ') i++;
+    let part = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw invalid();
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            part += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        part += text[i++];
+      }
+    } else {
+      const start = i;
+      while (i < text.length && text[i] !== '.' && text[i] !== ' ') i++;
+      part = text.slice(start, i).toLowerCase();
+      if (part === '') throw invalid();
+    }
+    out.push(part);
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    if (text[i] !== '.') throw invalid();
+    i++;
+  }
+  return out;
+}
+
+/** Input of a reg* literal ('t'::regclass, 'int4'::regtype ...) against the catalog: the oid. */
+export function regLiteralOid(cat: CatalogState, searchPath: readonly string[], user: string | undefined, typeOid: number, text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  switch (typeOid) {
+    case Oid.regclass: {
+      const names = splitIdentifiers(trimmed);
+      if (names.length > 2) throw new SqlError(SqlState.featureNotSupported, `cross-database references are not implemented: "${trimmed}"`);
+      const rel = names.length === 2 ? names[1]! : names[0]!;
+      const v = lookupVirtualTable(cat, searchPath, names.length === 2 ? names[0] : undefined, rel, user);
+      if (v !== undefined) return v.def.oid;
+      const e = cat.lookupClass(searchPath, names, user);
+      if (e === undefined) throw new SqlError(SqlState.undefinedTable, `relation "${trimmed}" does not exist`);
+      return e.oid;
+    }
+    case Oid.regtype: {
+      const byName = allTypes().find((x) => x.name === trimmed);
+      if (byName !== undefined) return byName.oid;
+      const r = resolveTypeName(splitIdentifiers(trimmed.replace(/\[\]$/, '')), [], trimmed.endsWith('[]') ? 1 : 0);
+      if (r.kind !== 'type') throw new SqlError(SqlState.undefinedObject, `type "${trimmed}" does not exist`);
+      return r.type.oid;
+    }
+    case Oid.regnamespace: {
+      const [n] = splitIdentifiers(trimmed);
+      const oid = cat.schemaOidByName(n ?? '');
+      if (oid === undefined) throw new SqlError(SqlState.undefinedSchema, `schema "${trimmed}" does not exist`);
+      return oid;
+    }
+    case Oid.regrole: {
+      const [n] = splitIdentifiers(trimmed);
+      const r = cat.roleByNameOrUndefined(n ?? '');
+      if (r === undefined) throw new SqlError(SqlState.undefinedObject, `role "${trimmed}" does not exist`);
+      return r.oid;
+    }
+    default:
+      throw new SqlError(SqlState.featureNotSupported, `input of type ${formatType({ oid: typeOid, typmod: -1 })} by name is not supported`);
+  }
+}
+
+/** Types whose literal input needs the catalog (folded at bind time by the binder). */
+export const catalogInputTypes: ReadonlySet<number> = new Set([Oid.regclass, Oid.regtype, Oid.regnamespace, Oid.regrole]);
+

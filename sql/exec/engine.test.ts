@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlError } from '../../util/errors.js';
+import { executeQuery } from '../plan/api.js';
 import { sqlErrorOf, TestDb, type TestSession } from './testing.js';
 
 let db: TestDb;
@@ -96,5 +98,22 @@ describe('basic DML and SELECT', () => {
     } finally {
       s.wrapTxn = (t) => t;
     }
+  });
+});
+
+describe('cancellation', () => {
+  it('an aborted signal stops a running scan with the signal reason', async () => {
+    await s.exec('CREATE TABLE big (id int PRIMARY KEY)');
+    await s.exec(`INSERT INTO big SELECT * FROM (VALUES ${Array.from({ length: 300 }, (_, i) => `(${i})`).join(', ')}) AS v`);
+    const q = s.prepare('SELECT id FROM big');
+    const ac = new AbortController();
+    const txn = db.kv.begin({ isolation: 'read committed', readOnly: true, consistency: { kind: 'strong' } });
+    const e = executeQuery(q, [], { ...s.execContext(txn), signal: ac.signal });
+    expect((await e.fetch(10)).length).toBe(10);
+    const reason = new SqlError('57014', 'canceling statement due to user request');
+    ac.abort(reason);
+    await expect(e.fetch(10)).rejects.toBe(reason);
+    await e.close();
+    await txn.rollback();
   });
 });

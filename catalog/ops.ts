@@ -117,6 +117,8 @@ export type DdlOp =
       readonly state: IndexState;
     }
   | { readonly kind: 'setIndexPublic'; readonly indexOid: Oid }
+  /** DROP of a primary key that is the physical primary index: the table goes back to a hidden rowid. */
+  | { readonly kind: 'dropPrimaryKey'; readonly tableOid: Oid }
   /**
    * ADD PRIMARY KEY on a table keyed by its hidden rowid, when sql/ddl rewrote the rows under
    * the new key in the same transaction: the PK becomes the physical primary index (id 1) and
@@ -306,6 +308,7 @@ export function applyOpWithNotices(state: CatalogState, op: DdlOp): ApplyResult 
     case 'createIndex': createIndex(w, op); break;
     case 'setIndexPublic': setIndexPublic(w, op.indexOid); break;
     case 'setPrimaryKey': setPrimaryKey(w, op); break;
+    case 'dropPrimaryKey': dropPrimaryKey(w, op.tableOid); break;
     case 'dropIndex': dropIndexOp(w, op); break;
     case 'addConstraint': addConstraint(w, op); break;
     case 'dropConstraint': dropConstraint(w, op); break;
@@ -547,6 +550,29 @@ function setPrimaryKey(w: Work, op: Extract<DdlOp, { kind: 'setPrimaryKey' }>): 
     primaryIndex,
     columns: t.columns.map((c) => (c.attnum === rowid ? { ...c, name: droppedColumnName(c.attnum), dropped: true, notNull: false } : c)),
     constraints: [...t.constraints, { kind: 'primaryKey', oid: w.useOid(op.constraintOid), name: op.name, indexOid }],
+  });
+}
+
+function dropPrimaryKey(w: Work, tableOid: Oid): void {
+  const t = w.table(tableOid);
+  const pk = t.primaryIndex;
+  const constraint = t.constraints.find((c) => c.kind === 'primaryKey' && c.indexOid === pk.oid);
+  if (!pk.primary || pk.hidden || constraint === undefined) throw missingObject('physical primary key of table', tableOid);
+  const rowidAttnum = t.nextAttnum;
+  const rowid: ColumnDescriptor = {
+    attnum: rowidAttnum, name: rowidColumnName(t.columns.filter((c) => !c.dropped).map((c) => c.name)),
+    type: { oid: TypeOid.int8, typmod: -1 }, notNull: true, hidden: true, dropped: false,
+  };
+  w.set({
+    ...t,
+    columns: [...t.columns, rowid],
+    nextAttnum: t.nextAttnum + 1,
+    rowidAttnum,
+    primaryIndex: {
+      kind: 'index', oid: 0, name: '', tableOid, indexId: 1, unique: true, primary: false, hidden: true,
+      columns: [{ attnum: rowidAttnum, direction: 'asc', nulls: 'last' }], nullsNotDistinct: false, state: 'public',
+    },
+    constraints: t.constraints.filter((c) => c.oid !== constraint.oid),
   });
 }
 

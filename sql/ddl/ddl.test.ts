@@ -278,6 +278,35 @@ describe('executeDdl', () => {
     expect(e.message).toBe('multiple primary keys for table "n" are not allowed');
   });
 
+  it('DROP CONSTRAINT t_pkey / DROP COLUMN of a key column re-key the rows under a hidden rowid', async () => {
+    await s.exec('CREATE TABLE k (a int PRIMARY KEY, b text)');
+    await s.exec('CREATE INDEX k_b_idx ON k (b)');
+    const t0 = s.state.resolveTable(['public'], ['k']);
+    const opts = { lock: {}, fmt: defaultFormatContext, schema: 'public' };
+    for (const [a, b] of [[2, 'y'], [1, 'x']] as const) await insertRow(s.txn, tableCodec(t0), [a, b], opts);
+    await s.exec('ALTER TABLE k DROP CONSTRAINT k_pkey');
+    const t1 = s.state.resolveTable(['public'], ['k']);
+    expect(t1.primaryIndex).toMatchObject({ hidden: true, indexId: 1, oid: 0 });
+    expect(t1.rowidAttnum).toBe(3);
+    expect(t1.constraints).toEqual([]);
+    expect(s.state.lookupClass(['public'], ['k_pkey'])).toBeUndefined();
+    const rows: unknown[][] = [];
+    for await (const row of scanTableRows(s.txn, tableCodec(t1))) rows.push(row);
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([[1, 'x'], [2, 'y']]);
+    expect(await countKeys2(s.txn, indexPrefix(t1.oid, 2))).toBe(2);
+    await s.exec('ALTER TABLE k ADD PRIMARY KEY (b)');
+    const t2 = s.state.resolveTable(['public'], ['k']);
+    expect(t2.primaryIndex).toMatchObject({ name: 'k_pkey', columns: [{ attnum: 2 }] });
+    await s.exec('ALTER TABLE k DROP COLUMN b');
+    const t3 = s.state.resolveTable(['public'], ['k']);
+    expect(t3.primaryIndex.hidden).toBe(true);
+    expect(t3.indexes).toEqual([]);
+    const left: unknown[][] = [];
+    for await (const row of scanTableRows(s.txn, tableCodec(t3))) left.push(row);
+    expect(left.map((r) => r[0]).sort()).toEqual([1, 2]);
+    await s.commit();
+  });
+
   it('ADD PRIMARY KEY over duplicate values fails like PostgreSQL', async () => {
     await s.exec('CREATE TABLE d (a int)');
     const t = s.state.resolveTable(['public'], ['d']);

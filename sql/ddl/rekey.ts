@@ -6,6 +6,8 @@
  * engine's table-access module (sql/exec/table.ts); nothing is re-encoded here by hand.
  */
 import type { ColumnDescriptor, IndexColumn, Oid, TableDescriptor } from '../../catalog/descriptors.js';
+import { sequenceValueKey } from '../../catalog/keys.js';
+import { decodeSequenceValue, encodeSequenceValue, type SequenceValue } from '../../catalog/sequence.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { prefixEnd, tablePrefix } from '../encoding/key.js';
@@ -35,6 +37,48 @@ function duplicateError(table: TableDescriptor, name: string, cols: readonly Col
     table: table.name,
     constraint: name,
   });
+}
+
+/** Reserves `count` consecutive rowids from the table's counter (the engine's layout, see sql/exec/sequence.ts). */
+async function reserveRowids(run: DdlRun, tableOid: Oid, count: number): Promise<bigint> {
+  let start = 0n;
+  await run.ctx.kv.atomicUpdate(sequenceValueKey(tableOid), (old) => {
+    const cur: SequenceValue = old === undefined ? { last: 1n, isCalled: false } : decodeSequenceValue(old);
+    start = cur.isCalled ? cur.last + 1n : cur.last;
+    return encodeSequenceValue({ last: start + BigInt(count) - 1n, isCalled: true });
+  });
+  return start;
+}
+
+/**
+ * DROP of a primary key that is the table's physical key: the rows are rewritten under fresh
+ * hidden rowids (dropPrimaryKey op), so the table behaves as if created without a key.
+ */
+export async function rekeyToRowid(run: DdlRun, tableOid: Oid): Promise<void> {
+  const txn = run.ctx.txn;
+  const before = run.table(tableOid);
+  const rows: Datum[][] = [];
+  for await (const row of scanTableRows(txn, tableCodec(before))) {
+    if (rows.length >= rekeyRowsMax) {
+      throw new SqlError(SqlState.featureNotSupported, `dropping the primary key of a table with more than ${rekeyRowsMax} rows is not supported yet`);
+    }
+    rows.push(row);
+  }
+  run.apply({ kind: 'dropPrimaryKey', tableOid });
+  const after = run.table(tableOid);
+  const codec = tableCodec(after);
+  assert(after.columns.length === before.columns.length + 1, 'rowid column appended');
+  let rowid = rows.length > 0 ? await reserveRowids(run, tableOid, rows.length) : 0n;
+  const start = tablePrefix(tableOid);
+  txn.deleteRange({ start, end: prefixEnd(start) });
+  for (const row of rows) {
+    row.push(rowid++);
+    txn.put(primaryKeyOf(codec, row), encodeRowValue(codec, row));
+    for (const ic of codec.secondaries) {
+      const e = indexEntryOf(codec, ic, row);
+      txn.put(e.key, e.value);
+    }
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 } from './columns.js';
 import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
-import { rekeyPrimary } from './rekey.js';
+import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 
 /** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
@@ -391,6 +391,8 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
         }
         throw undefinedColumnOf(cmd.name, t.name);
       }
+      const physicalPk = t.primaryIndex.primary && !t.primaryIndex.hidden;
+      if (physicalPk && t.primaryIndex.columns.some((k) => k.attnum === c.attnum)) await rekeyToRowid(run, tableOid);
       run.apply({ kind: 'dropColumn', tableOid, attnum: c.attnum, cascade: cmd.cascade });
       return;
     }
@@ -429,6 +431,10 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     case 'dropConstraint':
       if (cmd.ifExists && !t.constraints.some((c) => c.name === cmd.name)) {
         run.notice(SqlState.successfulCompletion, `constraint "${cmd.name}" of relation "${t.name}" does not exist, skipping`);
+        return;
+      }
+      if (t.constraints.some((c) => c.kind === 'primaryKey' && c.name === cmd.name && c.indexOid === t.primaryIndex.oid)) {
+        await rekeyToRowid(run, tableOid);
         return;
       }
       run.apply({ kind: 'dropConstraint', tableOid, name: cmd.name, cascade: cmd.cascade });

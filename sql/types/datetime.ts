@@ -135,7 +135,18 @@ function resolveZoneUncached(name: string): Zone | undefined {
   }
 }
 
+/**
+ * The session TimeZone setting as PostgreSQL reads it: a bare number is hours east of UTC
+ * ('5', '-7', '5.5'); a signed offset with minutes is a POSIX spec, so '+05:30' is 5:30
+ * west; everything else as resolveZone (IANA names case-insensitively, 'UTC+3' = -03).
+ */
 export function zoneOrThrow(name: string): Zone {
+  const t = name.trim();
+  if (/^[+-]?\d+(\.\d+)?$/.test(t)) return { kind: 'fixed', offsetSec: Math.round(Number(t) * 3600) };
+  if (/^[+-]\d/.test(t)) {
+    const o = parseOffset(t);
+    if (o !== undefined) return { kind: 'fixed', offsetSec: -o };
+  }
   const z = resolveZone(name);
   if (z === undefined) throw new SqlError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
   return z;

@@ -40,3 +40,9 @@ describe('session TimeZone values read as PostgreSQL does', () => {
     });
   }
 });
+
+test('isValidTimeZone', async () => {
+  const { isValidTimeZone } = await import('./index.js');
+  expect(['UTC', 'utc', '5', '-7', 'UTC+3', '+05:30', 'Europe/Berlin', 'america/new_york', 'EST5EDT', 'PST'].every(isValidTimeZone)).toBe(true);
+  expect(['Mars/Olympus', 'foo', '', '+99:00'].some(isValidTimeZone)).toBe(false);
+});

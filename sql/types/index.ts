@@ -6,6 +6,7 @@
  */
 import type { Datum, PgArray, SqlType } from './datum.js';
 import * as registry from './registry.js';
+import * as datetime from './datetime.js';
 import * as textIo from './text-io.js';
 import * as cmp from './compare.js';
 import * as casts from './casts.js';
@@ -55,6 +56,20 @@ export const defaultFormatContext: FormatContext = Object.freeze({
 
 export const defaultVersionString =
   'PostgreSQL 15.0 (nodedb 0.1.0) on x86_64-pc-linux-gnu, compiled by TypeScript, 64-bit';
+
+/**
+ * Whether `name` is a TimeZone value this module understands (IANA names in any case, 'UTC',
+ * abbreviations, bare hour offsets '5' / '-7', POSIX specs 'UTC+3' / '+05:30'), so SET
+ * TimeZone can validate with the same rules formatText/parseText use.
+ */
+export function isValidTimeZone(name: string): boolean {
+  try {
+    datetime.zoneOrThrow(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** µs since 2000-01-01 UTC of the current wall clock. */
 export function wallClockMicros(): bigint {

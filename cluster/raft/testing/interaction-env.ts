@@ -27,6 +27,8 @@ interface NodeOptions {
   checkQuorum: boolean;
   proposalForwarding: boolean;
   snapshotChunkBytesMax: number;
+  inflightMsgsMax: number;
+  msgBytesMax: number;
 }
 
 const encoder = new TextEncoder();
@@ -43,6 +45,8 @@ export class InteractionEnv {
     checkQuorum: true,
     proposalForwarding: true,
     snapshotChunkBytesMax: 1024,
+    inflightMsgsMax: 256,
+    msgBytesMax: 1024 * 1024,
   };
 
   run(d: Directive): string {
@@ -128,6 +132,8 @@ export class InteractionEnv {
       checkQuorum: !d.args.includes('nocheckquorum'),
       proposalForwarding: !d.args.includes('noforward'),
       snapshotChunkBytesMax: Number(d.kv.get('chunk') ?? '1024'),
+      inflightMsgsMax: Number(d.kv.get('inflight') ?? '256'),
+      msgBytesMax: Number(d.kv.get('msgbytes') ?? String(1024 * 1024)),
     };
     const voters = list('voters');
     const learners = list('learners');

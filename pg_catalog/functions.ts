@@ -69,6 +69,8 @@ function defs(): CatalogFunction[] {
       return new PgArray(Oid.name, a[0] === true ? names : names.filter((n) => n !== 'pg_catalog'));
     }),
     fn('pg_get_serial_sequence', [TEXT, TEXT], TEXT, (a, c) => serialSequence(c, String(a[0]), String(a[1]))),
+    // nodedb has no extended statistics objects: NULL, as PostgreSQL answers for an unknown oid.
+    fn('pg_get_statisticsobjdef_columns', [OID], TEXT, () => null),
   ];
 }
 

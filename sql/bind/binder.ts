@@ -421,6 +421,8 @@ export class Binder {
         throw err(SqlState.featureNotSupported, 'field selection is not supported yet', e.location);
       case 'Collate':
         if (e.collation.length === 1 && (e.collation[0] === 'C' || e.collation[0] === 'default')) return this.bind(e.arg, scope, ac);
+        // psql's \d patterns say COLLATE pg_catalog.default (the same default collation).
+        if (e.collation.length === 2 && e.collation[0] === 'pg_catalog' && (e.collation[1] === 'C' || e.collation[1] === 'default')) return this.bind(e.arg, scope, ac);
         throw err(SqlState.featureNotSupported, `collation "${e.collation.join('.')}" is not supported`, e.location);
       case 'Default':
         throw err(SqlState.syntaxError, 'DEFAULT is not allowed in this context', e.location);

@@ -29,6 +29,11 @@ import { RaftLogStore } from './log-store.js';
 import type { HostBatch, Transport } from './transport.js';
 import { BatchBuilder, expandBatch } from './transport.js';
 
+/**
+ * A group's state machine. At start the host restores the group's latest snapshot and then
+ * re-applies the committed log after it: a state machine with durable state of its own must
+ * treat indexes it already applied as a replay (skip them).
+ */
 export interface GroupStateMachine {
   /** Applies committed entries in log order (conf-change entries included, for information). */
   apply(groupId: number, entries: readonly Entry[]): void | Promise<void>;

@@ -31,7 +31,8 @@ import {
   type SqlType,
 } from '../types/index.js';
 import type { BindContext, ResultColumn } from '../plan/api.js';
-import type { AggCall, BExpr, SubqueryExpr } from './expr.js';
+import type { AggCall, AggSortKey, BExpr, SubqueryExpr } from './expr.js';
+import { exprKey } from './walk.js';
 import { catalogFunctionByArity, catalogInputTypes, regLiteralOid } from '../../pg_catalog/functions.js';
 
 export const unknownType: SqlType = sqlType(Oid.unknown);
@@ -594,17 +595,34 @@ export class Binder {
       throw err(SqlState.groupingError, `aggregate functions are not allowed in ${ac.forbiddenIn}`, e.location);
     }
     if (ac.inAggregate) throw err(SqlState.groupingError, 'aggregate function calls cannot be nested', e.location);
-    if (e.orderBy.length > 0 || e.withinGroup) {
-      throw err(SqlState.featureNotSupported, 'ORDER BY in aggregate calls is not supported yet', e.location);
+    if (e.withinGroup) {
+      throw err(SqlState.featureNotSupported, 'WITHIN GROUP (ordered-set aggregates) is not supported yet', e.location);
     }
     ac.inAggregate = true;
     let args: BExpr[];
     let filter: BExpr | null = null;
+    const orderBy: AggSortKey[] = [];
     try {
       args = e.star ? [] : e.args.map((a) => this.bind(a, scope, ac));
       if (e.filter !== undefined) filter = this.coerceBool(this.bind(e.filter, scope, ac), 'FILTER', e.location);
+      for (const s of e.orderBy) {
+        const expr = this.resolveUnknownToText(this.bind(s.expr, scope, ac));
+        const desc = s.direction === 'desc';
+        orderBy.push({ expr, type: expr.type, desc, nullsFirst: s.nulls === 'default' ? desc : s.nulls === 'first' });
+      }
     } finally {
       ac.inAggregate = false;
+    }
+    if (e.distinct && orderBy.length > 0) {
+      const argKeys = args.map(exprKey);
+      const bad = orderBy.findIndex((o) => !argKeys.includes(exprKey(o.expr)));
+      if (bad >= 0) {
+        throw err(
+          SqlState.invalidColumnReference,
+          'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list',
+          astLocation(e.orderBy[bad]!.expr),
+        );
+      }
     }
     let agg;
     try {
@@ -613,7 +631,7 @@ export class Binder {
       throw withPosition(x, e.location);
     }
     const cast = args.map((a, i) => this.coerceImplicit(a, agg.argTypes[i] ?? a.type));
-    ac.aggs.push({ agg, args: cast, distinct: e.distinct, filter, argTypes: cast.map((a) => a.type) });
+    ac.aggs.push({ agg, args: cast, distinct: e.distinct, filter, argTypes: cast.map((a) => a.type), orderBy });
     return { kind: 'aggref', index: ac.aggs.length - 1, type: agg.resultType };
   }
 

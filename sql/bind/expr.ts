@@ -71,4 +71,13 @@ export interface AggCall {
   readonly filter: BExpr | null;
   /** Types of the args as bound (for DISTINCT hashing). */
   readonly argTypes: readonly SqlType[];
+  /** agg(x ORDER BY y): rows are fed to the aggregate in this order (per group). */
+  readonly orderBy: readonly AggSortKey[];
+}
+
+export interface AggSortKey {
+  readonly expr: BExpr;
+  readonly type: SqlType;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
 }

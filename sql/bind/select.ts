@@ -292,6 +292,7 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
   for (const e of [...outputs, ...groupBy, ...(where === null ? [] : [where]), ...(having === null ? [] : [having])]) collectSlots(e, usedSlots);
   for (const a of ac.aggs) {
     for (const x of a.args) collectSlots(x, usedSlots);
+    for (const o of a.orderBy) collectSlots(o.expr, usedSlots);
     if (a.filter !== null) collectSlots(a.filter, usedSlots);
   }
   collectJoinSlots(from, usedSlots);

@@ -183,3 +183,19 @@ describe('cross-type integer keys', () => {
     expect(await rows('SELECT id FROM t WHERE id IN (1::int8, 3::int8, 99999999999) ORDER BY id')).toEqual([[1], [3]]);
   });
 });
+
+describe('aggregates with ORDER BY (PostgreSQL 15 output)', () => {
+  it('feeds rows in the requested order per group', async () => {
+    await s.exec('CREATE TABLE g (id int PRIMARY KEY, k int, v text)');
+    await s.exec("INSERT INTO g VALUES (1,1,'b'),(2,1,'a'),(3,2,'c'),(4,1,NULL)");
+    const r = await rows("SELECT k, string_agg(v, ',' ORDER BY v DESC), array_agg(id ORDER BY id DESC) FROM g GROUP BY k ORDER BY k");
+    expect(r.map((x) => [x[0], x[1], (x[2] as { items: unknown[] }).items])).toEqual([
+      [1, 'b,a', [4, 2, 1]],
+      [2, 'c', [3]],
+    ]);
+    expect(await rows("SELECT string_agg(DISTINCT v, '-' ORDER BY v) FROM g")).toEqual([['a-b-c']]);
+    const e = await sqlErrorOf(s.exec("SELECT string_agg(DISTINCT v, '-' ORDER BY id) FROM g"));
+    expect([e.code, e.message]).toEqual(['42P10', 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list']);
+    expect(e.fields.position).toBe(44);
+  });
+});

@@ -238,6 +238,27 @@ interface Group {
   readonly values: Datum[];
   readonly states: unknown[];
   readonly seen: (Set<string> | null)[];
+  /** For aggregates with ORDER BY: (sort keys, args) collected, fed in order at the end. */
+  readonly ordered: ({ keys: Datum[]; args: Datum[] }[] | null)[];
+}
+
+function compareSortKeys(
+  keys: readonly { readonly type: SqlType; readonly desc: boolean; readonly nullsFirst: boolean }[],
+  a: readonly Datum[],
+  b: readonly Datum[],
+): number {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === null || y === null) {
+      if (x === null && y === null) continue;
+      return (x === null) === k.nullsFirst ? -1 : 1;
+    }
+    const c = compare(k.type, x, y);
+    if (c !== 0) return k.desc ? -c : c;
+  }
+  return 0;
 }
 
 async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env): AsyncGenerator<Row> {
@@ -250,7 +271,9 @@ async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env):
     values,
     states: p.aggs.map((a) => a.agg.init()),
     seen: p.aggs.map((a) => (a.distinct ? new Set<string>() : null)),
+    ordered: p.aggs.map((a) => (a.orderBy.length > 0 ? [] : null)),
   });
+  const aggOrder = p.aggs.map((a) => a.orderBy.map((o) => compiled(o.expr)));
   for await (const row of run(p.input, env)) {
     checkAbort(env);
     const values: Datum[] = [];
@@ -278,7 +301,26 @@ async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env):
         if (seen.has(k)) continue;
         seen.add(k);
       }
+      const ordered = group.ordered[a];
+      if (ordered != null) {
+        const keys: Datum[] = [];
+        for (const c of aggOrder[a]!) keys.push(await evaluate(c, row, env));
+        ordered.push({ keys, args });
+        continue;
+      }
       group.states[a] = call.agg.step(group.states[a], args, evalCtx);
+    }
+  }
+  for (const g of groups.values()) {
+    for (let a = 0; a < p.aggs.length; a++) {
+      const ordered = g.ordered[a];
+      if (ordered == null) continue;
+      const keys = p.aggs[a]!.orderBy;
+      ordered.sort((x, y) => compareSortKeys(keys, x.keys, y.keys));
+      for (const o of ordered) {
+        checkAbort(env);
+        g.states[a] = p.aggs[a]!.agg.step(g.states[a], o.args, evalCtx);
+      }
     }
   }
   if (groups.size === 0 && p.groupBy.length === 0) groups.set('', newGroup([]));

@@ -101,7 +101,8 @@ export function deparse(e: BExpr, names: Names): string {
 
 function deparseAgg(a: AggCall, names: Names): string {
   const args = a.args.length === 0 && a.agg.name === 'count' ? '*' : a.args.map((x) => deparse(x, names)).join(', ');
-  return `${a.agg.name}(${a.distinct ? 'DISTINCT ' : ''}${args})`;
+  const order = a.orderBy.map((o) => `${deparse(o.expr, names)}${o.desc ? ' DESC' : ''}`).join(', ');
+  return `${a.agg.name}(${a.distinct ? 'DISTINCT ' : ''}${args}${order === '' ? '' : ` ORDER BY ${order}`})`;
 }
 
 /** Names of the FROM-row slots, from the scans and subquery scans under `plan`. */

@@ -135,6 +135,18 @@ function resolveZoneUncached(name: string): Zone | undefined {
   }
 }
 
+/** The zone of AT TIME ZONE / timezone(text, ...): numeric offsets are POSIX (hours west). */
+export function zoneForAtTimeZone(name: string): Zone {
+  const t = name.trim();
+  if (/^[+-]?\d{1,2}(:\d{2}(:\d{2})?)?$/.test(t)) {
+    const o = parseOffset(/^[+-]/.test(t) ? t : '+' + t);
+    if (o !== undefined) return { kind: 'fixed', offsetSec: -o };
+  }
+  const z = resolveZone(t);
+  if (z === undefined) throw new SqlError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
+  return z;
+}
+
 /**
  * The session TimeZone setting as PostgreSQL reads it: a bare number is hours east of UTC
  * ('5', '-7', '5.5'); a signed offset with minutes is a POSIX spec, so '+05:30' is 5:30

@@ -12,7 +12,9 @@ import {
   splitMicros,
   usPerDay,
   utcToLocal,
+  zoneForAtTimeZone,
   zoneOrThrow,
+  type Zone,
 } from './datetime.js';
 import {
   age,
@@ -28,7 +30,7 @@ import {
   toCharDateTime,
   toCharNumber,
 } from './datefuncs.js';
-import type { EvalContext, ResolvedFunction, Volatility } from './index.js';
+import type { EvalContext, FormatContext, ResolvedFunction, Volatility } from './index.js';
 import { escapeJsonString, jsonbCanonical, jsonTypeof, parseJson } from './json.js';
 import {
   N,
@@ -470,6 +472,20 @@ def('age', [Oid.timestamptz, Oid.timestamptz], Oid.interval, (a, ctx) => {
   const z = zoneOrThrow(ctx.timeZone);
   return age(utcToLocal(a[0] as bigint, z).localUs, utcToLocal(a[1] as bigint, z).localUs);
 }, { volatility: 'stable' });
+// AT TIME ZONE (the parser calls timezone(zone, value)).
+/** Interval text in error messages is printed in the default style. */
+const messageFormat: FormatContext = { timeZone: 'UTC', dateStyle: 'ISO, MDY', intervalStyle: 'postgres', extraFloatDigits: 1, byteaOutput: 'hex' };
+const ivZone = (iv: Interval): Zone => {
+  if (iv.months !== 0 || iv.days !== 0) {
+    throw new SqlError(SqlState.invalidParameterValue, `interval time zone "${formatText(sqlType(Oid.interval), iv, messageFormat)}" must not include months or days`);
+  }
+  return { kind: 'fixed', offsetSec: Number(iv.micros / 1000000n) };
+};
+const isInfTs = (us: bigint): boolean => us === 9223372036854775807n || us === -9223372036854775808n;
+def('timezone', [T, Oid.timestamptz], Oid.timestamp, (a) => (isInfTs(a[1] as bigint) ? a[1]! : utcToLocal(a[1] as bigint, zoneForAtTimeZone(s(a[0]!))).localUs));
+def('timezone', [T, Oid.timestamp], Oid.timestamptz, (a) => (isInfTs(a[1] as bigint) ? a[1]! : localToUtc(a[1] as bigint, zoneForAtTimeZone(s(a[0]!)))));
+def('timezone', [Oid.interval, Oid.timestamptz], Oid.timestamp, (a) => (isInfTs(a[1] as bigint) ? a[1]! : utcToLocal(a[1] as bigint, ivZone(a[0] as Interval)).localUs));
+def('timezone', [Oid.interval, Oid.timestamp], Oid.timestamptz, (a) => (isInfTs(a[1] as bigint) ? a[1]! : localToUtc(a[1] as bigint, ivZone(a[0] as Interval))));
 def('make_date', [I4, I4, I4], Oid.date, (a) => {
   const [y, m, d] = [n(a[0]!), n(a[1]!), n(a[2]!)];
   if (y === 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y < 0 ? y + 1 : y, m)) {

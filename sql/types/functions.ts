@@ -55,7 +55,7 @@ import {
 import { arrayAppend, arrayConcat, arrayPrepend, selectCandidate } from './operators.js';
 import { regexMatch, posixRegExp, similarToRegex } from './pattern.js';
 import { arrayElemOid, arrayTypeOf, formatTypeOid } from './registry.js';
-import { charLength, charPrefix } from './scalars.js';
+import { charLength, charPrefix, formatBytea, parseBytea } from './scalars.js';
 import { formatText } from './text-io.js';
 import { datumToJson } from './tojson.js';
 
@@ -212,6 +212,36 @@ def('split_part', [T, T, I4], T, (a) => {
 def('starts_with', [T, T], Oid.bool, (a) => s(a[0]!).startsWith(s(a[1]!)));
 def('md5', [T], T, (a) => createHash('md5').update(s(a[0]!)).digest('hex'));
 def('md5', [Oid.bytea], T, (a) => createHash('md5').update(a[0] as Uint8Array).digest('hex'));
+const bytesOf = (d: Datum): Buffer => Buffer.from(d as Uint8Array);
+/** base64 lines are wrapped at 76 characters, as PostgreSQL's encode() does. */
+const base64LineChars = 76;
+def('encode', [Oid.bytea, T], T, (a) => {
+  const b = bytesOf(a[0]!);
+  switch (s(a[1]!).toLowerCase()) {
+    case 'hex': return b.toString('hex');
+    case 'base64': return (b.toString('base64').match(new RegExp(`.{1,${base64LineChars}}`, 'g')) ?? ['']).join('\n');
+    case 'escape': return formatBytea(b, 'escape');
+    default: throw new SqlError(SqlState.invalidParameterValue, `unrecognized encoding: "${s(a[1]!)}"`);
+  }
+});
+def('decode', [T, T], Oid.bytea, (a) => {
+  const t = s(a[0]!);
+  switch (s(a[1]!).toLowerCase()) {
+    case 'hex': return parseBytea('\\x' + t);
+    case 'base64': {
+      const clean = t.replace(/[\s]/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) throw new SqlError(SqlState.invalidParameterValue, 'invalid base64 end sequence', { hint: 'Input data is missing padding, is truncated, or is otherwise corrupted.' });
+      return Uint8Array.from(Buffer.from(clean, 'base64'));
+    }
+    case 'escape': return parseBytea(t.startsWith('\\x') ? '\\\\' + t.slice(1) : t);
+    default: throw new SqlError(SqlState.invalidParameterValue, `unrecognized encoding: "${s(a[1]!)}"`);
+  }
+});
+for (const alg of ['sha224', 'sha256', 'sha384', 'sha512']) {
+  def(alg, [Oid.bytea], Oid.bytea, (a) => Uint8Array.from(createHash(alg).update(a[0] as Uint8Array).digest()));
+}
+def('num_nulls', [VARIADIC_ANY], I4, (a) => a.filter((x) => x === null).length, { strict: false });
+def('num_nonnulls', [VARIADIC_ANY], I4, (a) => a.filter((x) => x !== null).length, { strict: false });
 def('ascii', [T], I4, (a) => s(a[0]!).codePointAt(0) ?? 0);
 def('chr', [I4], T, (a) => {
   const c = n(a[0]!);
@@ -486,6 +516,43 @@ def('timezone', [T, Oid.timestamptz], Oid.timestamp, (a) => (isInfTs(a[1] as big
 def('timezone', [T, Oid.timestamp], Oid.timestamptz, (a) => (isInfTs(a[1] as bigint) ? a[1]! : localToUtc(a[1] as bigint, zoneForAtTimeZone(s(a[0]!)))));
 def('timezone', [Oid.interval, Oid.timestamptz], Oid.timestamp, (a) => (isInfTs(a[1] as bigint) ? a[1]! : utcToLocal(a[1] as bigint, ivZone(a[0] as Interval)).localUs));
 def('timezone', [Oid.interval, Oid.timestamp], Oid.timestamptz, (a) => (isInfTs(a[1] as bigint) ? a[1]! : localToUtc(a[1] as bigint, ivZone(a[0] as Interval))));
+def('justify_days', [Oid.interval], Oid.interval, (a) => {
+  const iv = a[0] as Interval;
+  const m = Math.trunc(iv.days / 30);
+  return new Interval(iv.months + m, iv.days - m * 30, iv.micros);
+});
+def('justify_hours', [Oid.interval], Oid.interval, (a) => {
+  const iv = a[0] as Interval;
+  const d = iv.micros / usPerDay;
+  return new Interval(iv.months, iv.days + Number(d), iv.micros - d * usPerDay);
+});
+def('justify_interval', [Oid.interval], Oid.interval, (a) => {
+  const iv = a[0] as Interval;
+  const d = iv.micros / usPerDay;
+  let days = iv.days + Number(d);
+  let micros = iv.micros - d * usPerDay;
+  let months = iv.months + Math.trunc(days / 30);
+  days -= Math.trunc(days / 30) * 30;
+  if (months > 0 && (days < 0 || (days === 0 && micros < 0))) {
+    days += 30;
+    months--;
+  } else if (months < 0 && (days > 0 || (days === 0 && micros > 0))) {
+    days -= 30;
+    months++;
+  }
+  if (days > 0 && micros < 0) {
+    micros += usPerDay;
+    days--;
+  } else if (days < 0 && micros > 0) {
+    micros -= usPerDay;
+    days++;
+  }
+  return new Interval(months, days, micros);
+});
+def('isfinite', [Oid.date], Oid.bool, (a) => Number.isFinite(a[0] as number));
+def('isfinite', [Oid.timestamp], Oid.bool, (a) => !isInfTs(a[0] as bigint));
+def('isfinite', [Oid.timestamptz], Oid.bool, (a) => !isInfTs(a[0] as bigint));
+def('isfinite', [Oid.interval], Oid.bool, () => true);
 def('make_date', [I4, I4, I4], Oid.date, (a) => {
   const [y, m, d] = [n(a[0]!), n(a[1]!), n(a[2]!)];
   if (y === 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y < 0 ? y + 1 : y, m)) {

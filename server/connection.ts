@@ -400,9 +400,18 @@ export class Connection {
     this.out.flush();
   }
 
+  /**
+   * The call's AbortController. One controller serves consecutive calls until it is aborted
+   * (cancel, shutdown, client gone), then the next call gets a fresh one: a point query
+   * allocates no controller, and only a running call can be aborted (`call` is unset between
+   * calls). Listeners never outlive a call (statement_timeout and lock waits remove theirs).
+   */
+  private controller = new AbortController();
+
   private beginCall(): AbortSignal {
     assert(this.call === undefined, 'one call at a time');
-    const ac = new AbortController();
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    const ac = this.controller;
     this.call = ac;
     if (this.terminating) ac.abort(abortReasons.shutdown());
     return ac.signal;

@@ -392,6 +392,17 @@ describe('pgwire server at the byte level', () => {
     }
   });
 
+  it('ends the connection at once with FATAL 08P01 on an unknown message type, not waiting for its body', async () => {
+    const { port } = await start();
+    const c = await raw(port);
+    await c.startup();
+    // PostgreSQL rejects the type byte before reading a length: the 4 KiB body never comes.
+    c.send(Buffer.from([0x00, 0x00, 0x00, 0x10, 0x00]));
+    const [e] = await c.until('error');
+    expect(e).toMatchObject({ severity: 'FATAL', code: '08P01', message: 'invalid frontend message type 0' });
+    await c.closed();
+  });
+
   it('refuses new clients with 57P03 while draining and terminates idle sessions with 57P01', async () => {
     const r = await start();
     const idle = await raw(r.port);

@@ -117,8 +117,13 @@ export class ResultWriter implements ResultSink {
     this.writer.parameterStatus(name, value);
   }
 
+  /**
+   * Backpressure between row batches. Output stays batched until `outputFlushBytes` (or the
+   * ReadyForQuery / Flush that ends the call): a short result costs one socket write per
+   * call, as in PostgreSQL, instead of one for the rows and one for ReadyForQuery.
+   */
   async drain(): Promise<void> {
-    this.flush();
+    this.maybeFlush();
     if (this.socket.writableLength <= this.limits.socketBufferedBytesMax) return;
     if (this.socket.destroyed) return;
     await new Promise<void>((resolve) => {

@@ -186,6 +186,25 @@ describe('FrontendParser', () => {
     }
   });
 
+  it('rejects an unknown type byte at once, without waiting for its length or body', () => {
+    for (const type of [0x00, 0x7a, 0xff]) {
+      const p = new FrontendParser();
+      p.push(serialize.startup({ user: 'u' }));
+      p.next();
+      p.push(Buffer.from([type])); // nothing after the type byte yet
+      let err: unknown;
+      try {
+        p.next();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SqlError);
+      expect((err as SqlError).code).toBe('08P01');
+      expect((err as SqlError).message).toBe(`invalid frontend message type ${type}`);
+      expect((err as SqlError).fields.severity).toBe('FATAL');
+    }
+  });
+
   it('reports invalid UTF-8 in a well-framed Query as 22021 and stays in sync', () => {
     const bad = Buffer.concat([Buffer.from([0x51]), int32(4 + 3), Buffer.from([0xc3, 0x28, 0])]);
     const msgs = parseAll([serialize.startup({ user: 'u' }), bad, serialize.sync()]);

@@ -127,8 +127,11 @@ export class FrontendParser {
   }
 
   private nextRegular(): FrontendMessage | undefined {
-    if (this.buffered < 5) return undefined;
+    if (this.buffered < 1) return undefined;
     const type = this.peekByte(0);
+    // Checked before the length, as PostgreSQL does: an unknown type is not waited on.
+    if (!regularTypes.has(type)) throw protocolViolation(`invalid frontend message type ${type}`);
+    if (this.buffered < 5) return undefined;
     const length = this.peekInt32(1);
     if (length < 4) throw protocolViolation(`invalid message length ${length}`);
     if (length > this.opts.messageBytesMax - 1) {
@@ -188,6 +191,11 @@ export class FrontendParser {
     return out;
   }
 }
+
+/** Type bytes of the regular (post-startup) frontend messages decodeRegularBody knows. */
+const regularTypes: ReadonlySet<number> = new Set(
+  ['Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'X', 'd', 'c', 'f', 'p', 'F'].map((c) => c.charCodeAt(0)),
+);
 
 function printable(byte: number): string {
   return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `0x${byte.toString(16).padStart(2, '0')}`;

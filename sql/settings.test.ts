@@ -59,6 +59,8 @@ describe('standard parameters', () => {
     expect(code(() => s.set('max_identifier_length', ['5'], false))).toBe('55P02');
     expect(code(() => s.set('bytea_output', ['bad'], false))).toBe('22023');
     expect(code(() => s.set('timezone', ['Nowhere/Bad'], false))).toBe('22023');
+    s.set('timezone', ['UTC+3'], false);
+    expect(s.get('TimeZone')).toBe('UTC+3');
     expect(code(() => s.set('foo', ['1'], false))).toBe('42704');
   });
 

@@ -8,6 +8,7 @@
 import type { ReadConsistency } from '../cluster/kv/api.js';
 import { assertNever } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
+import { isValidTimeZone } from './types/index.js';
 
 type Context = 'user' | 'internal';
 
@@ -110,13 +111,9 @@ function parseDateStyle(values: readonly string[], name: string, current = 'ISO,
 function parseTimeZone(values: readonly string[], name: string): string {
   const raw = single(values, name).trim();
   if (raw.toLowerCase() === 'local' || raw.toLowerCase() === 'default') return defaultTimeZone;
-  if (/^[+-]?\d{1,2}(:\d{2})?$/.test(raw)) return raw; // POSIX-style numeric offset
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: raw });
-    return raw;
-  } catch {
-    throw invalid('TimeZone', raw);
-  }
+  // The same rules the timestamptz I/O functions apply (IANA names, UTC+3, +02:30, ...).
+  if (!isValidTimeZone(raw)) throw invalid('TimeZone', raw);
+  return raw;
 }
 
 function parseEncoding(values: readonly string[], name: string): string {

@@ -60,6 +60,12 @@ interface ProposerResult {
   n: number;
 }
 
+/** Three writers fsyncing at once on three databases: what the three replicas experience. */
+async function parallelFsyncRate(engines: readonly StorageEngine[], durationMs: number): Promise<number> {
+  const rates = await Promise.all(engines.map((e) => fsyncRate(e, durationMs)));
+  return rates.reduce((a, r) => a + r.perSec, 0) / rates.length;
+}
+
 async function proposers(leader: MultiRaftHost, concurrency: number, durationMs: number): Promise<ProposerResult> {
   const lat: number[] = [];
   const payload = new Uint8Array(payloadBytes);
@@ -94,6 +100,9 @@ async function main(): Promise<void> {
   try {
     const raw = await openStorage(join(root, 'fsync'));
     engines.push(raw);
+    const trio: StorageEngine[] = [];
+    for (const k of [1, 2, 3]) trio.push(await openStorage(join(root, `fsync-parallel-${k}`)));
+    engines.push(...trio);
     const net = new InMemoryNetwork();
     const hosts: MultiRaftHost[] = [];
     for (const id of [1, 2, 3]) {
@@ -111,11 +120,14 @@ async function main(): Promise<void> {
     // windows of raw fsync and of the single proposer so both see the same conditions.
     const windows = Math.max(1, Math.round(phaseMs / 500));
     const fsRuns: { perSec: number; p50Ms: number }[] = [];
+    const parallelRuns: number[] = [];
     const oneRuns: ProposerResult[] = [];
     for (let w = 0; w < windows; w++) {
       fsRuns.push(await fsyncRate(raw, 500));
+      parallelRuns.push(await parallelFsyncRate(trio, 500));
       oneRuns.push(await proposers(leader, 1, 500));
     }
+    const parallelPerSec = parallelRuns.reduce((a, r) => a + r, 0) / windows;
     const many = await proposers(leader, 64, phaseMs);
     const fsPerSec = fsRuns.reduce((a, r) => a + r.perSec, 0) / windows;
     const fsP50Ms = fsRuns.map((r) => r.p50Ms).sort((a, b) => a - b)[Math.floor(windows / 2)]!;
@@ -128,7 +140,11 @@ async function main(): Promise<void> {
     const line = (label: string, r: ProposerResult): string =>
       `${label}: ${r.perSec.toFixed(0)} proposals/s, commit latency p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${r.n} proposals)`;
     console.log(`raw fsync (one synced classic-level batch at a time, ${windows} windows): ${fsPerSec.toFixed(0)}/s, p50 ${fsP50Ms.toFixed(2)} ms`);
-    console.log(`${line('1 proposer', one)} = ${((100 * one.perSec) / fsPerSec).toFixed(0)}% of the fsync-bound rate`);
+    console.log(`fsync with three writers at once (as the three replicas do): ${parallelPerSec.toFixed(0)}/s per writer`);
+    console.log(
+      `${line('1 proposer', one)} = ${((100 * one.perSec) / fsPerSec).toFixed(0)}% of the single-writer fsync rate, ` +
+        `${((100 * one.perSec) / parallelPerSec).toFixed(0)}% of the three-writer rate`,
+    );
     console.log(line('64 proposers', many));
     console.log(`leader turns ${leader.stats.turns}, synced batches ${leader.stats.syncedBatches}, entries applied ${leader.stats.entriesApplied}`);
     for (const h of hosts) {

@@ -12,6 +12,7 @@ import { allTypes, findTypeInfo, formatType, Oid, PgArray, resolveTypeName, sqlT
 import { constraintColumns, type VirtualSession } from './common.js';
 import { indexDefinition, quoteIdent } from './rows.js';
 import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
+import { procRows } from './pg-proc-data.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
@@ -69,6 +70,13 @@ function defs(): CatalogFunction[] {
       return new PgArray(Oid.name, a[0] === true ? names : names.filter((n) => n !== 'pg_catalog'));
     }),
     fn('pg_get_serial_sequence', [TEXT, TEXT], TEXT, (a, c) => serialSequence(c, String(a[0]), String(a[1]))),
+    fn('pg_function_is_visible', [OID], BOOL, (a) => procByOid().has(oidArg(a[0]!))),
+    fn('pg_get_function_result', [OID], TEXT, (a) => {
+      const p = procByOid().get(oidArg(a[0]!));
+      return p === undefined ? null : formatTypeOrUnknown(p[3], -1);
+    }),
+    fn('pg_get_function_arguments', [OID], TEXT, (a) => procArguments(oidArg(a[0]!))),
+    fn('pg_get_function_identity_arguments', [OID], TEXT, (a) => procArguments(oidArg(a[0]!))),
     // nodedb has no extended statistics objects: NULL, as PostgreSQL answers for an unknown oid.
     fn('pg_get_statisticsobjdef_columns', [OID], TEXT, () => null),
   ];
@@ -100,6 +108,18 @@ export function catalogFunctionByArity(name: string, argCount: number): CatalogF
 }
 
 // ─── helpers ───────────────────────────────────────────────────────────────────────────────
+
+let procs: ReadonlyMap<number, (typeof procRows)[number]> | undefined;
+
+function procByOid(): ReadonlyMap<number, (typeof procRows)[number]> {
+  procs ??= new Map(procRows.map((r) => [r[0], r]));
+  return procs;
+}
+
+function procArguments(oid: number): string | null {
+  const p = procByOid().get(oid);
+  return p === undefined ? null : p[2].map((t) => formatTypeOrUnknown(t, -1)).join(', ');
+}
 
 function formatTypeOrUnknown(oid: number, typmod: number): string {
   if (findTypeInfo(oid) === undefined) return '???';

@@ -9,7 +9,8 @@
 //    deparse (`CHECK ((n > 0))` vs `CHECK (n > 0::numeric)`).
 //  - \dn: PostgreSQL 15's public schema is owned by pg_database_owner; nodedb's by the bootstrap user.
 //  - \l: no template0/template1, and the database locale is 'C' rather than initdb's locale.
-//  - \df: no pg_proc yet. \dt+: pg_table_size / pg_relation_size (real sizes from storage) are missing.
+//  - \df NAME lists only the overloads nodedb implements (no range/bit/geometric variants).
+//  - \dt+: pg_table_size / pg_relation_size (real sizes from storage) are missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgEnv, startNode, startPostgres, type ServerHandle } from '../test/harness/index.mjs';
 import { run } from '../test/clients/proc.mjs';
@@ -42,7 +43,7 @@ afterAll(async () => {
 });
 
 describe('psql describe commands print what PostgreSQL 15 prints', () => {
-  for (const cmd of ['\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t']) {
+  for (const cmd of ['\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type']) {
     it(cmd, async () => {
       const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
       expect(ours).toBe(theirs);

@@ -18,6 +18,7 @@ import { allTypes, findTypeInfo, Oid, PgArray, type Datum, type SqlType } from '
 import type { VirtualTableKey } from './defs.js';
 import { virtualTables } from './virtual.js';
 import { defaultBtreeOpclasses, ioProcs } from './pg-data.js';
+import { procRows } from './pg-proc-data.js';
 import { informationSchemaGenerators } from './information-schema.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
 
@@ -509,6 +510,33 @@ function pgDepend(ctx: GenContext): VirtualRow[] {
   return rows;
 }
 
+/** The built-in functions nodedb implements (internal language 12, as PostgreSQL's built-ins). */
+function pgProc(): VirtualRow[] {
+  return procRows.map(([oid, name, args, ret, kind, volatility, strict, src]) => ({
+    oid,
+    proname: name,
+    pronamespace: BootstrapOid.pgCatalog,
+    proowner: BootstrapOid.superuser,
+    prolang: 12,
+    procost: 1,
+    prorows: 0,
+    provariadic: 0,
+    prosupport: 0,
+    prokind: kind,
+    prosecdef: false,
+    proleakproof: false,
+    proisstrict: strict,
+    proretset: false,
+    provolatile: volatility,
+    proparallel: 's',
+    pronargs: args.length,
+    pronargdefaults: 0,
+    prorettype: ret,
+    proargtypes: oidvector(args),
+    prosrc: kind === 'a' ? 'aggregate_dummy' : src,
+  }));
+}
+
 // ─── fixed catalogs ────────────────────────────────────────────────────────────────────────
 
 function pgAm(): VirtualRow[] {
@@ -623,6 +651,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_namespace: pgNamespace,
   pg_partitioned_table: none,
   pg_policy: none,
+  pg_proc: pgProc,
   pg_publication: none,
   pg_publication_rel: none,
   pg_range: none,

@@ -121,4 +121,9 @@ describe('virtual tables', () => {
     await s.exec("COMMENT ON TABLE t IS 'the t'");
     expect(await rows("SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1)")).toEqual([['the t', null]]);
   });
+
+  it('pg_proc lists the built-in functions nodedb implements, with PostgreSQL oids', async () => {
+    expect(await rows("SELECT oid, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc WHERE proname = 'format_type'")).toEqual([[1081, 'oid, integer', 'text']]);
+    expect(await rows("SELECT count(*) > 100 FROM pg_proc WHERE prokind = 'f'")).toEqual([[true]]);
+  });
 });

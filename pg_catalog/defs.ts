@@ -400,6 +400,23 @@ export const virtualTableDefs = {
     nspacl aclitem[]
   )`,
   },
+  'pg_opclass': {
+    schema: 'pg_catalog',
+    name: 'pg_opclass',
+    oid: 2616,
+    relkind: 'r',
+    sql: `CREATE TABLE pg_catalog.pg_opclass (
+    oid oid,
+    opcmethod oid,
+    opcname name,
+    opcnamespace oid,
+    opcowner oid,
+    opcfamily oid,
+    opcintype oid,
+    opcdefault boolean,
+    opckeytype oid
+  )`,
+  },
   'pg_partitioned_table': {
     schema: 'pg_catalog',
     name: 'pg_partitioned_table',

@@ -70,6 +70,7 @@ function defs(): CatalogFunction[] {
       return new PgArray(Oid.name, a[0] === true ? names : names.filter((n) => n !== 'pg_catalog'));
     }),
     fn('pg_get_serial_sequence', [TEXT, TEXT], TEXT, (a, c) => serialSequence(c, String(a[0]), String(a[1]))),
+    fn('pg_collation_is_visible', [OID], BOOL, (a) => [100, 950, 951].includes(oidArg(a[0]!))),
     fn('pg_function_is_visible', [OID], BOOL, (a) => procByOid().has(oidArg(a[0]!))),
     fn('pg_get_function_result', [OID], TEXT, (a) => {
       const p = procByOid().get(oidArg(a[0]!));

@@ -17,7 +17,7 @@ import { assertNever } from '../util/assert.js';
 import { allTypes, findTypeInfo, Oid, PgArray, type Datum, type SqlType } from '../sql/types/index.js';
 import type { VirtualTableKey } from './defs.js';
 import { virtualTables } from './virtual.js';
-import { defaultBtreeOpclasses, ioProcs } from './pg-data.js';
+import { btreeOpclasses, defaultBtreeOpclasses, ioProcs } from './pg-data.js';
 import { procRows } from './pg-proc-data.js';
 import { informationSchemaGenerators } from './information-schema.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
@@ -537,6 +537,21 @@ function pgProc(): VirtualRow[] {
   }));
 }
 
+/** The btree operator classes nodedb's indexes use (the default one per indexable type). */
+function pgOpclass(): VirtualRow[] {
+  return btreeOpclasses.map(([oid, name, method, family, intype, keytype]) => ({
+    oid,
+    opcmethod: method,
+    opcname: name,
+    opcnamespace: BootstrapOid.pgCatalog,
+    opcowner: BootstrapOid.superuser,
+    opcfamily: family,
+    opcintype: intype,
+    opcdefault: true,
+    opckeytype: keytype,
+  }));
+}
+
 // ─── fixed catalogs ────────────────────────────────────────────────────────────────────────
 
 function pgAm(): VirtualRow[] {
@@ -649,6 +664,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_inherits: none,
   pg_matviews: none,
   pg_namespace: pgNamespace,
+  pg_opclass: pgOpclass,
   pg_partitioned_table: none,
   pg_policy: none,
   pg_proc: pgProc,

@@ -153,8 +153,10 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
     });
     source = { kind: 'values', rows, width: table.columns.length };
   } else {
-    const q = bindQuery(b, src, new Scope(null));
+    const q = bindQuery(b, src, new Scope(null), true);
     const plan = planQuery(q);
+    // Without a column list, a narrower query fills the leading columns (the rest get defaults).
+    if (stmt.columns.length === 0 && q.columns.length < targetSlots.length) targetSlots = targetSlots.slice(0, q.columns.length);
     if (q.columns.length > targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more expressions than target columns');
     if (q.columns.length < targetSlots.length) throw err(SqlState.syntaxError, 'INSERT has more target columns than expressions');
     const given = new Map<number, BExpr>();

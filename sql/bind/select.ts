@@ -26,13 +26,17 @@ export interface Target {
   readonly attnum: number;
 }
 
-export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope): BoundQuery {
+/**
+ * `keepUnknownOutputs`: INSERT ... SELECT leaves untyped literals in the top-level target list
+ * unknown, so they are coerced to the target columns (PostgreSQL's p_resolve_unknowns = false).
+ */
+export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknownOutputs = false): BoundQuery {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
   if (stmt.locking.length > 0) throw err(SqlState.featureNotSupported, 'SELECT ... FOR UPDATE/SHARE is not supported yet');
   if (stmt.limitWithTies) throw err(SqlState.featureNotSupported, 'FETCH ... WITH TIES is not supported yet');
   switch (stmt.kind) {
     case 'Select':
-      return bindSelect(b, stmt, scope);
+      return bindSelect(b, stmt, scope, keepUnknownOutputs);
     case 'Values':
       return bindValues(b, stmt, scope);
     case 'SetOp':
@@ -209,7 +213,14 @@ function figure(e: Expr): { name: string; strength: 1 | 2 } | undefined {
   }
 }
 
-export function expandTargets(b: Binder, targets: readonly ResTarget[], scope: Scope, ac: AggContext, hasFrom: boolean): Target[] {
+export function expandTargets(
+  b: Binder,
+  targets: readonly ResTarget[],
+  scope: Scope,
+  ac: AggContext,
+  hasFrom: boolean,
+  keepUnknown = false,
+): Target[] {
   const out: Target[] = [];
   for (const t of targets) {
     if (t.expr.kind === 'Star') {
@@ -237,7 +248,8 @@ export function expandTargets(b: Binder, targets: readonly ResTarget[], scope: S
       }
       continue;
     }
-    const expr = b.resolveUnknownToText(b.bind(t.expr, scope, ac));
+    const bound = b.bind(t.expr, scope, ac);
+    const expr = keepUnknown ? bound : b.resolveUnknownToText(bound);
     let tableOid = 0;
     let attnum = 0;
     if (t.expr.kind === 'ColumnRef' && expr.kind === 'col') {
@@ -259,7 +271,7 @@ function findScopeColumn(scope: Scope, slot: number): ScopeColumn | undefined {
 
 // ─── SELECT ────────────────────────────────────────────────────────────────────────────────
 
-function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, scope: Scope): BoundSelect {
+function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, scope: Scope, keepUnknown: boolean): BoundSelect {
   if (stmt.windows.length > 0) throw err(SqlState.featureNotSupported, 'WINDOW clauses are not supported yet');
   if (stmt.distinct !== undefined && stmt.distinct.length > 0) {
     throw err(SqlState.featureNotSupported, 'SELECT DISTINCT ON is not supported yet');
@@ -275,7 +287,7 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
     stmt.where === undefined ? null : b.coerceBool(b.bind(stmt.where, scope, noAggregates('WHERE')), 'WHERE', astLocation(stmt.where));
 
   const ac: AggContext = { aggs: [], forbiddenIn: undefined, inAggregate: false };
-  const targets = expandTargets(b, stmt.targets, scope, ac, from !== null);
+  const targets = expandTargets(b, stmt.targets, scope, ac, from !== null, keepUnknown && stmt.distinct === undefined);
 
   const groupBy: BExpr[] = [];
   for (const g of stmt.groupBy) {

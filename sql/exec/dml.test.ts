@@ -127,3 +127,13 @@ describe('COPY FROM goes through the INSERT path', () => {
     expect(await rows("SELECT code, qty, note FROM cp WHERE code = 'c'")).toEqual([['c', 5, 'n/a']]);
   });
 });
+
+describe('INSERT ... SELECT with untyped literals', () => {
+  it('coerces them to the target column types (PostgreSQL keeps them unknown)', async () => {
+    await s.exec('CREATE TABLE tr (id int PRIMARY KEY, amount numeric(12,2), at date)');
+    await s.exec("INSERT INTO tr (id, amount, at) SELECT 1, '30.00', '2024-01-02'");
+    expect((await rows('SELECT amount::text, at::text FROM tr'))).toEqual([['30.00', '2024-01-02']]);
+    const e = await sqlErrorOf(s.exec("INSERT INTO tr SELECT 2, 'x'"));
+    expect([e.code, e.message]).toEqual(['22P02', 'invalid input syntax for type numeric: "x"']);
+  });
+});

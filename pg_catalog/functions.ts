@@ -13,6 +13,7 @@ import { constraintColumns, type VirtualSession } from './common.js';
 import { indexDefinition, quoteIdent } from './rows.js';
 import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
+import { ioProcs } from './pg-data.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
@@ -311,4 +312,42 @@ export function regLiteralOid(cat: CatalogState, searchPath: readonly string[], 
 
 /** Types whose literal input needs the catalog (folded at bind time by the binder). */
 export const catalogInputTypes: ReadonlySet<number> = new Set([Oid.regclass, Oid.regtype, Oid.regnamespace, Oid.regrole]);
+
+/**
+ * reg* output names (PostgreSQL's regclassout, regprocout, regnamespaceout, regroleout): the
+ * relation name, schema-qualified when it is not visible on the search path; undefined when
+ * the oid names nothing (PostgreSQL then prints the number).
+ */
+export function regObjectName(ctx: CatalogFnContext, typeOid: number, oid: number): string | undefined {
+  const cat = ctx.catalog;
+  switch (typeOid) {
+    case Oid.regclass: {
+      const name = relationName(cat, oid);
+      const schemaOid = relationSchemaOid(cat, oid);
+      if (name === undefined || schemaOid === undefined) return undefined;
+      if (relationVisible(ctx, oid) === true) return quoteIdent(name);
+      const schema = schemaOid === BootstrapOid.informationSchema ? 'information_schema' : (cat.schema(schemaOid)?.name ?? 'pg_catalog');
+      return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+    }
+    case Oid.regproc:
+      return procByOid().get(oid)?.[1] ?? ioProcNames().get(oid);
+    case Oid.regnamespace: {
+      const s = cat.schema(oid);
+      return s === undefined ? undefined : quoteIdent(s.name);
+    }
+    case Oid.regrole: {
+      const r = cat.role(oid);
+      return r === undefined ? undefined : quoteIdent(r.name);
+    }
+    default:
+      return undefined;
+  }
+}
+
+let ioNames: ReadonlyMap<number, string> | undefined;
+
+function ioProcNames(): ReadonlyMap<number, string> {
+  ioNames ??= new Map(ioProcs.map(([oid, name]) => [oid, name]));
+  return ioNames;
+}
 

@@ -2,6 +2,8 @@
 // were checked against PostgreSQL 15 for the same schema where PostgreSQL has the same facts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDb, type TestSession } from '../sql/exec/testing.js';
+import { defaultFormatContext, formatText, Oid, sqlType } from '../sql/types/index.js';
+import { regObjectName } from './functions.js';
 
 let db: TestDb;
 let s: TestSession;
@@ -126,4 +128,18 @@ describe('virtual tables', () => {
     expect(await rows("SELECT oid, pg_get_function_arguments(oid), pg_get_function_result(oid) FROM pg_proc WHERE proname = 'format_type'")).toEqual([[1081, 'oid, integer', 'text']]);
     expect(await rows("SELECT count(*) > 100 FROM pg_proc WHERE prokind = 'f'")).toEqual([[true]]);
   });
+
+  it('reg* output names come from the catalog (regName hook of the format context)', async () => {
+    const ctx = { catalog: db.state, session: { user: 'postgres', database: 'postgres' }, searchPath: ['$user', 'public'] };
+    const fmt = { ...defaultFormatContext, regName: (t: number, o: number) => regObjectName(ctx, t, o) };
+    const [[tOid, typinput]] = (await rows("SELECT 't'::regclass, typinput FROM pg_type WHERE oid = 23")) as [[number, number]];
+    expect(formatText(sqlType(Oid.regclass), tOid, fmt)).toBe('t');
+    expect(formatText(sqlType(Oid.regclass), 1259, fmt)).toBe('pg_class');
+    expect(formatText(sqlType(Oid.regproc), typinput, fmt)).toBe('int4in');
+    expect(formatText(sqlType(Oid.regnamespace), 2200, fmt)).toBe('public');
+    expect(formatText(sqlType(Oid.regclass), 0, fmt)).toBe('-');
+    expect(formatText(sqlType(Oid.regclass), 999999, fmt)).toBe('999999');
+    expect(formatText(sqlType(Oid.regclass), tOid, defaultFormatContext)).toBe(String(tOid));
+  });
 });
+

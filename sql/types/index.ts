@@ -30,6 +30,11 @@ export interface FormatContext {
   /** extra_float_digits: >0 = shortest round-trip output (PostgreSQL 12+ default 1). */
   readonly extraFloatDigits: number;
   readonly byteaOutput: 'hex' | 'escape';
+  /**
+   * Names for reg* output (regclass, regproc, regnamespace, regrole) from the statement's
+   * catalog (pg_catalog/functions.ts regObjectName); absent or undefined => the number.
+   */
+  readonly regName?: (typeOid: number, oid: number) => string | undefined;
 }
 
 /** Everything a function/operator evaluation may need besides its arguments. */

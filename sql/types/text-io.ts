@@ -144,15 +144,18 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
     case Oid.oid:
     case Oid.xid:
     case Oid.cid:
-    case Oid.regproc:
-    case Oid.regclass:
     case Oid.regoper:
     case Oid.regprocedure:
     case Oid.regoperator:
+      return String(datum);
+    case Oid.regproc:
+    case Oid.regclass:
     case Oid.regrole:
     case Oid.regnamespace:
-      return String(datum);
+      // InvalidOid prints '-' (regprocout, regclassout, ...); names come from the catalog when known.
+      return datum === 0 ? '-' : (ctx.regName?.(oid, Number(datum)) ?? String(datum));
     case Oid.regtype:
+      if (datum === 0) return '-';
       return findTypeInfo(Number(datum)) === undefined ? String(datum) : formatTypeOid(Number(datum), -1);
     case Oid.float4:
     case Oid.float8:

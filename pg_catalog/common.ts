@@ -12,6 +12,8 @@ export interface VirtualSession {
   readonly database: string;
   /** SHOW ALL rows: name, setting, description. Absent => pg_settings lists nothing. */
   readonly settings?: readonly (readonly [string, string, string])[];
+  /** BackendKeyData process id, when the session provides it. */
+  readonly backendPid?: number;
 }
 
 export interface GenContext {

@@ -71,6 +71,10 @@ function defs(): CatalogFunction[] {
       return new PgArray(Oid.name, a[0] === true ? names : names.filter((n) => n !== 'pg_catalog'));
     }),
     fn('pg_get_serial_sequence', [TEXT, TEXT], TEXT, (a, c) => serialSequence(c, String(a[0]), String(a[1]))),
+    fn('pg_backend_pid', [], INT4, (_a, c) => {
+      if (c.session.backendPid === undefined) throw new SqlError(SqlState.featureNotSupported, 'pg_backend_pid() is not available in this context');
+      return c.session.backendPid;
+    }),
     fn('pg_collation_is_visible', [OID], BOOL, (a) => [100, 950, 951].includes(oidArg(a[0]!))),
     fn('pg_function_is_visible', [OID], BOOL, (a) => procByOid().has(oidArg(a[0]!))),
     fn('pg_get_function_result', [OID], TEXT, (a) => {

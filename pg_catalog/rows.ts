@@ -442,15 +442,8 @@ function pgShdescription(ctx: GenContext): VirtualRow[] {
 }
 
 function pgSettings(ctx: GenContext): VirtualRow[] {
-  return (ctx.session.settings ?? []).map(([name, setting, desc]) => ({
-    name,
-    setting,
-    short_desc: desc,
-    context: 'user',
-    vartype: 'string',
-    source: 'session',
-    pending_restart: false,
-  }));
+  // Only what the session reports (SHOW ALL); unit/context/vartype/source are not tracked yet.
+  return (ctx.session.settings ?? []).map(([name, setting, desc]) => ({ name, setting, short_desc: desc, pending_restart: false }));
 }
 
 // ─── sequences, dependencies ───────────────────────────────────────────────────────────────

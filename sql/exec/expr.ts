@@ -191,7 +191,8 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
           vals[i] = v;
         }
         const c = env.ctx;
-        return fn.eval(vals, { catalog: c.catalog, session: { user: c.session.user, database: c.session.database }, searchPath: c.searchPath ?? ['$user', 'public'] });
+        const session = { user: c.session.user, database: c.session.database, ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }) };
+        return fn.eval(vals, { catalog: c.catalog, session, searchPath: c.searchPath ?? ['$user', 'public'] });
       };
     }
     case 'cast': {

@@ -81,6 +81,8 @@ export interface ExecContext {
   readonly session: SessionState;
   /** SHOW ALL rows (name, setting, description) for pg_catalog.pg_settings; absent => it is empty. */
   readonly showAllSettings?: () => readonly (readonly [string, string, string])[];
+  /** The session's BackendKeyData process id (pg_backend_pid()); absent => pg_backend_pid() fails with 0A000. */
+  readonly backendPid?: number;
   /** search_path for nextval('name') with a non-constant name (default: "$user", public). */
   readonly searchPath?: readonly string[];
 }

@@ -178,8 +178,7 @@ function tableConstraints(ctx: GenContext): VirtualRow[] {
   const rows: VirtualRow[] = [];
   for (const t of cat.tables()) {
     for (const c of t.constraints) {
-      const unique = c.kind === 'unique' || c.kind === 'primaryKey';
-      const idx = unique ? [t.primaryIndex, ...t.indexes].find((i) => i.oid === c.indexOid) : undefined;
+      const idx = c.kind === 'unique' ? [t.primaryIndex, ...t.indexes].find((i) => i.oid === c.indexOid) : undefined;
       rows.push({
         ...constraintHead(cat, t, c),
         constraint_type: constraintType(c),

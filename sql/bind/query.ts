@@ -17,7 +17,7 @@ export type BoundFrom =
   | { readonly kind: 'virtual'; readonly table: VirtualTable; readonly alias: string; readonly offset: number; readonly span: number }
   | {
       readonly kind: 'join';
-      readonly joinType: 'inner' | 'left';
+      readonly joinType: 'inner' | 'left' | 'full';
       readonly left: BoundFrom;
       readonly right: BoundFrom;
       readonly on: BExpr | null;

@@ -97,9 +97,6 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
       return { kind: 'subquery', plan: sub.plan, alias, offset, span: sub.columns.length };
     }
     case 'Join': {
-      if (item.joinType === 'right' || item.joinType === 'full') {
-        throw err(SqlState.featureNotSupported, `${item.joinType.toUpperCase()} JOIN is not supported yet`, item.location);
-      }
       if (item.natural || item.using.length > 0) {
         throw err(SqlState.featureNotSupported, 'JOIN ... USING / NATURAL JOIN is not supported yet', item.location);
       }
@@ -110,11 +107,14 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
       if (item.on !== undefined) {
         on = b.coerceBool(b.bind(item.on, scope, noAggregates('JOIN conditions')), 'JOIN/ON', astLocation(item.on));
       }
+      // RIGHT JOIN is a LEFT JOIN with the sides swapped: rows live in one FROM-row space, so
+      // swapping the plan's sides moves no slot (SELECT * still follows the written order).
+      const swap = item.joinType === 'right';
       return {
         kind: 'join',
-        joinType: item.joinType === 'cross' ? 'inner' : item.joinType,
-        left,
-        right,
+        joinType: item.joinType === 'cross' ? 'inner' : item.joinType === 'right' ? 'left' : item.joinType,
+        left: swap ? right : left,
+        right: swap ? left : right,
         on,
         offset,
         span: left.span + right.span,

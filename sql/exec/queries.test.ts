@@ -199,3 +199,20 @@ describe('aggregates with ORDER BY (PostgreSQL 15 output)', () => {
     expect(e.fields.position).toBe(44);
   });
 });
+
+describe('RIGHT and FULL joins (PostgreSQL 15 output)', () => {
+  it('right join preserves the right side; full join both', async () => {
+    await s.exec('CREATE TABLE ja (id int PRIMARY KEY, x int)');
+    await s.exec('CREATE TABLE jb (id int PRIMARY KEY, y int)');
+    await s.exec('INSERT INTO ja VALUES (1,10),(2,20),(3,NULL)');
+    await s.exec('INSERT INTO jb VALUES (2,200),(3,300),(4,400)');
+    const r = await s.exec('SELECT * FROM ja RIGHT JOIN jb ON jb.id = ja.id ORDER BY jb.id');
+    expect(r.columns).toEqual(['id', 'x', 'id', 'y']);
+    expect(r.rows).toEqual([[2, 20, 2, 200], [3, null, 3, 300], [null, null, 4, 400]]);
+    expect(await rows('SELECT * FROM ja FULL JOIN jb ON jb.id = ja.id ORDER BY ja.id, jb.id')).toEqual([
+      [1, 10, null, null], [2, 20, 2, 200], [3, null, 3, 300], [null, null, 4, 400],
+    ]);
+    expect(await rows('SELECT ja.id, jb.id FROM ja RIGHT JOIN jb ON jb.id = ja.id WHERE ja.id IS NULL')).toEqual([[null, 4]]);
+    expect(await rows('SELECT count(*) FROM ja FULL JOIN jb ON ja.x * 10 = jb.y')).toEqual([[5n]]);
+  });
+});

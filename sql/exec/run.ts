@@ -176,19 +176,35 @@ async function* runNestedLoop(p: Extract<Plan, { kind: 'nestedLoop' }>, env: Env
   const on = p.on === null ? null : compiled(p.on);
   let materialized: Row[] | null = null;
   if (!p.parameterized) materialized = await collect(run(p.right, env), env);
+  assert(p.joinType !== 'full' || materialized !== null, 'a full join never probes a parameterized side');
+  const rightMatched = p.joinType === 'full' ? new Uint8Array(materialized!.length) : null;
   for await (const left of run(p.left, env)) {
     checkAbort(env);
     let matched = false;
-    const rights: AsyncIterable<Row> | Row[] = materialized ?? run(p.right, env, left);
-    for await (const right of rights) {
-      checkAbort(env);
-      const merged = mergeRows(left, right, p.rightStart, p.rightEnd);
-      if (on === null || isTrue(await evaluate(on, merged, env))) {
-        matched = true;
-        yield merged;
+    if (materialized !== null) {
+      for (let i = 0; i < materialized.length; i++) {
+        checkAbort(env);
+        const merged = mergeRows(left, materialized[i]!, p.rightStart, p.rightEnd);
+        if (on === null || isTrue(await evaluate(on, merged, env))) {
+          matched = true;
+          if (rightMatched !== null) rightMatched[i] = 1;
+          yield merged;
+        }
+      }
+    } else {
+      for await (const right of run(p.right, env, left)) {
+        checkAbort(env);
+        const merged = mergeRows(left, right, p.rightStart, p.rightEnd);
+        if (on === null || isTrue(await evaluate(on, merged, env))) {
+          matched = true;
+          yield merged;
+        }
       }
     }
-    if (!matched && p.joinType === 'left') yield left.slice();
+    if (!matched && p.joinType !== 'inner') yield left.slice();
+  }
+  if (rightMatched !== null) {
+    for (let i = 0; i < materialized!.length; i++) if (rightMatched[i] === 0) yield materialized![i]!.slice();
   }
 }
 
@@ -206,31 +222,39 @@ async function* runHashJoin(p: Extract<Plan, { kind: 'hashJoin' }>, env: Env): A
   const rightKeys = p.rightKeys.map(compiled);
   const leftKeys = p.leftKeys.map(compiled);
   const on = p.on === null ? null : compiled(p.on);
-  const table = new Map<string, Row[]>();
+  const table = new Map<string, number[]>();
+  const rights: Row[] = [];
   for await (const r of run(p.right, env)) {
     checkAbort(env);
     const vals: Datum[] = [];
     for (const k of rightKeys) vals.push(await evaluate(k, r, env));
     const key = compositeKey(p.keyTypes, vals);
+    if (key === null && p.joinType !== 'full') continue;
+    rights.push(r);
     if (key === null) continue;
     const bucket = table.get(key);
-    if (bucket === undefined) table.set(key, [r]);
-    else bucket.push(r);
+    if (bucket === undefined) table.set(key, [rights.length - 1]);
+    else bucket.push(rights.length - 1);
   }
+  const rightMatched = p.joinType === 'full' ? new Uint8Array(rights.length) : null;
   for await (const left of run(p.left, env)) {
     checkAbort(env);
     const vals: Datum[] = [];
     for (const k of leftKeys) vals.push(await evaluate(k, left, env));
     const key = compositeKey(p.keyTypes, vals);
     let matched = false;
-    for (const right of key === null ? [] : (table.get(key) ?? [])) {
-      const merged = mergeRows(left, right, p.rightStart, p.rightEnd);
+    for (const i of key === null ? [] : (table.get(key) ?? [])) {
+      const merged = mergeRows(left, rights[i]!, p.rightStart, p.rightEnd);
       if (on === null || isTrue(await evaluate(on, merged, env))) {
         matched = true;
+        if (rightMatched !== null) rightMatched[i] = 1;
         yield merged;
       }
     }
-    if (!matched && p.joinType === 'left') yield left.slice();
+    if (!matched && p.joinType !== 'inner') yield left.slice();
+  }
+  if (rightMatched !== null) {
+    for (let i = 0; i < rights.length; i++) if (rightMatched[i] === 0) yield rights[i]!.slice();
   }
 }
 

@@ -260,7 +260,7 @@ function build(plan: Plan, input: ExplainInput): Node {
     case 'nestedLoop': {
       const names = outputNames(plan);
       const details = plan.on === null ? [] : [`Join Filter: ${deparse(plan.on, names)}`];
-      const header = plan.joinType === 'left' ? 'Nested Loop Left Join' : 'Nested Loop';
+      const header = plan.joinType === 'left' ? 'Nested Loop Left Join' : plan.joinType === 'full' ? 'Nested Loop Full Join' : 'Nested Loop';
       return node(header, details, [build(plan.left, input), build(plan.right, input)]);
     }
     case 'hashJoin': {
@@ -268,7 +268,7 @@ function build(plan: Plan, input: ExplainInput): Node {
       const conds = plan.leftKeys.map((l, i) => `(${deparse(l, names)} = ${deparse(plan.rightKeys[i]!, names)})`);
       const details = [`Hash Cond: ${conds.length === 1 ? conds[0] : `(${conds.join(' AND ')})`}`];
       if (plan.on !== null) details.push(`Join Filter: ${deparse(plan.on, names)}`);
-      const header = plan.joinType === 'left' ? 'Hash Left Join' : 'Hash Join';
+      const header = plan.joinType === 'left' ? 'Hash Left Join' : plan.joinType === 'full' ? 'Hash Full Join' : 'Hash Join';
       const hash: Node = { header: 'Hash', details: [], children: [build(plan.right, input)], plan: plan.right };
       return node(header, details, [build(plan.left, input), hash]);
     }

@@ -36,7 +36,7 @@ export interface SortKey {
   readonly nullsFirst: boolean;
 }
 
-export type JoinType = 'inner' | 'left';
+export type JoinType = 'inner' | 'left' | 'full';
 
 export type Plan =
   | { readonly kind: 'values'; readonly rows: readonly (readonly BExpr[])[]; readonly width: number }

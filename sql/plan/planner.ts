@@ -269,6 +269,7 @@ function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
 }
 
 function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: FromContext): Plan {
+  if (node.joinType === 'full') return planFullJoin(node, fc);
   const left = planFrom(node.left, pool, fc);
   const leftStart = node.left.offset;
   const leftEnd = node.left.offset + node.left.span;
@@ -287,9 +288,10 @@ function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: 
 
   if (node.right.kind === 'table') {
     const rightTable = node.right;
-    const probe = joinConjs.filter((c) => c.movable && within(c.slots, leftStart, rightEnd));
+    // (After a RIGHT JOIN swap the preserved side's slots may lie above the inner side's.)
+    const probe = joinConjs.filter((c) => c.movable && within(c.slots, node.offset, node.offset + node.span));
     const choice = chooseAccess(rightTable.table, rightTable.offset, probe, fromLeftOnly);
-    const usesLeft = [...choice.consumed].some((c) => [...c.slots].some((s) => s < rightStart));
+    const usesLeft = [...choice.consumed].some((c) => [...c.slots].some((s) => s < rightStart || s >= rightEnd));
     if (usesLeft && choice.score >= 10) {
       const rest = joinConjs.filter((c) => !choice.consumed.has(c));
       const rightOnly = take(rest, (c) => c.movable && within(c.slots, rightStart, rightEnd));
@@ -339,6 +341,32 @@ function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: 
     return { kind: 'hashJoin', joinType: node.joinType, left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width };
   }
   return { kind: 'nestedLoop', joinType: node.joinType, left, right, on: andOf(rest), parameterized: false, rightStart, rightEnd, width: fc.width };
+}
+
+/** FULL JOIN: both sides are preserved, so no predicate moves below it; hash join on equalities. */
+function planFullJoin(node: Extract<BoundFrom, { kind: 'join' }>, fc: FromContext): Plan {
+  const left = planFrom(node.left, [], fc);
+  const right = planFrom(node.right, [], fc);
+  const rightStart = node.right.offset;
+  const rightEnd = node.right.offset + node.right.span;
+  const leftKeys: BExpr[] = [];
+  const rightKeys: BExpr[] = [];
+  const keyTypes: BExpr['type'][] = [];
+  const rest: BExpr[] = [];
+  for (const c of splitAnd(node.on).map(toConj)) {
+    const k = c.movable ? hashKeys(c.expr, node.left.offset, node.left.offset + node.left.span, rightStart, rightEnd) : undefined;
+    if (k === undefined) {
+      rest.push(c.expr);
+      continue;
+    }
+    leftKeys.push(k.left);
+    rightKeys.push(k.right);
+    keyTypes.push(k.type);
+  }
+  if (leftKeys.length > 0) {
+    return { kind: 'hashJoin', joinType: 'full', left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width };
+  }
+  return { kind: 'nestedLoop', joinType: 'full', left, right, on: andOf(rest), parameterized: false, rightStart, rightEnd, width: fc.width };
 }
 
 function hashKeys(

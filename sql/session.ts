@@ -117,6 +117,8 @@ interface Portal {
 
 const pgEpochMs = 946_684_800_000;
 
+function noop(): void {}
+
 export function nowMicros(): bigint {
   const ms = performance.timeOrigin + performance.now();
   return BigInt(Math.round((ms - pgEpochMs) * 1000));
@@ -377,7 +379,7 @@ export class SqlSession implements Session {
   /** Combines the server's cancel signal with statement_timeout. */
   private statementSignal(outer: AbortSignal): { signal: AbortSignal; dispose: () => void } {
     const timeoutMs = this.settings.statementTimeoutMs;
-    if (timeoutMs <= 0) return { signal: outer, dispose: () => {} };
+    if (timeoutMs <= 0) return { signal: outer, dispose: noop };
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(outer.reason);
     outer.addEventListener('abort', onAbort, { once: true });
@@ -404,10 +406,12 @@ export class SqlSession implements Session {
   ): Promise<ExecuteOutcome> {
     let execution = portalRun?.portal.execution;
     let q = portalRun?.portal.query;
+    let fmt: EvalContext | undefined;
     if (!execution) {
       q = this.currentPlan(stmt);
       const txn = this.ensureTxn(q.readOnly, q.commandTag);
       const ctx = this.execContext(txn, signal);
+      fmt = ctx.eval;
       execution = executeQuery(q, params, ctx);
       if (portalRun) {
         portalRun.portal.execution = execution;
@@ -417,7 +421,7 @@ export class SqlSession implements Session {
     }
     assert(q !== undefined, 'portal without plan');
     const maxRows = portalRun?.maxRows ?? 0;
-    const fmt = this.formatContext();
+    fmt ??= this.formatContext();
     const columns = q.columns;
     let sent = 0;
     for (;;) {
@@ -467,12 +471,13 @@ export class SqlSession implements Session {
 
   private evalContext(txnMicros: bigint): EvalContext {
     const statementMicros = nowMicros();
+    const f = this.settings.hot.format;
     return {
-      timeZone: this.settings.get('TimeZone'),
-      dateStyle: this.settings.get('DateStyle'),
-      intervalStyle: this.settings.get('IntervalStyle'),
-      extraFloatDigits: Number(this.settings.get('extra_float_digits')),
-      byteaOutput: this.settings.get('bytea_output') === 'escape' ? 'escape' : 'hex',
+      timeZone: f.timeZone,
+      dateStyle: f.dateStyle,
+      intervalStyle: f.intervalStyle,
+      extraFloatDigits: f.extraFloatDigits,
+      byteaOutput: f.byteaOutput,
       txnTimestampMicros: txnMicros,
       statementTimestampMicros: statementMicros,
       clockTimestampMicros: nowMicros,
@@ -499,12 +504,12 @@ export class SqlSession implements Session {
 
   private beginTxn(implicit: boolean): ActiveTxn {
     assert(this.txn === undefined, 'transaction already open');
-    const iso = this.settings.get('default_transaction_isolation');
+    const hot = this.settings.hot;
     this.txn = {
       kv: undefined,
       implicit,
-      isolation: iso === 'serializable' ? 'serializable' : iso === 'repeatable read' ? 'repeatable read' : 'read committed',
-      readOnly: this.settings.get('default_transaction_read_only') === 'on',
+      isolation: hot.defaultIsolation,
+      readOnly: hot.defaultReadOnly,
       ddlBase: undefined,
       overlay: undefined,
       ops: [],

@@ -8,7 +8,7 @@
 import type { ReadConsistency } from '../cluster/kv/api.js';
 import { assertNever } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
-import { isValidTimeZone } from './types/index.js';
+import { isValidTimeZone, type FormatContext } from './types/index.js';
 
 type Context = 'user' | 'internal';
 
@@ -243,6 +243,7 @@ export class Settings {
   /** Copy-on-write: the maps are referenced by a snapshot and must be cloned before the next change. */
   private shared = false;
   private searchPathCache: string[] | undefined;
+  private hotCache: HotSettings | undefined;
 
   constructor(startup: ReadonlyMap<string, string> = new Map()) {
     for (const p of params) this.values.set(p.name.toLowerCase(), p.defaultValue);
@@ -252,6 +253,7 @@ export class Settings {
   /** Called before every change: clones maps a snapshot still references; drops derived caches. */
   private writable(): void {
     this.searchPathCache = undefined;
+    this.hotCache = undefined;
     if (!this.shared) return;
     this.values = new Map(this.values);
     this.custom = new Map(this.custom);
@@ -361,6 +363,7 @@ export class Settings {
     this.local = s.local;
     this.shared = true;
     this.searchPathCache = undefined;
+    this.hotCache = undefined;
     return this.diffReported(before);
   }
 
@@ -381,15 +384,38 @@ export class Settings {
     return changes;
   }
 
+  /** The values every statement reads, typed; derived once per change of the settings. */
+  get hot(): HotSettings {
+    return (this.hotCache ??= this.deriveHot());
+  }
+
+  private deriveHot(): HotSettings {
+    const iso = this.get('default_transaction_isolation');
+    return Object.freeze({
+      statementTimeoutMs: Number(this.get('statement_timeout')),
+      lockTimeoutMs: Number(this.get('lock_timeout')),
+      readConsistency: Object.freeze(parseReadConsistency(this.get('nodedb.read_consistency'))),
+      defaultIsolation: iso === 'serializable' ? 'serializable' : iso === 'repeatable read' ? 'repeatable read' : 'read committed',
+      defaultReadOnly: this.get('default_transaction_read_only') === 'on',
+      format: Object.freeze({
+        timeZone: this.get('TimeZone'),
+        dateStyle: this.get('DateStyle'),
+        intervalStyle: this.get('IntervalStyle'),
+        extraFloatDigits: Number(this.get('extra_float_digits')),
+        byteaOutput: this.get('bytea_output') === 'escape' ? 'escape' : 'hex',
+      }),
+    });
+  }
+
   // Typed accessors for the values other layers read.
   get statementTimeoutMs(): number {
-    return Number(this.get('statement_timeout'));
+    return this.hot.statementTimeoutMs;
   }
   get lockTimeoutMs(): number {
-    return Number(this.get('lock_timeout'));
+    return this.hot.lockTimeoutMs;
   }
   get readConsistency(): ReadConsistency {
-    return parseReadConsistency(this.get('nodedb.read_consistency'));
+    return this.hot.readConsistency;
   }
   get searchPath(): string[] {
     return (this.searchPathCache ??= this.parseSearchPath());
@@ -402,6 +428,17 @@ export class Settings {
       .filter((s) => s.length > 0)
       .map((s) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase()));
   }
+}
+
+/** Settings read by every statement, typed (Settings.hot; a new object after every change). */
+export interface HotSettings {
+  readonly statementTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  readonly readConsistency: ReadConsistency;
+  readonly defaultIsolation: 'read committed' | 'repeatable read' | 'serializable';
+  readonly defaultReadOnly: boolean;
+  /** TimeZone, DateStyle, IntervalStyle, extra_float_digits, bytea_output. */
+  readonly format: FormatContext;
 }
 
 /** Never mutated once taken (Settings clones before writing). */

@@ -45,6 +45,12 @@ export interface LockOptions {
   readonly signal?: AbortSignal;
   /** 'exclusive' (FOR UPDATE / writes, default) or 'shared' (FOR SHARE). */
   readonly mode?: 'exclusive' | 'shared';
+  /**
+   * False when the caller ignores LockResult.value (table locks): READ COMMITTED then skips the
+   * storage read and returns value undefined. REPEATABLE READ / SERIALIZABLE still read the key
+   * for their conflict check (and still throw 40001). Default true.
+   */
+  readonly readValue?: boolean;
 }
 
 export type LockResult =

@@ -214,6 +214,26 @@ describe('locks', () => {
     expect(rr2.state).toBe('aborted');
   });
 
+  it('readValue: false locks without the value under read committed; repeatable read still fails with 40001', async () => {
+    await put(kv, { row: '1' });
+    const rc = kv.begin(opts());
+    expect(await rc.lock(k('row'), { mode: 'shared', readValue: false })).toEqual({ kind: 'locked', value: undefined });
+    const writer = kv.begin(opts());
+    const blocked = writer.lock(k('row'), { nowait: true });
+    await expectCode(blocked, '55P03'); // the shared lock is held all the same
+    await writer.rollback();
+    await rc.commit();
+    const rr = kv.begin(opts('repeatable read'));
+    expect(str(await rr.get(k('row')))).toBe('1');
+    await put(kv, { row: '2' });
+    await expectCode(rr.lock(k('row'), { mode: 'shared', readValue: false }), '40001');
+    await rr.rollback();
+    const rr2 = kv.begin(opts('repeatable read'));
+    const own = await rr2.lock(k('row'), { readValue: false });
+    expect(own.kind === 'locked' && str(own.value)).toBe('2');
+    await rr2.rollback();
+  });
+
   it('a waiter gets the original row when the holder rolls back; under repeatable read a committed update is 40001', async () => {
     await put(kv, { row: 'orig' });
     const h1 = kv.begin(opts());

@@ -528,6 +528,8 @@ class LocalTxn implements Txn {
       default:
         assertNever(own, 'buffer lookup');
     }
+    // READ COMMITTED checks nothing against the latest version: a caller that ignores the value needs no read.
+    if (opts.readValue === false && !this.snapshot) return { kind: 'locked', value: undefined };
     const latest = readLatest(this.kv.engine, key);
     if (this.snapshot && latest !== undefined && !tsLessEq(latest.ts, this.readTs)) {
       throw serializationFailure('could not serialize access due to concurrent update');

@@ -70,6 +70,11 @@ export interface ScopeColumn {
   readonly attnum: number;
   /** Excluded from `*` (hidden rowid). Still referencable by name. */
   readonly hidden: boolean;
+  /**
+   * Replaced by the merged column of a JOIN ... USING: invisible to unqualified references and
+   * to an unqualified `*`, still reachable as `t.c` and through `t.*`.
+   */
+  readonly mergedAway?: boolean;
 }
 
 export interface ScopeRange {
@@ -295,6 +300,7 @@ export class Binder {
         }
         for (const c of range.columns) {
           if (c.name !== colName) continue;
+          if (qualifier.length === 0 && c.mergedAway === true) continue;
           if (found !== undefined) {
             throw err(SqlState.ambiguousColumn, `column reference "${colName}" is ambiguous`, location);
           }

@@ -97,14 +97,16 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
       return { kind: 'subquery', plan: sub.plan, alias, offset, span: sub.columns.length };
     }
     case 'Join': {
-      if (item.natural || item.using.length > 0) {
-        throw err(SqlState.featureNotSupported, 'JOIN ... USING / NATURAL JOIN is not supported yet', item.location);
-      }
       if (item.alias !== undefined) throw err(SqlState.featureNotSupported, 'aliases on JOIN are not supported yet', item.location);
+      const firstLeftRange = scope.ranges.length;
       const left = bindFromItem(b, item.left, scope, offset);
+      const firstRightRange = scope.ranges.length;
       const right = bindFromItem(b, item.right, scope, offset + left.span);
       let on: BExpr | null = null;
-      if (item.on !== undefined) {
+      if (item.natural || item.using.length > 0) {
+        if (item.joinType === 'full') throw err(SqlState.featureNotSupported, 'FULL JOIN ... USING is not supported yet', item.location);
+        on = bindUsing(b, scope, item, firstLeftRange, firstRightRange);
+      } else if (item.on !== undefined) {
         on = b.coerceBool(b.bind(item.on, scope, noAggregates('JOIN conditions')), 'JOIN/ON', astLocation(item.on));
       }
       // RIGHT JOIN is a LEFT JOIN with the sides swapped: rows live in one FROM-row space, so
@@ -145,6 +147,70 @@ function bindVirtualTable(table: VirtualTable, item: Extract<FromItem, { kind: '
   }));
   scope.ranges.push({ alias, schema: item.alias === undefined ? table.def.schema : '', columns });
   return { kind: 'virtual', table, alias, offset, span: table.columns.length };
+}
+
+/** Visible (not merged-away, not hidden) columns named `name` in scope.ranges[from, to). */
+function sideColumns(scope: Scope, from: number, to: number, name?: string): ScopeColumn[] {
+  const out: ScopeColumn[] = [];
+  for (let i = from; i < to; i++) {
+    for (const c of scope.ranges[i]!.columns) {
+      if (c.mergedAway === true || c.hidden) continue;
+      if (name === undefined || c.name === name) out.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * JOIN ... USING (cols) / NATURAL JOIN: the join condition, and one merged column per name
+ * (the preserved side's for LEFT/RIGHT, the left one's for INNER) that unqualified references
+ * and `*` see first, in USING order, as PostgreSQL does.
+ */
+function bindUsing(b: Binder, scope: Scope, item: Extract<FromItem, { kind: 'Join' }>, firstLeft: number, firstRight: number): BExpr | null {
+  const end = scope.ranges.length;
+  let names: string[] = [...item.using];
+  if (item.natural) {
+    const rightNames = new Set(sideColumns(scope, firstRight, end).map((c) => c.name));
+    names = [...new Set(sideColumns(scope, firstLeft, firstRight).map((c) => c.name))].filter((n) => rightNames.has(n));
+  }
+  const merged: ScopeColumn[] = [];
+  const conds: BExpr[] = [];
+  const away = new Set<ScopeColumn>();
+  for (const name of names) {
+    if (names.indexOf(name) !== names.lastIndexOf(name)) {
+      throw err(SqlState.duplicateColumn, `column name "${name}" appears more than once in USING clause`, item.location);
+    }
+    const l = sideColumns(scope, firstLeft, firstRight, name);
+    const r = sideColumns(scope, firstRight, end, name);
+    if (l.length === 0) throw err(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in left table`, item.location);
+    if (r.length === 0) throw err(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in right table`, item.location);
+    if (l.length > 1) throw err(SqlState.ambiguousColumn, `common column name "${name}" appears more than once in left table`, item.location);
+    if (r.length > 1) throw err(SqlState.ambiguousColumn, `common column name "${name}" appears more than once in right table`, item.location);
+    const lc = l[0]!;
+    const rc = r[0]!;
+    conds.push(
+      b.bindOperator(
+        '=',
+        { kind: 'col', slot: lc.slot, type: lc.type, name: lc.name },
+        { kind: 'col', slot: rc.slot, type: rc.type, name: rc.name },
+        item.location,
+      ),
+    );
+    const keep = item.joinType === 'right' ? rc : lc;
+    merged.push({ ...keep, mergedAway: false });
+    away.add(lc);
+    away.add(rc);
+  }
+  for (let i = firstLeft; i < end; i++) {
+    const range = scope.ranges[i]!;
+    if (range.columns.some((c) => away.has(c))) {
+      scope.ranges[i] = { ...range, columns: range.columns.map((c) => (away.has(c) ? { ...c, mergedAway: true } : c)) };
+    }
+  }
+  // An unnamed range: never matches a qualifier, listed first for `*`.
+  scope.ranges.splice(firstLeft, 0, { alias: '', schema: undefined, columns: merged });
+  if (conds.length === 0) return null;
+  return conds.length === 1 ? conds[0]! : { kind: 'and', args: conds, type: conds[0]!.type };
 }
 
 function checkDuplicateAlias(scope: Scope, alias: string, location: number): void {
@@ -237,7 +303,7 @@ export function expandTargets(
       }
       for (const r of ranges) {
         for (const c of r.columns) {
-          if (c.hidden) continue;
+          if (c.hidden || (star.qualifier.length === 0 && c.mergedAway === true)) continue;
           out.push({
             expr: { kind: 'col', slot: c.slot, type: c.type, name: `${r.alias}.${c.name}`, location: star.location },
             name: c.name,

@@ -216,3 +216,23 @@ describe('RIGHT and FULL joins (PostgreSQL 15 output)', () => {
     expect(await rows('SELECT count(*) FROM ja FULL JOIN jb ON ja.x * 10 = jb.y')).toEqual([[5n]]);
   });
 });
+
+describe('JOIN ... USING and NATURAL JOIN (PostgreSQL 15 output)', () => {
+  it('merges the USING columns first and keeps qualified access', async () => {
+    await s.exec('CREATE TABLE ua (id int PRIMARY KEY, x int, k int)');
+    await s.exec('CREATE TABLE ub (y int, id int PRIMARY KEY, k int)');
+    await s.exec('INSERT INTO ua VALUES (1,10,7),(2,20,8)');
+    await s.exec('INSERT INTO ub VALUES (200,2,8),(300,3,9)');
+    const inner = await s.exec('SELECT * FROM ua JOIN ub USING (id) ORDER BY id');
+    expect(inner.columns).toEqual(['id', 'x', 'k', 'y', 'k']);
+    expect(inner.rows).toEqual([[2, 20, 8, 200, 8]]);
+    expect(await rows('SELECT * FROM ua LEFT JOIN ub USING (id) ORDER BY id')).toEqual([[1, 10, 7, null, null], [2, 20, 8, 200, 8]]);
+    expect(await rows('SELECT id, ua.id AS a, ub.id AS b FROM ua RIGHT JOIN ub USING (id) ORDER BY 1')).toEqual([[2, 2, 2], [3, null, 3]]);
+    const nat = await s.exec('SELECT * FROM ua NATURAL JOIN ub');
+    expect(nat.columns).toEqual(['id', 'k', 'x', 'y']);
+    expect(nat.rows).toEqual([[2, 8, 20, 200]]);
+    expect((await s.exec('SELECT ua.* FROM ua JOIN ub USING (id)')).columns).toEqual(['id', 'x', 'k']);
+    const e = await sqlErrorOf(s.exec('SELECT * FROM ua JOIN t USING (x)'));
+    expect([e.code, e.message]).toEqual(['42703', 'column "x" specified in USING clause does not exist in right table']);
+  });
+});

@@ -5,6 +5,8 @@
  * executor passes the ExecContext's catalog and session (sql/exec/expr.ts).
  */
 import type { CatalogState } from '../catalog/state.js';
+import type { Kv } from '../cluster/kv/api.js';
+import { indexPrefix, prefixEnd, tablePrefix } from '../sql/encoding/key.js';
 import { BootstrapOid, type ConstraintDescriptor, type TableDescriptor } from '../catalog/descriptors.js';
 import { assertNever } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
@@ -21,14 +23,18 @@ export interface CatalogFnContext {
   readonly searchPath: readonly string[];
 }
 
-export interface CatalogFunction {
+interface CatalogFunctionBase {
   readonly name: string;
   readonly argTypes: readonly SqlType[];
   readonly resultType: SqlType;
   /** Strict: NULL when any argument is NULL (the evaluator checks). */
   readonly strict: boolean;
-  eval(args: readonly Datum[], ctx: CatalogFnContext): Datum;
 }
+
+/** `sync` functions read the catalog snapshot only; `async` ones also read storage (sizes). */
+export type CatalogFunction =
+  | (CatalogFunctionBase & { readonly kind: 'sync'; eval(args: readonly Datum[], ctx: CatalogFnContext): Datum })
+  | (CatalogFunctionBase & { readonly kind: 'async'; evalAsync(args: readonly Datum[], ctx: CatalogFnContext, kv: Kv): Promise<Datum> });
 
 const t = (oid: number): SqlType => sqlType(oid);
 const OID = t(Oid.oid);
@@ -38,13 +44,26 @@ const BOOL = t(Oid.bool);
 const NAME = t(Oid.name);
 
 function defs(): CatalogFunction[] {
-  const fn = (name: string, args: readonly SqlType[], result: SqlType, f: CatalogFunction['eval'], strict = true): CatalogFunction => ({
+  type SyncEval = (args: readonly Datum[], ctx: CatalogFnContext) => Datum;
+  type AsyncEval = (args: readonly Datum[], ctx: CatalogFnContext, kv: Kv) => Promise<Datum>;
+  const fn = (name: string, args: readonly SqlType[], result: SqlType, f: SyncEval, strict = true): CatalogFunction => ({
+    kind: 'sync',
     name,
     argTypes: args,
     resultType: result,
     strict,
     eval: f,
   });
+  const afn = (name: string, args: readonly SqlType[], result: SqlType, f: AsyncEval): CatalogFunction => ({
+    kind: 'async',
+    name,
+    argTypes: args,
+    resultType: result,
+    strict: true,
+    evalAsync: f,
+  });
+  const REGCLASS = t(Oid.regclass);
+  const INT8 = t(Oid.int8);
   const oidArg = (d: Datum): number => Number(d);
   return [
     fn('pg_table_is_visible', [OID], BOOL, (a, c) => relationVisible(c, oidArg(a[0]!))),
@@ -83,6 +102,12 @@ function defs(): CatalogFunction[] {
     }),
     fn('pg_get_function_arguments', [OID], TEXT, (a) => procArguments(oidArg(a[0]!))),
     fn('pg_get_function_identity_arguments', [OID], TEXT, (a) => procArguments(oidArg(a[0]!))),
+    afn('pg_relation_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'main')),
+    afn('pg_relation_size', [REGCLASS, TEXT], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), String(a[1]) === 'main' ? 'main' : 'none')),
+    afn('pg_table_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'main')),
+    afn('pg_indexes_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'indexes')),
+    afn('pg_total_relation_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'total')),
+    fn('pg_size_pretty', [INT8], TEXT, (a) => sizePretty(BigInt(a[0] as bigint))),
     // nodedb has no extended statistics objects: NULL, as PostgreSQL answers for an unknown oid.
     fn('pg_get_statisticsobjdef_columns', [OID], TEXT, () => null),
   ];
@@ -353,5 +378,60 @@ let ioNames: ReadonlyMap<number, string> | undefined;
 function ioProcNames(): ReadonlyMap<number, string> {
   ioNames ??= new Map(ioProcs.map(([oid, name]) => [oid, name]));
   return ioNames;
+}
+
+/**
+ * Bytes stored for a relation, from storage (kv.approximateSize over its key spans):
+ * main = the table's primary index (its rows) or the index itself, indexes = its secondary
+ * indexes, total = everything under the table's prefix. Sequences and virtual tables: 0.
+ * NULL for an oid that names no relation, as PostgreSQL.
+ */
+async function relationSize(cat: CatalogState, kv: Kv, oid: number, what: 'main' | 'indexes' | 'total' | 'none'): Promise<Datum> {
+  const span = (prefix: Uint8Array): { start: Uint8Array; end: Uint8Array } => ({ start: prefix, end: prefixEnd(prefix) });
+  if (virtualTableByOid(oid) !== undefined) return 0n;
+  const rel = cat.relationByOid(oid);
+  if (rel === undefined) return null;
+  if (what === 'none') return 0n;
+  switch (rel.kind) {
+    case 'table': {
+      if (what === 'total') return BigInt(await kv.approximateSize(span(tablePrefix(rel.oid))));
+      if (what === 'main') return BigInt(await kv.approximateSize(span(indexPrefix(rel.oid, rel.primaryIndex.indexId))));
+      let sum = 0;
+      for (const i of rel.indexes) sum += await kv.approximateSize(span(indexPrefix(rel.oid, i.indexId)));
+      return BigInt(sum);
+    }
+    case 'index':
+      return what === 'indexes' ? 0n : BigInt(await kv.approximateSize(span(indexPrefix(rel.tableOid, rel.indexId))));
+    case 'sequence':
+    case 'view':
+      return 0n;
+    default:
+      return assertNever(rel, 'relation');
+  }
+}
+
+/** PostgreSQL 15's pg_size_pretty(bigint): bytes below 10 kB, then kB..PB with half-rounding. */
+export function sizePretty(size: bigint): string {
+  const units: readonly { name: string; limit: bigint; round: boolean; bits: number }[] = [
+    { name: 'bytes', limit: 10n * 1024n, round: false, bits: 0 },
+    { name: 'kB', limit: 20n * 1024n - 1n, round: true, bits: 10 },
+    { name: 'MB', limit: 20n * 1024n - 1n, round: true, bits: 20 },
+    { name: 'GB', limit: 20n * 1024n - 1n, round: true, bits: 30 },
+    { name: 'TB', limit: 20n * 1024n - 1n, round: true, bits: 40 },
+    { name: 'PB', limit: 20n * 1024n - 1n, round: true, bits: 50 },
+  ];
+  const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+  let v = size;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    const next = units[i + 1];
+    if (next === undefined || abs(v) < u.limit) {
+      if (u.round) v = (v + (v < 0n ? -1n : 1n)) / 2n;
+      return `${v} ${u.name}`;
+    }
+    const bits = next.bits - u.bits - (next.round ? 1 : 0) + (u.round ? 1 : 0);
+    v = v / (1n << BigInt(bits));
+  }
+  return `${v} PB`;
 }
 

@@ -141,5 +141,19 @@ describe('virtual tables', () => {
     expect(formatText(sqlType(Oid.regclass), 999999, fmt)).toBe('999999');
     expect(formatText(sqlType(Oid.regclass), tOid, defaultFormatContext)).toBe(String(tOid));
   });
+
+  it('relation sizes come from storage; pg_size_pretty as PostgreSQL 15', async () => {
+    await s.exec("INSERT INTO t VALUES (1, 'a', 2), (2, 'b', 3)");
+    const [[main, idx, total, seq]] = (await rows("SELECT pg_relation_size('t'), pg_indexes_size('t'), pg_total_relation_size('t'), pg_relation_size('r_a_seq')")) as [[bigint, bigint, bigint, bigint]];
+    expect(main).toBeGreaterThan(0n);
+    expect(idx).toBeGreaterThan(0n);
+    expect(total).toBeGreaterThanOrEqual(main + idx);
+    expect(seq).toBe(0n);
+    expect(await rows('SELECT pg_relation_size(123456789)')).toEqual([[null]]);
+    // SELECT pg_size_pretty(x) on PostgreSQL 15 for these x:
+    expect(await rows('SELECT pg_size_pretty(0), pg_size_pretty(10239), pg_size_pretty(10240), pg_size_pretty(1048575), pg_size_pretty(10485760), pg_size_pretty(-10240), pg_size_pretty(9223372036854775807)')).toEqual([
+      ['0 bytes', '10239 bytes', '10 kB', '1024 kB', '10 MB', '-10 kB', '8192 PB'],
+    ]);
+  });
 });
 

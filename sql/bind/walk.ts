@@ -86,7 +86,10 @@ export function collectSlots(e: BExpr, into: Set<number>): void {
 
 /** Whether evaluating `e` needs an await (subqueries, nextval/setval). */
 export function hasAsyncParts(e: BExpr): boolean {
-  return someExpr(e, (c) => c.kind === 'subquery' || (c.kind === 'seqFn' && (c.fn === 'nextval' || c.fn === 'setval')));
+  return someExpr(
+    e,
+    (c) => c.kind === 'subquery' || (c.kind === 'seqFn' && (c.fn === 'nextval' || c.fn === 'setval')) || (c.kind === 'catalogFn' && c.fn.kind === 'async'),
+  );
 }
 
 /** Volatile or session-dependent parts that must not be evaluated once for many rows. */

@@ -12,6 +12,7 @@ import type { ExecContext } from '../plan/api.js';
 import { arraySlice, arraySubscript, compare, Oid, PgArray, type Datum } from '../types/index.js';
 import { currval, lastval, nextval, setval } from './sequence.js';
 import type { SequenceDescriptor } from '../../catalog/descriptors.js';
+import type { CatalogFnContext } from '../../pg_catalog/functions.js';
 
 /** Per-execution state shared by every node of one query execution. */
 export interface Env {
@@ -79,11 +80,37 @@ export function evaluateSync(c: Compiled, row: readonly Datum[], env: Env): Datu
   return c.fn(row, env);
 }
 
+function catalogFnContext(env: Env): CatalogFnContext {
+  const c = env.ctx;
+  const session = { user: c.session.user, database: c.session.database, ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }) };
+  return { catalog: c.catalog, session, searchPath: c.searchPath ?? ['$user', 'public'] };
+}
+
+/** Argument values of a catalog function call, or null when a strict function gets a NULL. */
+function catalogFnArgs(args: readonly Fn[], strict: boolean, row: readonly Datum[], env: Env): Datum[] | null {
+  const vals: Datum[] = new Array<Datum>(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]!(row, env);
+    if (v === null && strict) return null;
+    vals[i] = v;
+  }
+  return vals;
+}
+
+async function catalogCall(e: Extract<BExpr, { kind: 'catalogFn' }>, row: readonly Datum[], env: Env): Promise<Datum> {
+  const fn = e.fn;
+  assert(fn.kind === 'async', 'synchronous catalog function resolved as an async part');
+  const vals = catalogFnArgs(e.args.map((a) => compiled(a).fn), fn.strict, row, env);
+  return vals === null ? null : fn.evalAsync(vals, catalogFnContext(env), env.ctx.kv);
+}
+
 async function resolveAsync(parts: readonly BExpr[], row: readonly Datum[], env: Env): Promise<void> {
   for (const p of parts) {
     if (p.kind === 'subquery') {
       assert(subqueryRunner !== undefined, 'subquery runner not installed');
       env.asyncValues.set(p, await subqueryRunner(p, row, env));
+    } else if (p.kind === 'catalogFn') {
+      env.asyncValues.set(p, await catalogCall(p, row, env));
     } else if (p.kind === 'seqFn') {
       env.asyncValues.set(p, await sequenceCall(p, row, env));
     } else {
@@ -183,16 +210,18 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
     case 'catalogFn': {
       const fn = e.fn;
       const args = compileAll(e.args, parts);
+      if (fn.kind === 'async') {
+        // Reads storage (pg_relation_size ...): resolved before the row is evaluated, like nextval.
+        parts.push(e);
+        return (_r, env) => {
+          const v = env.asyncValues.get(e);
+          assert(v !== undefined, 'catalog function value not resolved');
+          return v;
+        };
+      }
       return (row, env) => {
-        const vals: Datum[] = new Array<Datum>(args.length);
-        for (let i = 0; i < args.length; i++) {
-          const v = args[i]!(row, env);
-          if (v === null && fn.strict) return null;
-          vals[i] = v;
-        }
-        const c = env.ctx;
-        const session = { user: c.session.user, database: c.session.database, ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }) };
-        return fn.eval(vals, { catalog: c.catalog, session, searchPath: c.searchPath ?? ['$user', 'public'] });
+        const vals = catalogFnArgs(args, fn.strict, row, env);
+        return vals === null ? null : fn.eval(vals, catalogFnContext(env));
       };
     }
     case 'cast': {

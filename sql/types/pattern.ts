@@ -14,8 +14,9 @@ function cached(key: string, build: () => RegExp): RegExp {
   return re;
 }
 
+/** Escapes a literal character for a unicode-mode RegExp ('-' is literal outside a class, and `\-` is invalid there). */
 function escapeRe(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? '\\' + c : c;
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? '\\' + c : c;
 }
 
 /** LIKE pattern → anchored RegExp. `escape` '' disables escaping. */

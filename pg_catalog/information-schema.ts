@@ -130,6 +130,30 @@ function columnRow(cat: CatalogState, t: TableDescriptor, c: ColumnDescriptor, p
 function columns(ctx: GenContext): VirtualRow[] {
   const cat = ctx.catalog;
   const rows: VirtualRow[] = [];
+  const db = cat.database().name;
+  for (const v of virtualTables().values()) {
+    v.columns.forEach((c, i) => {
+      rows.push({
+        table_catalog: db,
+        table_schema: v.def.schema,
+        table_name: v.def.name,
+        column_name: c.name,
+        ordinal_position: i + 1,
+        is_nullable: yesNo(!c.notNull),
+        data_type: dataType(c.type),
+        ...typeFacets(c.type),
+        udt_catalog: db,
+        udt_schema: 'pg_catalog',
+        udt_name: findTypeInfo(c.type.oid)?.name ?? null,
+        dtd_identifier: String(i + 1),
+        is_self_referencing: 'NO',
+        is_identity: 'NO',
+        identity_cycle: 'NO',
+        is_generated: 'NEVER',
+        is_updatable: 'NO',
+      });
+    });
+  }
   for (const t of cat.tables()) {
     for (const c of t.columns) if (!c.dropped && !c.hidden) rows.push(columnRow(cat, t, c, c.attnum));
   }

@@ -1,4 +1,4 @@
-// Every virtual table's column names and types against a real PostgreSQL 15 (started with the
+// Every virtual table's column names, types and NOT NULL against a real PostgreSQL 15 (started with the
 // project harness): same order, same names, same type (format_type of the column, with
 // information_schema domains replaced by their base types, which is what PostgreSQL puts in
 // RowDescription). The only accepted differences are the declared type substitutes
@@ -27,6 +27,7 @@ afterAll(async () => {
 const columnsQuery = `
   SELECT c.oid::int AS oid, c.relkind::text AS relkind,
          array_agg(a.attname::text ORDER BY a.attnum) AS names,
+         array_agg(a.attnotnull ORDER BY a.attnum) AS notnull,
          array_agg(format_type(coalesce(nullif(t.typbasetype, 0), a.atttypid),
                                CASE WHEN t.typbasetype <> 0 THEN t.typtypmod ELSE a.atttypmod END) ORDER BY a.attnum) AS types
   FROM pg_class c
@@ -41,7 +42,7 @@ describe('virtual tables match PostgreSQL 15', () => {
     const diffs: string[] = [];
     const substituted: string[] = [];
     for (const t of virtualTables().values()) {
-      const r = await client.query<{ oid: number; relkind: string; names: string[]; types: string[] }>(columnsQuery, [t.def.schema, t.def.name]);
+      const r = await client.query<{ oid: number; relkind: string; names: string[]; notnull: boolean[]; types: string[] }>(columnsQuery, [t.def.schema, t.def.name]);
       const pgRow = r.rows[0];
       if (pgRow === undefined) {
         diffs.push(`${t.key}: not in PostgreSQL`);
@@ -49,8 +50,8 @@ describe('virtual tables match PostgreSQL 15', () => {
       }
       if (pgRow.oid !== t.def.oid) diffs.push(`${t.key}: oid ${t.def.oid}, PostgreSQL ${pgRow.oid}`);
       if (pgRow.relkind !== t.def.relkind) diffs.push(`${t.key}: relkind ${t.def.relkind}, PostgreSQL ${pgRow.relkind}`);
-      const ours = t.columns.map((c) => `${c.name} ${c.substitutedFrom ?? formatType(c.type)}`);
-      const theirs = pgRow.names.map((n, i) => `${n} ${pgRow.types[i]}`);
+      const ours = t.columns.map((c) => `${c.name} ${c.substitutedFrom ?? formatType(c.type)}${c.notNull ? ' NOT NULL' : ''}`);
+      const theirs = pgRow.names.map((n, i) => `${n} ${pgRow.types[i]}${pgRow.notnull[i] ? ' NOT NULL' : ''}`);
       if (ours.join(', ') !== theirs.join(', ')) diffs.push(`${t.key}:\n  ours ${ours.join(', ')}\n  PG   ${theirs.join(', ')}`);
       for (const c of t.columns) if (c.substitutedFrom !== undefined) substituted.push(`${t.key}.${c.name} ${c.substitutedFrom} -> ${formatType(c.type)}`);
     }

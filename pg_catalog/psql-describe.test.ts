@@ -10,7 +10,7 @@
 //  - \dn: PostgreSQL 15's public schema is owned by pg_database_owner; nodedb's by the bootstrap user.
 //  - \l: no template0/template1, and the database locale is 'C' rather than initdb's locale.
 //  - \df NAME lists only the overloads nodedb implements (no range/bit/geometric variants).
-//  - \dt+: pg_table_size / pg_relation_size (real sizes from storage) are missing.
+//  - \dt+ / \di+: work, but Size is nodedb's storage figure, not PostgreSQL's page-based one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgEnv, startNode, startPostgres, type ServerHandle } from '../test/harness/index.mjs';
 import { run } from '../test/clients/proc.mjs';

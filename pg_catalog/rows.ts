@@ -201,7 +201,7 @@ function attributeRow(relid: number, name: string, attnum: number, type: SqlType
 function pgAttribute(ctx: GenContext): VirtualRow[] {
   const rows: VirtualRow[] = [];
   for (const v of virtualTables().values()) {
-    v.columns.forEach((c, i) => rows.push(attributeRow(v.def.oid, c.name, i + 1, c.type)));
+    v.columns.forEach((c, i) => rows.push(attributeRow(v.def.oid, c.name, i + 1, c.type, { attnotnull: c.notNull })));
   }
   for (const t of ctx.catalog.tables()) {
     for (const c of pgColumns(t)) {

@@ -155,5 +155,21 @@ describe('virtual tables', () => {
       ['0 bytes', '10239 bytes', '10 kB', '1024 kB', '10 MB', '-10 kB', '8192 PB'],
     ]);
   });
+
+  it('dropped columns stay in pg_attribute as PostgreSQL shows them', async () => {
+    await s.exec('CREATE TABLE dc (a int, b text, c int)');
+    await s.exec('ALTER TABLE dc DROP COLUMN b');
+    expect(await rows("SELECT attnum, attname, atttypid, attisdropped FROM pg_attribute WHERE attrelid = 'dc'::regclass AND attnum > 0 ORDER BY attnum")).toEqual([
+      [1, 'a', 23, false],
+      [2, '........pg.dropped.2........', 0, true],
+      [3, 'c', 23, false],
+    ]);
+    expect(await rows("SELECT column_name, ordinal_position FROM information_schema.columns WHERE table_name = 'dc' ORDER BY 2")).toEqual([
+      ['a', 1],
+      ['c', 3],
+    ]);
+    expect(await rows("SELECT data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'pg_catalog' AND table_name = 'pg_class' AND column_name IN ('relname', 'relacl') ORDER BY 1")).toEqual([['ARRAY', 'YES'], ['name', 'NO']]);
+    await s.exec('DROP TABLE dc');
+  });
 });
 

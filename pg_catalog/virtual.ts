@@ -10,12 +10,15 @@ import type { CatalogState } from '../catalog/state.js';
 import { BootstrapOid } from '../catalog/descriptors.js';
 import { assert } from '../util/assert.js';
 import { parseSql } from '../sql/parser/index.js';
+import type { ColumnDef } from '../sql/ast.js';
 import { allTypes, resolveTypeName, sqlType, type SqlType } from '../sql/types/index.js';
 import { virtualTableDefs, type VirtualTableDef, type VirtualTableKey } from './defs.js';
 
 export interface VirtualColumn {
   readonly name: string;
   readonly type: SqlType;
+  /** NOT NULL in PostgreSQL's declaration (pg_attribute.attnotnull). */
+  readonly notNull: boolean;
   /** The PostgreSQL type name declared, when nodedb has no such type and uses `type` instead. */
   readonly substitutedFrom?: string;
 }
@@ -46,22 +49,25 @@ function declare(key: VirtualTableKey, def: VirtualTableDef): VirtualTable {
   const stmt = stmts[0]!.statement;
   assert(stmt.kind === 'CreateTable', `virtual table ${key}: CREATE TABLE expected`);
   assert(stmt.table.name === def.name && stmt.table.schema === def.schema, `virtual table ${key}: name mismatch`);
-  const columns = stmt.columns.map((c): VirtualColumn => {
-    const last = c.type.names[c.type.names.length - 1]!;
-    const sub = typeSubstitutes.get(last);
-    if (sub !== undefined) {
-      const r = resolveTypeName(sub.names, [], c.type.arrayBounds + sub.arrayBounds);
-      assert(r.kind === 'type', 'substitute is a plain type');
-      return { name: c.name, type: r.type, substitutedFrom: `${last}${'[]'.repeat(c.type.arrayBounds)}` };
-    }
-    // Pseudo-types (anyarray) are not valid in user DDL, but the catalogs do have such columns.
-    const pseudo = c.type.arrayBounds === 0 ? allTypes().find((t) => t.typtype === 'p' && t.name === last) : undefined;
-    if (pseudo !== undefined) return { name: c.name, type: sqlType(pseudo.oid) };
-    const r = resolveTypeName(c.type.names, c.type.typmods, c.type.arrayBounds);
-    assert(r.kind === 'type', `virtual table ${key}.${c.name}: plain type expected`);
-    return { name: c.name, type: r.type };
-  });
+  const columns = stmt.columns.map((c): VirtualColumn => ({ ...columnType(key, c), notNull: c.constraints.some((k) => k.kind === 'notNull') }));
   return Object.freeze({ key, def, columns: Object.freeze(columns) });
+}
+
+/** The column's type as nodedb represents it (see typeSubstitutes for PostgreSQL types it lacks). */
+function columnType(key: VirtualTableKey, c: ColumnDef): { name: string; type: SqlType; substitutedFrom?: string } {
+  const last = c.type.names[c.type.names.length - 1]!;
+  const sub = typeSubstitutes.get(last);
+  if (sub !== undefined) {
+    const r = resolveTypeName(sub.names, [], c.type.arrayBounds + sub.arrayBounds);
+    assert(r.kind === 'type', 'substitute is a plain type');
+    return { name: c.name, type: r.type, substitutedFrom: `${last}${'[]'.repeat(c.type.arrayBounds)}` };
+  }
+  // Pseudo-types (anyarray) are not valid in user DDL, but the catalogs do have such columns.
+  const pseudo = c.type.arrayBounds === 0 ? allTypes().find((t) => t.typtype === 'p' && t.name === last) : undefined;
+  if (pseudo !== undefined) return { name: c.name, type: sqlType(pseudo.oid) };
+  const r = resolveTypeName(c.type.names, c.type.typmods, c.type.arrayBounds);
+  assert(r.kind === 'type', `virtual table ${key}.${c.name}: plain type expected`);
+  return { name: c.name, type: r.type };
 }
 
 /** Every virtual table (declarations parsed on first use: the parser must be initialised). */

@@ -527,6 +527,9 @@ export class Connection {
     this.reportError(err);
     session.errorInExtended(err);
     this.skipToSync = true;
+    // PostgreSQL sends an error at once, not at the next Sync: a client that sent Parse/Describe/Flush
+    // (asyncpg) waits for it, and the Flush that would have pushed it out is skipped with the rest.
+    this.out.flush();
   }
 
   private async sync(session: Session): Promise<boolean> {

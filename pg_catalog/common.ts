@@ -14,6 +14,25 @@ export interface VirtualSession {
   readonly settings?: readonly (readonly [string, string, string])[];
   /** BackendKeyData process id, when the session provides it. */
   readonly backendPid?: number;
+  /** Every session of this node (pg_stat_activity); absent => pg_stat_activity fails with 0A000. */
+  readonly activity?: () => readonly BackendActivity[];
+}
+
+/** One session as pg_stat_activity shows it. Timestamps: µs since 2000-01-01 UTC. */
+export interface BackendActivity {
+  readonly pid: number;
+  readonly user: string;
+  readonly database: string;
+  readonly applicationName: string;
+  readonly clientAddr: string | null;
+  readonly clientPort: number | null;
+  readonly backendStartMicros: bigint;
+  readonly xactStartMicros: bigint | null;
+  readonly queryStartMicros: bigint | null;
+  readonly stateChangeMicros: bigint | null;
+  readonly state: 'active' | 'idle' | 'idle in transaction' | 'idle in transaction (aborted)';
+  /** The running statement, or the last one when idle (as PostgreSQL). */
+  readonly query: string;
 }
 
 export interface GenContext {

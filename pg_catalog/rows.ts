@@ -14,6 +14,7 @@ import {
   type TableDescriptor,
 } from '../catalog/descriptors.js';
 import { assertNever } from '../util/assert.js';
+import { SqlError, SqlState } from '../util/errors.js';
 import { allTypes, findTypeInfo, Oid, PgArray, type Datum, type SqlType } from '../sql/types/index.js';
 import type { VirtualTableKey } from './defs.js';
 import { virtualTables } from './virtual.js';
@@ -545,6 +546,31 @@ function pgOpclass(): VirtualRow[] {
   }));
 }
 
+/** Sessions of this node, from the session layer (SqlError 0A000 when it provides none). */
+function pgStatActivity(ctx: GenContext): VirtualRow[] {
+  const activity = ctx.session.activity;
+  if (activity === undefined) throw new SqlError(SqlState.featureNotSupported, 'pg_stat_activity is not available in this context');
+  const cat = ctx.catalog;
+  const db = cat.database();
+  return activity().map((a) => ({
+    datid: a.database === db.name ? db.oid : null,
+    datname: a.database,
+    pid: a.pid,
+    usesysid: cat.roleByNameOrUndefined(a.user)?.oid ?? null,
+    usename: a.user,
+    application_name: a.applicationName,
+    client_addr: a.clientAddr,
+    client_port: a.clientPort,
+    backend_start: a.backendStartMicros,
+    xact_start: a.xactStartMicros,
+    query_start: a.queryStartMicros,
+    state_change: a.stateChangeMicros,
+    state: a.state,
+    query: a.query,
+    backend_type: 'client backend',
+  }));
+}
+
 // ─── fixed catalogs ────────────────────────────────────────────────────────────────────────
 
 function pgAm(): VirtualRow[] {
@@ -670,6 +696,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_sequences: pgSequences,
   pg_settings: pgSettings,
   pg_shdescription: pgShdescription,
+  pg_stat_activity: pgStatActivity,
   pg_statistic_ext: none,
   pg_tables: pgTables,
   pg_tablespace: pgTablespace,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDb, type TestSession } from '../sql/exec/testing.js';
 import { defaultFormatContext, formatText, Oid, sqlType } from '../sql/types/index.js';
 import { regObjectName } from './functions.js';
+import { virtualRows, virtualTables } from './index.js';
 
 let db: TestDb;
 let s: TestSession;
@@ -170,6 +171,18 @@ describe('virtual tables', () => {
     ]);
     expect(await rows("SELECT data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'pg_catalog' AND table_name = 'pg_class' AND column_name IN ('relname', 'relacl') ORDER BY 1")).toEqual([['ARRAY', 'YES'], ['name', 'NO']]);
     await s.exec('DROP TABLE dc');
+  });
+
+  it('pg_stat_activity shows what the session layer reports, and refuses without it', async () => {
+    const e = await s.exec('SELECT count(*) FROM pg_stat_activity').catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: '0A000', message: 'pg_stat_activity is not available in this context' });
+    const ctx = { catalog: db.state, session: { user: 'postgres', database: 'postgres', activity: () => [
+      { pid: 42, user: 'postgres', database: 'postgres', applicationName: 'psql', clientAddr: '127.0.0.1', clientPort: 5000, backendStartMicros: 1n, xactStartMicros: null, queryStartMicros: 2n, stateChangeMicros: 3n, state: 'idle' as const, query: 'select 1' },
+    ] } };
+    const table = virtualTables().get('pg_stat_activity')!;
+    const [row] = virtualRows(table, ctx, {});
+    const col = (n: string) => row![table.columns.findIndex((c) => c.name === n)];
+    expect([col('pid'), col('datid'), col('usesysid'), col('state'), col('query'), col('backend_type')]).toEqual([42, 5, 10, 'idle', 'select 1', 'client backend']);
   });
 });
 

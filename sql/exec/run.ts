@@ -147,7 +147,13 @@ async function* runProject(p: Extract<Plan, { kind: 'project' }>, env: Env): Asy
 /** pg_catalog / information_schema: rows computed now from this statement's catalog and session. */
 async function* runVirtualScan(p: Extract<Plan, { kind: 'virtualScan' }>, env: Env): AsyncGenerator<Row> {
   const c = env.ctx;
-  const session = { user: c.session.user, database: c.session.database, ...(c.showAllSettings === undefined ? {} : { settings: c.showAllSettings() }) };
+  const session = {
+    user: c.session.user,
+    database: c.session.database,
+    ...(c.showAllSettings === undefined ? {} : { settings: c.showAllSettings() }),
+    ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }),
+    ...(c.activity === undefined ? {} : { activity: c.activity }),
+  };
   const filter = p.filter === null ? null : compiled(p.filter);
   for (const r of virtualRows(p.table, { catalog: c.catalog, session }, c)) {
     checkAbort(env);

@@ -10,6 +10,7 @@ import type { DeleteStmt, InsertStmt, RangeVar, SelectStmt, UpdateStmt } from '.
 import type { Kv, Txn } from '../../cluster/kv/api.js';
 import type { Datum, EvalContext, SqlType } from '../types/index.js';
 import type { CatalogState } from '../../catalog/state.js';
+import type { BackendActivity } from '../../pg_catalog/index.js';
 import type { Plan } from './plan.js';
 import { prepare } from './prepare.js';
 import { explainLines } from './explain.js';
@@ -83,6 +84,8 @@ export interface ExecContext {
   readonly showAllSettings?: () => readonly (readonly [string, string, string])[];
   /** The session's BackendKeyData process id (pg_backend_pid()); absent => pg_backend_pid() fails with 0A000. */
   readonly backendPid?: number;
+  /** Every session of this node (pg_stat_activity); absent => pg_stat_activity fails with 0A000. */
+  readonly activity?: () => readonly BackendActivity[];
   /** search_path for nextval('name') with a non-constant name (default: "$user", public). */
   readonly searchPath?: readonly string[];
 }

@@ -10,6 +10,8 @@ export const statementDurationBucketsSeconds: readonly number[] = [
 
 /** Longest statement kind label we keep (the first word of a command tag). */
 export const statementKindCharsMax = 32;
+/** Distinct command tags whose counter child is cached (row counts make tags vary; cleared when full). */
+export const statementTagsCachedMax = 1024;
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -54,8 +56,17 @@ export class ServerMetrics {
     if (opts.collectProcessMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
+  /** Labeled children by command tag (tags repeat: 'SELECT 1', 'UPDATE 1', ...), so a statement costs no label hashing. */
+  private readonly statementCounterByTag = new Map<string, { inc(): void }>();
+
   statementCompleted(tag: string): void {
-    this.statements.inc({ kind: statementKind(tag) });
+    let child = this.statementCounterByTag.get(tag);
+    if (child === undefined) {
+      child = this.statements.labels({ kind: statementKind(tag) });
+      if (this.statementCounterByTag.size >= statementTagsCachedMax) this.statementCounterByTag.clear();
+      this.statementCounterByTag.set(tag, child);
+    }
+    child.inc();
   }
 
   errorSent(sqlstate: string): void {

@@ -147,6 +147,7 @@ export class PgServer implements ConnectionHost {
   }
 
   notifyChange(): void {
+    if (this.changeWaiters.length === 0) return; // every call ends here: keep it allocation-free
     const waiters = this.changeWaiters;
     this.changeWaiters = [];
     for (const w of waiters) w();

@@ -39,7 +39,7 @@ import type {
 } from './session-api.js';
 import { Settings, type SettingChange } from './settings.js';
 import { runCopy } from './copy.js';
-import { ddlDataOps } from './ddl-data.js';
+import { engineDdlData } from './exec/ddl-data.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SqlType } from './types/index.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
@@ -99,7 +99,8 @@ interface PreparedStatement {
   readonly text: string;
   readonly parsed: A.ParsedStatement | undefined;
   readonly declaredTypes: readonly SqlType[];
-  plan: { readonly query: PreparedQuery; readonly catalog: CatalogState } | undefined;
+  /** Valid for one catalog snapshot and one search_path (names bind differently under another). */
+  plan: { readonly query: PreparedQuery; readonly catalog: CatalogState; readonly searchPath: readonly string[] } | undefined;
   /** Parameter types fixed at Parse (re-planning must not change them). */
   paramTypes: readonly SqlType[] | undefined;
 }
@@ -443,14 +444,15 @@ export class SqlSession implements Session {
   /** The statement's plan for the current catalog (re-planned after a schema change). */
   private currentPlan(stmt: PreparedStatement): PreparedQuery {
     const catalog = this.catalogForStatement();
-    if (stmt.plan && stmt.plan.catalog === catalog) return stmt.plan.query;
+    const searchPath = this.settings.searchPath;
+    if (stmt.plan && stmt.plan.catalog === catalog && stmt.plan.searchPath === searchPath) return stmt.plan.query;
     assert(stmt.parsed && isQuery(stmt.parsed.statement), 'plan of a non-query');
     const q = prepareQuery(stmt.parsed.statement, this.bindContext(catalog, stmt.paramTypes ?? stmt.declaredTypes));
     if (stmt.paramTypes && !sameTypes(stmt.paramTypes, q.paramTypes)) {
       throw new SqlError(SqlState.featureNotSupported, 'cached plan must not change result type');
     }
     stmt.paramTypes = q.paramTypes;
-    stmt.plan = { query: q, catalog };
+    stmt.plan = { query: q, catalog, searchPath };
     return q;
   }
 
@@ -772,6 +774,7 @@ export class SqlSession implements Session {
       }
       case 'Commit': {
         const wasFailed = this.failed;
+        const modes = this.chainModes(s.chain, 'COMMIT AND CHAIN');
         if (!this.txn || this.txn.implicit) {
           sink.notice({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
           if (this.txn) await this.commitTxn(sink);
@@ -781,16 +784,17 @@ export class SqlSession implements Session {
           await this.commitTxn(sink);
         }
         sink.commandComplete(wasFailed ? 'ROLLBACK' : 'COMMIT');
-        if (s.chain) this.chain(sink);
+        if (modes) this.chain(modes);
         return;
       }
       case 'Rollback': {
+        const modes = this.chainModes(s.chain, 'ROLLBACK AND CHAIN');
         if (!this.txn || this.txn.implicit) {
           sink.notice({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
         }
         await this.rollbackTxn(sink);
         sink.commandComplete('ROLLBACK');
-        if (s.chain) this.chain(sink);
+        if (modes) this.chain(modes);
         return;
       }
       case 'Savepoint': {
@@ -849,10 +853,17 @@ export class SqlSession implements Session {
     }
   }
 
-  private chain(sink: ResultSink): void {
-    void sink;
+  /** AND CHAIN: the ending block's characteristics, to start the next one with (25P01 outside a block). */
+  private chainModes(chain: boolean, what: string): { isolation: TxnOptions['isolation']; readOnly: boolean } | undefined {
+    if (!chain) return undefined;
+    if (!this.txn || this.txn.implicit) throw new SqlError(SqlState.noActiveSqlTransaction, `${what} can only be used in transaction blocks`);
+    return { isolation: this.txn.isolation, readOnly: this.txn.readOnly };
+  }
+
+  private chain(modes: { isolation: TxnOptions['isolation']; readOnly: boolean }): void {
     const txn = this.beginTxn(false);
-    void txn;
+    txn.isolation = modes.isolation;
+    txn.readOnly = modes.readOnly;
   }
 
   private applyModes(modes: A.TransactionModes): void {
@@ -1019,7 +1030,7 @@ export class SqlSession implements Session {
       user: this.startup.user,
       txn: exec.txn,
       kv: this.core.kv,
-      data: ddlDataOps({ searchPath: this.settings.searchPath, exec }),
+      data: engineDdlData({ searchPath: this.settings.searchPath, exec }),
       lockOptions: { lockTimeoutMs: this.settings.lockTimeoutMs, signal },
     });
     if (result.ops.length > 0) {

@@ -19,11 +19,18 @@ import { compiled, evaluateSync, type Env } from './expr.js';
 import { newEnv } from './execute.js';
 import { indexEntryOf, indexSpan, scanTableRows, tableCodec, type IndexCodec } from './table.js';
 
-const ddlSearchPath = ['$user', 'public'];
+const defaultSearchPath = ['$user', 'public'];
+
+/** The statement a DDL runs in: its search_path, and its execution context (session timestamps, cancel). */
+export interface DdlDataContext {
+  readonly searchPath: readonly string[];
+  /** Absent in engine tests: a default context (UTC, no cancel) is used. */
+  readonly exec?: ExecContext;
+}
 const microsFrom2000 = 946684800000n * 1000n;
 
-function binderFor(state: CatalogState): Binder {
-  return newBinder({ catalog: state, searchPath: ddlSearchPath, paramTypes: [] });
+function binderFor(ctx: DdlDataContext, state: CatalogState): Binder {
+  return newBinder({ catalog: state, searchPath: ctx.searchPath, paramTypes: [] });
 }
 
 function tableScope(b: Binder, table: TableDescriptor): Scope {
@@ -32,8 +39,8 @@ function tableScope(b: Binder, table: TableDescriptor): Scope {
   return scope;
 }
 
-function bindPurpose(state: CatalogState, table: TableDescriptor, expr: StoredExpr, purpose: DdlExprPurpose): BExpr {
-  const b = binderFor(state);
+function bindPurpose(ctx: DdlDataContext, state: CatalogState, table: TableDescriptor, expr: StoredExpr, purpose: DdlExprPurpose): BExpr {
+  const b = binderFor(ctx, state);
   switch (purpose.kind) {
     case 'default': {
       const e = b.bind(expr.expr, new Scope(null), noAggregates('DEFAULT expressions'));
@@ -58,9 +65,9 @@ function nowEvalContext(): EvalContext {
   };
 }
 
-/** An Env for evaluating DDL-time expressions (no parameters, no session sequences). */
-function ddlEnv(state: CatalogState, txn: Txn | undefined): Env {
-  const ctx: ExecContext = {
+/** An Env for evaluating DDL-time expressions (no parameters). */
+function ddlEnv(ctx: DdlDataContext, state: CatalogState, txn: Txn | undefined): Env {
+  const base: ExecContext = ctx.exec ?? {
     txn: txn as Txn,
     kv: undefined as never,
     catalog: state,
@@ -68,7 +75,7 @@ function ddlEnv(state: CatalogState, txn: Txn | undefined): Env {
     signal: new AbortController().signal,
     session: newSessionState('postgres', 'postgres'),
   };
-  return newEnv([], ctx);
+  return newEnv([], { ...base, catalog: state, txn: txn ?? base.txn });
 }
 
 function formatKey(table: TableDescriptor, ic: IndexCodec, row: readonly Datum[]): { names: string; values: string } {
@@ -79,66 +86,74 @@ function formatKey(table: TableDescriptor, ic: IndexCodec, row: readonly Datum[]
   return { names, values };
 }
 
-export const engineDdlData: DdlDataOps = {
-  validateExpr(state, table, expr, purpose) {
-    bindPurpose(state, table, expr, purpose);
-  },
-
-  async tableHasRows(txn, _state, table) {
-    const codec = tableCodec(table);
-    for await (const _kv of txn.scan(indexSpan(codec.primary), { limit: 1 })) return true;
-    return false;
-  },
-
-  async backfillIndex(txn, _state, table: TableDescriptor, index: IndexDescriptor) {
-    const codec = tableCodec(table);
-    const ic = codec.secondaries.find((s) => s.index.indexId === index.indexId);
-    assert(ic !== undefined, `index ${index.name} is not on table ${table.name}`);
-    for await (const row of scanTableRows(txn, codec)) {
-      const e = indexEntryOf(codec, ic, row);
-      if (e.unique && (await txn.get(e.key)) !== undefined) {
-        const k = formatKey(table, ic, row);
-        throw new SqlError(SqlState.uniqueViolation, `could not create unique index "${index.name}"`, {
-          detail: `Key (${k.names})=(${k.values}) is duplicated.`,
-          table: table.name,
-          constraint: index.name,
-        });
+export function engineDdlData(ctx: DdlDataContext = { searchPath: defaultSearchPath }): DdlDataOps {
+  const signal = ctx.exec?.signal;
+  return {
+    validateExpr(state, table, expr, purpose) {
+      const bound = bindPurpose(ctx, state, table, expr, purpose);
+      // Constants are coerced now, so `DEFAULT 'abc'` on an integer column fails at CREATE time as in PostgreSQL.
+      if (purpose.kind === 'default' && !isVolatile(bound) && !hasAsyncParts(bound)) {
+        evaluateSync(compiled(bound), [], ddlEnv(ctx, state, undefined));
       }
-      txn.put(e.key, e.value);
-    }
-  },
+    },
 
-  async validateCheck(txn, state, table, name, check) {
-    const bound = bindPurpose(state, table, check, { kind: 'check', constraint: name });
-    const c = compiled(bound);
-    const env = ddlEnv(state, txn);
-    for await (const row of scanTableRows(txn, tableCodec(table))) {
-      if (evaluateSync(c, row, env) === false) {
-        throw new SqlError(SqlState.checkViolation, `check constraint "${name}" of relation "${table.name}" is violated by some row`, {
-          table: table.name,
-          constraint: name,
-        });
+    async tableHasRows(txn, _state, table) {
+      const codec = tableCodec(table);
+      for await (const _kv of txn.scan(indexSpan(codec.primary), { limit: 1 })) return true;
+      return false;
+    },
+
+    async backfillIndex(txn, _state, table: TableDescriptor, index: IndexDescriptor) {
+      const codec = tableCodec(table);
+      const ic = codec.secondaries.find((s) => s.index.indexId === index.indexId);
+      assert(ic !== undefined, `index ${index.name} is not on table ${table.name}`);
+      for await (const row of scanTableRows(txn, codec, signal)) {
+        const e = indexEntryOf(codec, ic, row);
+        if (e.unique && (await txn.get(e.key)) !== undefined) {
+          const k = formatKey(table, ic, row);
+          throw new SqlError(SqlState.uniqueViolation, `could not create unique index "${index.name}"`, {
+            detail: `Key (${k.names})=(${k.values}) is duplicated.`,
+            table: table.name,
+            constraint: index.name,
+          });
+        }
+        txn.put(e.key, e.value);
       }
-    }
-  },
+    },
 
-  async validateNotNull(txn, _state, table, column: ColumnDescriptor) {
-    const slot = table.columns.findIndex((c) => c.attnum === column.attnum);
-    assert(slot >= 0, `column ${column.name} is not in table ${table.name}`);
-    for await (const row of scanTableRows(txn, tableCodec(table))) {
-      if (row[slot] === null) {
-        throw new SqlError(SqlState.notNullViolation, `column "${column.name}" of relation "${table.name}" contains null values`, {
-          table: table.name,
-          column: column.name,
-        });
+    async validateCheck(txn, state, table, name, check) {
+      const bound = bindPurpose(ctx, state, table, check, { kind: 'check', constraint: name });
+      const c = compiled(bound);
+      const env = ddlEnv(ctx, state, txn);
+      for await (const row of scanTableRows(txn, tableCodec(table), signal)) {
+        if (evaluateSync(c, row, env) === false) {
+          throw new SqlError(SqlState.checkViolation, `check constraint "${name}" of relation "${table.name}" is violated by some row`, {
+            table: table.name,
+            constraint: name,
+          });
+        }
       }
-    }
-  },
+    },
 
-  evaluateMissingValue(state, table, column, expr): MissingValueResult {
-    const bound = bindPurpose(state, table, expr, { kind: 'default', type: column.type, column: column.name });
-    if (isVolatile(bound) || hasAsyncParts(bound)) return { kind: 'volatile' };
-    const v = evaluateSync(compiled(bound), [], ddlEnv(state, undefined));
-    return { kind: 'constant', text: v === null ? null : formatText(column.type, v, defaultFormatContext) };
-  },
-};
+    async validateNotNull(txn, _state, table, column: ColumnDescriptor) {
+      const slot = table.columns.findIndex((c) => c.attnum === column.attnum);
+      assert(slot >= 0, `column ${column.name} is not in table ${table.name}`);
+      for await (const row of scanTableRows(txn, tableCodec(table), signal)) {
+        if (row[slot] === null) {
+          throw new SqlError(SqlState.notNullViolation, `column "${column.name}" of relation "${table.name}" contains null values`, {
+            table: table.name,
+            column: column.name,
+          });
+        }
+      }
+    },
+
+    evaluateMissingValue(state, table, column, expr): MissingValueResult {
+      const bound = bindPurpose(ctx, state, table, expr, { kind: 'default', type: column.type, column: column.name });
+      if (isVolatile(bound) || hasAsyncParts(bound)) return { kind: 'volatile' };
+      const v = evaluateSync(compiled(bound), [], ddlEnv(ctx, state, undefined));
+      // Stored as text in the format sql/exec/table.ts reads it back with (defaultFormatContext).
+      return { kind: 'constant', text: v === null ? null : formatText(column.type, v, defaultFormatContext) };
+    },
+  };
+}

@@ -143,7 +143,7 @@ export class TestSession {
     if (ddlKinds.has(stmt.kind)) {
       return this.inTxn(async (txn) => {
         const r = await executeDdl(stmt as DdlStatement, {
-          catalog: this.db.state, searchPath: ['$user', 'public'], user: 'postgres', txn, kv: this.db.kv, data: engineDdlData,
+          catalog: this.db.state, searchPath: ['$user', 'public'], user: 'postgres', txn, kv: this.db.kv, data: engineDdlData(),
         });
         this.db.state = r.state;
         return { tag: r.commandTag, rows: [], columns: [], rowCount: 0 };

@@ -7,6 +7,7 @@ import { openCatalog, type CatalogStore } from '../catalog/store.js';
 import { defaultDatabaseName } from '../catalog/state.js';
 import { SqlError, SqlState } from '../util/errors.js';
 import type * as A from './ast.js';
+import type { BackendActivity } from '../pg_catalog/index.js';
 import { tablePrefix, prefixEnd } from './encoding/key.js';
 import { initParser, parseSql } from './parser/index.js';
 import { SqlSession } from './session.js';
@@ -92,6 +93,11 @@ export class EngineCore {
       this.nextPid = this.nextPid >= 2_000_000_000 ? 1000 : this.nextPid + 1;
     } while (this.sessions.has(this.nextPid));
     return this.nextPid;
+  }
+
+  /** pg_stat_activity: every session of this node. */
+  activity(): BackendActivity[] {
+    return [...this.sessions.values()].map((s) => s.activity());
   }
 
   async closeAll(): Promise<void> {

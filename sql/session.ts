@@ -39,6 +39,8 @@ import type {
 } from './session-api.js';
 import { Settings, type SettingChange } from './settings.js';
 import { runCopy } from './copy.js';
+import type { BackendActivity } from '../pg_catalog/index.js';
+import { regObjectName } from '../pg_catalog/functions.js';
 import { engineDdlData } from './exec/ddl-data.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SqlType } from './types/index.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
@@ -139,6 +141,12 @@ export class SqlSession implements Session {
   /** Simple-protocol plan cache: statement text → prepared statement (LRU by insertion order). */
   private readonly planCache = new Map<string, PreparedStatement>();
   private closed = false;
+  // pg_stat_activity: what this backend is doing.
+  private readonly backendStartMicros = nowMicros();
+  private currentQuery = '';
+  private queryStartMicros: bigint | null = null;
+  private stateChangeMicros = this.backendStartMicros;
+  private running = false;
 
   constructor(
     private readonly core: EngineCore,
@@ -166,6 +174,51 @@ export class SqlSession implements Session {
   // ─── simple query protocol ──────────────────────────────────────────────────────────────
 
   async simpleQuery(sql: string, sink: ResultSink, signal: AbortSignal): Promise<void> {
+    this.startActivity(sql);
+    try {
+      await this.runSimpleQuery(sql, sink, signal);
+    } finally {
+      this.endActivity();
+    }
+  }
+
+  private startActivity(text: string): void {
+    this.running = true;
+    this.currentQuery = text;
+    this.queryStartMicros = this.stateChangeMicros = nowMicros();
+  }
+
+  private endActivity(): void {
+    this.running = false;
+    this.stateChangeMicros = nowMicros();
+  }
+
+  /** This backend as pg_stat_activity shows it. */
+  activity(): BackendActivity {
+    const state = this.running
+      ? 'active'
+      : this.failed
+        ? 'idle in transaction (aborted)'
+        : this.txn && !this.txn.implicit
+          ? 'idle in transaction'
+          : 'idle';
+    return {
+      pid: this.backendPid,
+      user: this.startup.user,
+      database: this.startup.database,
+      applicationName: this.settings.get('application_name'),
+      clientAddr: null,
+      clientPort: null,
+      backendStartMicros: this.backendStartMicros,
+      xactStartMicros: this.txn?.startMicros ?? null,
+      queryStartMicros: this.queryStartMicros,
+      stateChangeMicros: this.stateChangeMicros,
+      state,
+      query: this.currentQuery,
+    };
+  }
+
+  private async runSimpleQuery(sql: string, sink: ResultSink, signal: AbortSignal): Promise<void> {
     const parsed = this.core.parse(sql);
     if (parsed.length === 0) {
       sink.emptyQuery();
@@ -296,10 +349,16 @@ export class SqlSession implements Session {
       return 'complete';
     }
     const formats = portal.query?.columns ? resultFormats(portal.formatCodes, portal.query.columns.length) : [];
-    const outcome = await this.runStatement(portal.stmt.parsed, portal.stmt, portal.params, formats, sink, signal, false, {
-      portal,
-      maxRows,
-    });
+    this.startActivity(portal.stmt.text);
+    let outcome: ExecuteOutcome;
+    try {
+      outcome = await this.runStatement(portal.stmt.parsed, portal.stmt, portal.params, formats, sink, signal, false, {
+        portal,
+        maxRows,
+      });
+    } finally {
+      this.endActivity();
+    }
     if (outcome === 'complete') portal.done = true;
     return outcome;
   }
@@ -485,6 +544,16 @@ export class SqlSession implements Session {
       clockTimestampMicros: nowMicros,
       random: Math.random,
       versionString: this.core.versionString,
+      regName: (typeOid: number, oid: number) =>
+        regObjectName(
+          {
+            catalog: this.catalogForStatement(),
+            session: { user: this.startup.user, database: this.startup.database },
+            searchPath: this.settings.searchPath,
+          },
+          typeOid,
+          oid,
+        ),
     };
   }
 
@@ -499,6 +568,9 @@ export class SqlSession implements Session {
       signal,
       session: this.execState,
       searchPath: this.settings.searchPath,
+      showAllSettings: () => this.settings.showAll(),
+      backendPid: this.backendPid,
+      activity: () => this.core.activity(),
     };
   }
 

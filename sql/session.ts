@@ -42,7 +42,7 @@ import { runCopy } from './copy.js';
 import type { BackendActivity } from '../pg_catalog/index.js';
 import { regObjectName } from '../pg_catalog/functions.js';
 import { engineDdlData } from './exec/ddl-data.js';
-import { Oid, sqlType, type Datum, type EvalContext, type SqlType } from './types/index.js';
+import { Oid, sqlType, type Datum, type EvalContext, type SessionSettingsAccess, type SqlType } from './types/index.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
 /** Rows sent between awaits of the client socket's drain. */
@@ -147,6 +147,25 @@ export class SqlSession implements Session {
   private queryStartMicros: bigint | null = null;
   private stateChangeMicros = this.backendStartMicros;
   private running = false;
+  /** Reported parameters changed by set_config() during a statement, sent when it ends. */
+  private pendingReports: SettingChange[] = [];
+  private readonly settingsAccess: SessionSettingsAccess = {
+    get: (name, missingOk) => {
+      if (Settings.isTransactionParam(name)) return this.transactionParamValue(name);
+      try {
+        return this.settings.show(name).value;
+      } catch (err) {
+        if (missingOk && err instanceof SqlError && err.code === SqlState.undefinedObject) return null;
+        throw err;
+      }
+    },
+    set: (name, value, local) => {
+      this.touchTxn();
+      const change = this.settings.set(name, [value], local);
+      if (change) this.pendingReports.push(change);
+      return this.settings.show(name).value;
+    },
+  };
 
   constructor(
     private readonly core: EngineCore,
@@ -433,6 +452,10 @@ export class SqlSession implements Session {
       return 'complete';
     } finally {
       dispose();
+      if (this.pendingReports.length > 0) {
+        this.reportSettings(sink, this.pendingReports);
+        this.pendingReports = [];
+      }
     }
   }
 
@@ -544,6 +567,7 @@ export class SqlSession implements Session {
       clockTimestampMicros: nowMicros,
       random: Math.random,
       versionString: this.core.versionString,
+      settings: this.settingsAccess,
       regName: (typeOid: number, oid: number) =>
         regObjectName(
           {
@@ -993,19 +1017,24 @@ export class SqlSession implements Session {
     let rows: string[][];
     if (s.name === 'all') rows = this.settings.showAll();
     else if (Settings.isTransactionParam(s.name)) {
-      const txn = this.txn;
-      const n = s.name.toLowerCase();
-      const value =
-        n === 'transaction_isolation'
-          ? txn?.isolation ?? this.settings.get('default_transaction_isolation')
-          : n === 'transaction_read_only'
-            ? (txn?.readOnly ?? this.settings.get('default_transaction_read_only') === 'on') ? 'on' : 'off'
-            : 'off';
-      rows = [[value]];
+      rows = [[this.transactionParamValue(s.name)]];
     } else rows = [[this.settings.show(s.name).value]];
     sink.rowDescription(describeColumns(cols));
     for (const r of rows) sink.dataRow(encodeRow(cols, r, [], fmt));
     sink.commandComplete('SHOW');
+  }
+
+  /** transaction_isolation / transaction_read_only / transaction_deferrable of the current (or next) transaction. */
+  private transactionParamValue(name: string): string {
+    const txn = this.txn;
+    switch (name.toLowerCase()) {
+      case 'transaction_isolation':
+        return txn?.isolation ?? this.settings.get('default_transaction_isolation');
+      case 'transaction_read_only':
+        return (txn?.readOnly ?? this.settings.get('default_transaction_read_only') === 'on') ? 'on' : 'off';
+      default:
+        return 'off';
+    }
   }
 
   private async runExplain(s: A.ExplainStmt, sink: ResultSink, signal: AbortSignal): Promise<void> {

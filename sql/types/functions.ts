@@ -465,6 +465,24 @@ def('random', [], F8, (_a, ctx) => ctx.random(), { volatility: 'volatile' });
 def('gen_random_uuid', [], Oid.uuid, () => randomUUID(), { volatility: 'volatile' });
 def('version', [], T, (_a, ctx) => ctx.versionString, { volatility: 'stable' });
 
+// ─── Session parameters ──────────────────────────────────────────────────────────────────
+function sessionSettings(ctx: EvalContext): NonNullable<EvalContext['settings']> {
+  if (ctx.settings === undefined) throw new SqlError(SqlState.featureNotSupported, 'configuration parameters are not available in this context');
+  return ctx.settings;
+}
+def('current_setting', [T], T, (a, ctx) => sessionSettings(ctx).get(s(a[0]!), false), { volatility: 'stable' });
+def('current_setting', [T, Oid.bool], T, (a, ctx) => sessionSettings(ctx).get(s(a[0]!), a[1] === true), { volatility: 'stable' });
+def(
+  'set_config',
+  [T, T, Oid.bool],
+  T,
+  (a, ctx) => {
+    if (a[0] === null) throw new SqlError(SqlState.nullValueNotAllowed, 'SET requires parameter name');
+    return sessionSettings(ctx).set(s(a[0]), a[1] === null ? '' : s(a[1]), a[2] === true);
+  },
+  { volatility: 'volatile', strict: false },
+);
+
 // ─── Date/time ───────────────────────────────────────────────────────────────────────────
 def('now', [], Oid.timestamptz, (_a, ctx) => ctx.txnTimestampMicros, { volatility: 'stable' });
 def('transaction_timestamp', [], Oid.timestamptz, (_a, ctx) => ctx.txnTimestampMicros, { volatility: 'stable' });

@@ -49,6 +49,16 @@ export interface EvalContext extends FormatContext {
   random(): number;
   /** Text returned by version(). */
   readonly versionString: string;
+  /** The session's configuration parameters (current_setting / set_config); absent outside a session. */
+  readonly settings?: SessionSettingsAccess;
+}
+
+/** What current_setting() and set_config() reach: the session's parameters. */
+export interface SessionSettingsAccess {
+  /** The SHOW value; with missingOk, null for an unknown parameter instead of 42704. */
+  get(name: string, missingOk: boolean): string | null;
+  /** SET (or SET LOCAL); returns the new SHOW value. */
+  set(name: string, value: string, local: boolean): string;
 }
 
 export const defaultFormatContext: FormatContext = Object.freeze({

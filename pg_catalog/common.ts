@@ -16,7 +16,16 @@ export interface VirtualSession {
   readonly backendPid?: number;
   /** Every session of this node (pg_stat_activity); absent => pg_stat_activity fails with 0A000. */
   readonly activity?: () => readonly BackendActivity[];
+  /**
+   * Cancels the running statement of / terminates the session with this pid on this node
+   * (pg_cancel_backend / pg_terminate_backend); false when no such session. Absent => those
+   * functions fail with 0A000.
+   */
+  readonly signalBackend?: (pid: number, signal: BackendSignal) => boolean;
 }
+
+/** What pg_cancel_backend / pg_terminate_backend ask of the session registry. */
+export type BackendSignal = 'cancel' | 'terminate';
 
 /** One session as pg_stat_activity shows it. Timestamps: µs since 2000-01-01 UTC. */
 export interface BackendActivity {

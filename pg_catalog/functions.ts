@@ -16,11 +16,14 @@ import { indexDefinition, quoteIdent } from './rows.js';
 import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
 import { ioProcs } from './pg-data.js';
+import { sessionFunctions } from './session-functions.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
   readonly session: VirtualSession;
   readonly searchPath: readonly string[];
+  /** The statement's cancel signal (pg_sleep ends early when it fires). */
+  readonly signal?: AbortSignal;
 }
 
 interface CatalogFunctionBase {
@@ -110,6 +113,7 @@ function defs(): CatalogFunction[] {
     fn('pg_size_pretty', [INT8], TEXT, (a) => sizePretty(BigInt(a[0] as bigint))),
     // nodedb has no extended statistics objects: NULL, as PostgreSQL answers for an unknown oid.
     fn('pg_get_statisticsobjdef_columns', [OID], TEXT, () => null),
+    ...sessionFunctions(),
   ];
 }
 
@@ -136,6 +140,35 @@ export function isCatalogFunctionName(name: string): boolean {
 /** The overload taking `argCount` arguments, or undefined (the binder then reports 42883 as usual). */
 export function catalogFunctionByArity(name: string, argCount: number): CatalogFunction | undefined {
   return functions().get(name)?.find((f) => f.argTypes.length === argCount);
+}
+
+/**
+ * The overload for these argument types: among those of the right arity, the one whose
+ * parameter types fit best (has_table_privilege('t', ...) takes text, (c.oid, ...) takes oid).
+ */
+export function catalogFunctionFor(name: string, argTypes: readonly SqlType[]): CatalogFunction | undefined {
+  const candidates = functions().get(name)?.filter((f) => f.argTypes.length === argTypes.length) ?? [];
+  let best: CatalogFunction | undefined;
+  let bestScore = -1;
+  for (const f of candidates) {
+    let score = 0;
+    for (let i = 0; i < argTypes.length; i++) score += argFit(argTypes[i]!.oid, f.argTypes[i]!.oid);
+    if (score > bestScore) {
+      best = f;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+const textLikeOids: ReadonlySet<number> = new Set([Oid.text, Oid.name, Oid.varchar, Oid.bpchar]);
+const oidLikeOids: ReadonlySet<number> = new Set([Oid.oid, Oid.int2, Oid.int4, Oid.int8, Oid.regclass, Oid.regtype, Oid.regproc, Oid.regnamespace, Oid.regrole]);
+
+function argFit(arg: number, param: number): number {
+  if (arg === param) return 3;
+  if (textLikeOids.has(param) && (arg === Oid.unknown || textLikeOids.has(arg))) return 2;
+  if (oidLikeOids.has(param) && oidLikeOids.has(arg)) return 2;
+  return 0;
 }
 
 // ─── helpers ───────────────────────────────────────────────────────────────────────────────

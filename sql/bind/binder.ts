@@ -33,7 +33,7 @@ import {
 import type { BindContext, ResultColumn } from '../plan/api.js';
 import type { AggCall, AggSortKey, BExpr, SubqueryExpr } from './expr.js';
 import { exprKey } from './walk.js';
-import { catalogFunctionByArity, catalogInputTypes, regLiteralOid } from '../../pg_catalog/functions.js';
+import { catalogFunctionFor, catalogInputTypes, regLiteralOid } from '../../pg_catalog/functions.js';
 
 export const unknownType: SqlType = sqlType(Oid.unknown);
 export const boolType: SqlType = sqlType(Oid.bool);
@@ -553,7 +553,7 @@ export class Binder {
       default:
         break;
     }
-    const catalogFn = catalogFunctionByArity(name, args.length);
+    const catalogFn = catalogFunctionFor(name, args.map((a) => a.type));
     if (catalogFn !== undefined) {
       return { kind: 'catalogFn', fn: catalogFn, args: args.map((a, i) => this.coerceImplicit(a, catalogFn.argTypes[i]!)), type: catalogFn.resultType };
     }

@@ -82,8 +82,14 @@ export function evaluateSync(c: Compiled, row: readonly Datum[], env: Env): Datu
 
 function catalogFnContext(env: Env): CatalogFnContext {
   const c = env.ctx;
-  const session = { user: c.session.user, database: c.session.database, ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }) };
-  return { catalog: c.catalog, session, searchPath: c.searchPath ?? ['$user', 'public'] };
+  const session = {
+    user: c.session.user,
+    database: c.session.database,
+    ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }),
+    ...(c.activity === undefined ? {} : { activity: c.activity }),
+    ...(c.signalBackend === undefined ? {} : { signalBackend: c.signalBackend }),
+  };
+  return { catalog: c.catalog, session, searchPath: c.searchPath ?? ['$user', 'public'], signal: c.signal };
 }
 
 /** Argument values of a catalog function call, or null when a strict function gets a NULL. */

@@ -10,7 +10,7 @@ import type { DeleteStmt, InsertStmt, RangeVar, SelectStmt, UpdateStmt } from '.
 import type { Kv, Txn } from '../../cluster/kv/api.js';
 import type { Datum, EvalContext, SqlType } from '../types/index.js';
 import type { CatalogState } from '../../catalog/state.js';
-import type { BackendActivity } from '../../pg_catalog/index.js';
+import type { BackendActivity, BackendSignal } from '../../pg_catalog/index.js';
 import type { Plan } from './plan.js';
 import { prepare } from './prepare.js';
 import { explainLines } from './explain.js';
@@ -86,6 +86,11 @@ export interface ExecContext {
   readonly backendPid?: number;
   /** Every session of this node (pg_stat_activity); absent => pg_stat_activity fails with 0A000. */
   readonly activity?: () => readonly BackendActivity[];
+  /**
+   * pg_cancel_backend / pg_terminate_backend: cancels the running statement of / terminates the
+   * session with this pid on this node; false when there is none. Absent => they fail with 0A000.
+   */
+  readonly signalBackend?: (pid: number, signal: BackendSignal) => boolean;
   /** search_path for nextval('name') with a non-constant name (default: "$user", public). */
   readonly searchPath?: readonly string[];
 }

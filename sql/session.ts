@@ -826,12 +826,19 @@ export class SqlSession implements Session {
           SqlState.featureNotSupported,
           `${s.kind === 'ShowNodes' ? 'SHOW NODES' : s.kind === 'ShowRanges' ? 'SHOW RANGES' : 'SHOW ROUTING'} is not available yet: this build runs a single node without ranges`,
         );
+      case 'CloseCursor':
+        // No cursor can be open (DECLARE is not supported yet): CLOSE ALL closes nothing, CLOSE x names none.
+        if (s.name !== undefined) throw new SqlError(SqlState.invalidCursorName, `cursor "${s.name}" does not exist`);
+        sink.commandComplete('CLOSE CURSOR ALL');
+        return;
       case 'DeclareCursor':
       case 'Fetch':
-      case 'CloseCursor':
-        throw new SqlError(SqlState.featureNotSupported, 'cursors (DECLARE/FETCH/MOVE/CLOSE) are not supported yet');
-      case 'Listen':
+        throw new SqlError(SqlState.featureNotSupported, 'cursors (DECLARE/FETCH/MOVE) are not supported yet');
       case 'Unlisten':
+        // LISTEN is not supported, so no channel is ever listened to: UNLISTEN (any) removes nothing.
+        sink.commandComplete('UNLISTEN');
+        return;
+      case 'Listen':
       case 'Notify':
         throw new SqlError(SqlState.featureNotSupported, `${s.kind.toUpperCase()} is not supported yet`);
       case 'Select':

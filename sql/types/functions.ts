@@ -465,6 +465,10 @@ def('random', [], F8, (_a, ctx) => ctx.random(), { volatility: 'volatile' });
 def('gen_random_uuid', [], Oid.uuid, () => randomUUID(), { volatility: 'volatile' });
 def('version', [], T, (_a, ctx) => ctx.versionString, { volatility: 'stable' });
 
+// nodedb has no advisory locks, so a session never holds one: releasing all is exactly nothing.
+// (pg_advisory_lock and friends are not provided; asyncpg's pool calls this on every release.)
+def('pg_advisory_unlock_all', [], Oid.void, () => '', { volatility: 'volatile' });
+
 // ─── Session parameters ──────────────────────────────────────────────────────────────────
 function sessionSettings(ctx: EvalContext): NonNullable<EvalContext['settings']> {
   if (ctx.settings === undefined) throw new SqlError(SqlState.featureNotSupported, 'configuration parameters are not available in this context');

@@ -502,6 +502,8 @@ export interface OnConflict {
   readonly action: 'nothing' | 'update';
   readonly set: readonly ResTarget[];
   readonly where?: Expr;
+  /** Of the ON CONFLICT clause (-1 when unknown). */
+  readonly location?: number;
 }
 
 export interface InsertStmt {
@@ -510,6 +512,8 @@ export interface InsertStmt {
   readonly table: RangeVar;
   /** Column list as written; [] = all columns in order. */
   readonly columns: readonly string[];
+  /** Location of each name in `columns` (error positions). */
+  readonly columnLocations?: readonly number[];
   /** undefined = DEFAULT VALUES. */
   readonly source?: SelectStmt;
   readonly overriding?: 'user' | 'system';

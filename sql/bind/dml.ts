@@ -12,6 +12,7 @@ import { planFromWhere, planQuery } from '../plan/planner.js';
 import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition } from './binder.js';
 import type { BExpr } from './expr.js';
 import { bindQuery, expandTargets } from './select.js';
+import { bindOnConflict } from './upsert.js';
 
 /** generated_always (not in util/errors.ts's list yet). */
 const sqlStateGeneratedAlways = '428C9';
@@ -95,7 +96,6 @@ function identityAlwaysError(col: ColumnDescriptor): SqlError {
 
 export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
-  if (stmt.onConflict !== undefined) throw err(SqlState.featureNotSupported, 'INSERT ... ON CONFLICT is not supported yet');
   const table = resolveTargetTable(b, stmt.table);
   const slotOf = new Map<string, number>();
   table.columns.forEach((c, i) => {
@@ -109,12 +109,13 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
     targetSlots = src?.kind === 'Values' ? all.slice(0, Math.max(...src.rows.map((r) => r.length))) : all;
   } else {
     targetSlots = [];
-    for (const name of stmt.columns) {
+    for (const [i, name] of stmt.columns.entries()) {
       const slot = slotOf.get(name);
+      const location = stmt.columnLocations?.[i];
       if (slot === undefined) {
-        throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
+        throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, location);
       }
-      if (targetSlots.includes(slot)) throw err(SqlState.duplicateColumn, `column "${name}" specified more than once`);
+      if (targetSlots.includes(slot)) throw err(SqlState.duplicateColumn, `column "${name}" specified more than once`, location);
       targetSlots.push(slot);
     }
   }
@@ -164,9 +165,20 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
     source = { kind: 'project', input: plan, exprs: fullRow(given), width: table.columns.length };
     materialize = true;
   }
+  const oc = stmt.onConflict;
+  const onConflict = oc === undefined ? undefined : bindOnConflict(b, table, stmt.table, oc, (scope) => bindSetTargets(b, table, oc.set, scope));
   const ret = bindReturning(b, stmt.returning, tableScope(b, table, stmt.table));
   return {
-    plan: { kind: 'insert', table, source, materialize, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+    plan: {
+      kind: 'insert',
+      table,
+      source,
+      materialize,
+      checks: bindChecks(b, table),
+      returning: ret?.exprs ?? null,
+      ...(onConflict === undefined ? {} : { onConflict }),
+      width: ret?.exprs.length ?? 0,
+    },
     columns: ret?.columns ?? null,
   };
 }
@@ -188,8 +200,19 @@ export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
   if (stmt.from.length > 0) throw err(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet', stmt.location);
   const table = resolveTargetTable(b, stmt.table);
   const scope = tableScope(b, table, stmt.table);
+  const set = bindSetTargets(b, table, stmt.set, scope);
+  const { plan, recheck } = sourcePlan(b, table, stmt.table, stmt.where, scope);
+  const ret = bindReturning(b, stmt.returning, scope);
+  return {
+    plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+    columns: ret?.columns ?? null,
+  };
+}
+
+/** UPDATE SET / ON CONFLICT DO UPDATE SET: the new value per table column (null = unchanged). */
+export function bindSetTargets(b: Binder, table: TableDescriptor, targets: readonly ResTarget[], scope: Scope): (BExpr | null)[] {
   const set: (BExpr | null)[] = table.columns.map(() => null);
-  for (const t of stmt.set) {
+  for (const t of targets) {
     const name = t.name ?? '';
     const slot = table.columns.findIndex((c) => !c.dropped && c.name === name);
     if (slot < 0) throw err(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, t.location);
@@ -206,12 +229,7 @@ export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
     }
     set[slot] = b.coerceAssign(b.bind(t.expr, scope, noAggregates('UPDATE')), col.type, col.name, exprLocation(t.expr));
   }
-  const { plan, recheck } = sourcePlan(b, table, stmt.table, stmt.where, scope);
-  const ret = bindReturning(b, stmt.returning, scope);
-  return {
-    plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
-    columns: ret?.columns ?? null,
-  };
+  return set;
 }
 
 export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {

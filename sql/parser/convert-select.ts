@@ -278,10 +278,12 @@ function fromItem(c: ExprConverter, n: Node): ast.FromItem {
 }
 
 export function insertStmt(c: ExprConverter, s: pg.InsertStmt): ast.InsertStmt {
+  const columnLocations: number[] = [];
   const columns = list(s.cols).map((n) => {
     const r = bodyOf(n, 'ResTarget');
     if (r === undefined) throw internal(`${tagOf(n)} in INSERT column list`);
     if (list(r.indirection).length > 0) throw unsupported('INSERT into a subscript or field');
+    columnLocations.push(c.ctx.loc(r.location));
     return r.name ?? '';
   });
   const ov = s.override ?? 'OVERRIDING_NOT_SET';
@@ -289,6 +291,7 @@ export function insertStmt(c: ExprConverter, s: pg.InsertStmt): ast.InsertStmt {
     kind: 'Insert',
     table: rangeVar(c, s.relation, 'INSERT'),
     columns,
+    columnLocations,
     returning: returning(c, s.returningClause),
     location: c.ctx.loc(s.relation?.location),
   };
@@ -314,6 +317,7 @@ function onConflict(c: ExprConverter, o: pg.OnConflictClause): ast.OnConflict {
     target,
     action: action === 'ONCONFLICT_NOTHING' ? 'nothing' : 'update',
     set: updateTargets(c, o.targetList),
+    location: c.ctx.loc(o.location),
   };
   const targetWhere = c.optExpr(infer?.whereClause, 'ON CONFLICT WHERE');
   if (targetWhere !== undefined) out = { ...out, targetWhere };

@@ -19,7 +19,28 @@ const setupHookMs = scriptTimeoutMs + 20_000;
 
 type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; message: string; trace: string };
 
-for (const driver of ['psycopg2', 'psycopg3', 'asyncpg', 'sqlalchemy']) {
+/**
+ * Steps nodedb does not answer like PostgreSQL 15 yet, each with the missing feature. They run
+ * as expected failures (it.fails): when the feature lands the step passes, the test fails, and
+ * the entry must be removed. Only against nodedb; against PostgreSQL every step must pass.
+ */
+const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  sqlalchemy_inspect: {
+    add_view: 'CREATE VIEW is rejected by the DDL executor (0A000)',
+    add_foreign_key: 'FOREIGN KEY constraints are rejected by the DDL executor (0A000)',
+    columns_view: 'needs CREATE VIEW',
+    view_names: 'needs CREATE VIEW',
+    view_definition: 'needs CREATE VIEW',
+    foreign_keys: 'needs FOREIGN KEY constraints',
+    pk_constraint: 'needs unnest()/generate_subscripts() in the select list (set-returning functions in the target list)',
+    unique_constraints: 'needs unnest()/generate_subscripts() in the select list',
+    indexes: 'needs unnest()/generate_subscripts() in the select list',
+    check_constraints: "pg_get_constraintdef prints the CHECK source text (price >= 0), not PostgreSQL's typed form (price >= 0::numeric)",
+    columns_shops: "pg_get_expr prints a DEFAULT's source text ('unnamed'), not PostgreSQL's typed form ('unnamed'::text)",
+  },
+};
+
+for (const driver of ['psycopg2', 'psycopg3', 'asyncpg', 'sqlalchemy', 'sqlalchemy_inspect']) {
   describe(`${driver} against ${tgt.kind}`, () => {
     const expected = JSON.parse(readFileSync(join(pyDir, 'expected', `${driver}.json`), 'utf8')) as Record<string, StepResult>;
     let actual: Record<string, StepResult> = {};
@@ -43,7 +64,8 @@ for (const driver of ['psycopg2', 'psycopg3', 'asyncpg', 'sqlalchemy']) {
     }, setupHookMs);
 
     for (const [step, want] of Object.entries(expected)) {
-      it(step, () => {
+      const gap = tgt.kind === 'nodedb' ? knownGaps[driver]?.[step] : undefined;
+      (gap === undefined ? it : it.fails)(gap === undefined ? step : `${step} (known gap: ${gap})`, () => {
         expect(runError).toBe('');
         const got = actual[step];
         if (got !== undefined && 'error' in got) {

@@ -14,6 +14,7 @@ import type { CheckConstraint, Plan, ScanBounds } from '../plan/plan.js';
 import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type Env } from './expr.js';
 import { nextRowId } from './sequence.js';
+import { runUpsert } from './upsert.js';
 import { virtualRows } from '../../pg_catalog/index.js';
 import {
   checkNotNull,
@@ -740,7 +741,7 @@ export function writeOptions(env: Env, table: TableDescriptor): WriteOptions {
   return { lock, fmt: env.ctx.eval, schema: env.ctx.catalog.schema(table.schemaOid)?.name ?? '' };
 }
 
-async function validateRow(table: TableDescriptor, checks: readonly CheckConstraint[], row: Row, env: Env, schema: string): Promise<void> {
+export async function validateRow(table: TableDescriptor, checks: readonly CheckConstraint[], row: Row, env: Env, schema: string): Promise<void> {
   checkNotNull(table, row, env.ctx.eval, schema);
   for (const c of checks) {
     if ((await evaluate(compiled(c.expr), row, env)) === false) {
@@ -754,7 +755,7 @@ async function validateRow(table: TableDescriptor, checks: readonly CheckConstra
   }
 }
 
-async function returningRow(exprs: readonly BExpr[], row: Row, env: Env): Promise<Row> {
+export async function returningRow(exprs: readonly BExpr[], row: Row, env: Env): Promise<Row> {
   const out: Row = [];
   for (const e of exprs) out.push(await evaluate(compiled(e), row, env));
   return out;
@@ -776,6 +777,10 @@ export async function insertOne(
 }
 
 async function* runInsert(p: Extract<Plan, { kind: 'insert' }>, env: Env): AsyncGenerator<Row> {
+  if (p.onConflict !== undefined) {
+    yield* runUpsert(p, p.onConflict, env);
+    return;
+  }
   const opts = writeOptions(env, p.table);
   const source: AsyncIterable<Row> | Row[] = p.materialize ? await collect(run(p.source, env), env) : run(p.source, env);
   for await (const src of source) {

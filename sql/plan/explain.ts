@@ -291,8 +291,19 @@ function build(plan: Plan, input: ExplainInput): Node {
       return node('HashAggregate', [`Group Key: ${outputNames(plan.input).join(', ')}`], [build(plan.input, input)]);
     case 'limit':
       return node('Limit', [], [build(plan.input, input)]);
-    case 'insert':
-      return node(`Insert on ${plan.table.name}`, [], [build(plan.source, input)]);
+    case 'insert': {
+      const oc = plan.onConflict;
+      const details: string[] = [];
+      if (oc !== undefined) {
+        details.push(`Conflict Resolution: ${oc.action.toUpperCase()}`);
+        if (oc.action === 'update' || !oc.anyUnique) details.push(`Conflict Arbiter Indexes: ${oc.arbiters.map((i) => i.name).join(', ')}`);
+        if (oc.action === 'update' && oc.where !== null) {
+          const names = plan.table.columns.map((c) => `${plan.table.name}.${c.name}`);
+          details.push(`Conflict Filter: ${deparse(oc.where, [...names, ...plan.table.columns.map((c) => `excluded.${c.name}`)])}`);
+        }
+      }
+      return node(`Insert on ${plan.table.name}`, details, [build(plan.source, input)]);
+    }
     case 'update':
       return node(`Update on ${plan.table.name}`, [], [build(plan.source, input)]);
     case 'delete':

@@ -125,6 +125,8 @@ export type Plan =
       readonly materialize: boolean;
       readonly checks: readonly CheckConstraint[];
       readonly returning: readonly BExpr[] | null;
+      /** INSERT ... ON CONFLICT (sql/exec/upsert.ts). */
+      readonly onConflict?: OnConflictPlan;
       readonly width: number;
     }
   | {
@@ -157,3 +159,18 @@ export interface CheckConstraint {
   readonly expr: BExpr;
 }
 
+/**
+ * ON CONFLICT: `arbiters` are the unique indexes whose conflicts are handled (DO NOTHING without a
+ * target: every unique index). DO UPDATE's `set` and `where` are over the existing row (slots
+ * [0, w)) followed by the EXCLUDED row (slots [w, 2w)), w = the table's column count.
+ */
+export type OnConflictPlan =
+  /** `anyUnique`: no conflict target was given (EXPLAIN then lists no arbiter, as PostgreSQL). */
+  | { readonly action: 'nothing'; readonly arbiters: readonly IndexDescriptor[]; readonly anyUnique: boolean }
+  | {
+      readonly action: 'update';
+      readonly arbiters: readonly IndexDescriptor[];
+      /** New value per table column over existing ++ excluded; null = unchanged. */
+      readonly set: readonly (BExpr | null)[];
+      readonly where: BExpr | null;
+    };

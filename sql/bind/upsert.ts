@@ -1,0 +1,86 @@
+/**
+ * INSERT ... ON CONFLICT binding: arbiter index inference (conflict target columns or ON
+ * CONSTRAINT, as PostgreSQL's infer_arbiter_indexes), and DO UPDATE's SET / WHERE over the
+ * existing row (the target's name or alias) and the proposed row (EXCLUDED).
+ */
+import type { OnConflict, RangeVar } from '../ast.js';
+import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import type { OnConflictPlan } from '../plan/plan.js';
+import { astLocation, Binder, noAggregates, Scope } from './binder.js';
+import type { BExpr } from './expr.js';
+
+function err(code: string, message: string, extra: { hint?: string; position?: number } = {}): SqlError {
+  return new SqlError(code, message, extra);
+}
+
+/** Unique indexes that can arbitrate (readable or being backfilled: writes maintain both). */
+function uniqueIndexes(table: TableDescriptor): IndexDescriptor[] {
+  return [table.primaryIndex, ...table.indexes].filter((i) => (i.unique || i.indexId === 1) && !i.hidden);
+}
+
+function inferArbiters(b: Binder, table: TableDescriptor, oc: OnConflict, scope: Scope): IndexDescriptor[] {
+  if (oc.constraint !== undefined) {
+    const c = table.constraints.find((x) => x.name === oc.constraint);
+    if (c === undefined) throw err(SqlState.undefinedObject, `constraint "${oc.constraint}" for table "${table.name}" does not exist`);
+    if (c.kind !== 'primaryKey' && c.kind !== 'unique') throw err(SqlState.wrongObjectType, 'constraint in ON CONFLICT clause has no associated index');
+    const idx = uniqueIndexes(table).find((i) => i.oid === c.indexOid);
+    if (idx === undefined) throw err(SqlState.wrongObjectType, 'constraint in ON CONFLICT clause has no associated index');
+    return [idx];
+  }
+  if (oc.target.length === 0) {
+    if (oc.action === 'update') {
+      throw err(SqlState.syntaxError, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
+        hint: 'For example, ON CONFLICT (column_name).',
+        ...(oc.location !== undefined && oc.location >= 0 ? { position: oc.location + 1 } : {}),
+      });
+    }
+    // DO NOTHING without a target: a conflict on any unique index is skipped.
+    return uniqueIndexes(table).filter((i) => i.predicate === undefined);
+  }
+  const attnums = new Set<number>();
+  for (const name of oc.target) {
+    const col = table.columns.find((c) => !c.dropped && c.name === name);
+    if (col === undefined) throw err(SqlState.undefinedColumn, `column "${name}" does not exist`);
+    attnums.add(col.attnum);
+  }
+  if (oc.targetWhere !== undefined) {
+    // Only decides which partial indexes may arbitrate; bound for its errors.
+    b.coerceBool(b.bind(oc.targetWhere, scope, noAggregates('index predicates')), 'ON CONFLICT WHERE', astLocation(oc.targetWhere));
+  }
+  const out: IndexDescriptor[] = [];
+  for (const idx of uniqueIndexes(table)) {
+    const cols = new Set(idx.columns.map((c) => c.attnum));
+    if (cols.size !== attnums.size || [...attnums].some((a) => !cols.has(a))) continue;
+    if (idx.predicate !== undefined) {
+      if (oc.targetWhere !== undefined) throw err(SqlState.featureNotSupported, 'ON CONFLICT with a partial unique index is not supported yet');
+      continue;
+    }
+    out.push(idx);
+  }
+  if (out.length === 0) throw err(SqlState.invalidColumnReference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  return out;
+}
+
+/**
+ * Binds ON CONFLICT for `table` (target alias from `rv`). DO UPDATE expressions see the existing
+ * row at slots [0, w) and EXCLUDED at [w, 2w).
+ */
+export function bindOnConflict(
+  b: Binder,
+  table: TableDescriptor,
+  rv: RangeVar,
+  oc: OnConflict,
+  bindSet: (scope: Scope) => (BExpr | null)[],
+): OnConflictPlan {
+  const scope = new Scope(null);
+  const schema = b.ctx.catalog.schema(table.schemaOid)?.name ?? '';
+  scope.ranges.push(b.tableRange(table, rv.alias?.name ?? table.name, rv.alias === undefined ? schema : '', 0, []));
+  const arbiters = inferArbiters(b, table, oc, scope);
+  if (oc.action === 'nothing') return { action: 'nothing', arbiters, anyUnique: oc.constraint === undefined && oc.target.length === 0 };
+  scope.ranges.push(b.tableRange(table, 'excluded', '', table.columns.length, []));
+  const set = bindSet(scope);
+  const where =
+    oc.where === undefined ? null : b.coerceBool(b.bind(oc.where, scope, noAggregates('WHERE')), 'WHERE', astLocation(oc.where));
+  return { action: 'update', arbiters, set, where };
+}

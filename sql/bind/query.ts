@@ -12,7 +12,15 @@ import type { AggCall, BExpr } from './expr.js';
 
 export type BoundFrom =
   | { readonly kind: 'table'; readonly table: TableDescriptor; readonly alias: string; readonly offset: number; readonly span: number }
-  | { readonly kind: 'subquery'; readonly plan: Plan; readonly alias: string; readonly offset: number; readonly span: number }
+  | {
+      readonly kind: 'subquery';
+      readonly plan: Plan;
+      readonly alias: string;
+      readonly offset: number;
+      readonly span: number;
+      /** LATERAL (or a function in FROM reading earlier FROM items): re-run per row of the left side. */
+      readonly lateral?: boolean;
+    }
   /** A pg_catalog / information_schema virtual table (rows computed at execution time). */
   | { readonly kind: 'virtual'; readonly table: VirtualTable; readonly alias: string; readonly offset: number; readonly span: number }
   | {
@@ -64,4 +72,17 @@ export interface BoundValues {
   readonly offset: BExpr | null;
 }
 
-export type BoundQuery = BoundSelect | BoundValues;
+/** UNION / INTERSECT / EXCEPT [ALL]: both sides already coerced to `columns` types (./setop.ts). */
+export interface BoundSetOp {
+  readonly kind: 'setop';
+  readonly op: 'union' | 'intersect' | 'except';
+  readonly all: boolean;
+  readonly left: Plan;
+  readonly right: Plan;
+  readonly columns: readonly ResultColumn[];
+  readonly orderBy: readonly BoundSortKey[];
+  readonly limit: BExpr | null;
+  readonly offset: BExpr | null;
+}
+
+export type BoundQuery = BoundSelect | BoundValues | BoundSetOp;

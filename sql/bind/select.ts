@@ -13,6 +13,7 @@ import type { AggCall, BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
 import { collectSlots, exprKey, mapChildren } from './walk.js';
 import { lookupVirtualTable, type VirtualTable } from '../../pg_catalog/index.js';
+import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral } from './setop.js';
 
 function err(code: string, message: string, location?: number): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1 } : {});
@@ -31,7 +32,7 @@ export interface Target {
  * unknown, so they are coerced to the target columns (PostgreSQL's p_resolve_unknowns = false).
  */
 export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknownOutputs = false): BoundQuery {
-  if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.with !== undefined) return bindWith(b, stmt, scope, keepUnknownOutputs);
   if (stmt.locking.length > 0) throw err(SqlState.featureNotSupported, 'SELECT ... FOR UPDATE/SHARE is not supported yet');
   if (stmt.limitWithTies) throw err(SqlState.featureNotSupported, 'FETCH ... WITH TIES is not supported yet');
   switch (stmt.kind) {
@@ -40,7 +41,7 @@ export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknown
     case 'Values':
       return bindValues(b, stmt, scope);
     case 'SetOp':
-      throw err(SqlState.featureNotSupported, `${stmt.op.toUpperCase()} is not supported yet`);
+      return bindSetOp(b, stmt, scope);
     default:
       return assertNever(stmt, 'select statement');
   }
@@ -48,9 +49,11 @@ export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknown
 
 // ─── FROM ──────────────────────────────────────────────────────────────────────────────────
 
-function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): BoundFrom {
+export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): BoundFrom {
   switch (item.kind) {
     case 'RangeVar': {
+      const cte = bindCteRef(b, item, scope, offset);
+      if (cte !== undefined) return cte;
       const virtual = lookupVirtualTable(b.ctx.catalog, b.ctx.searchPath, item.schema, item.name);
       if (virtual !== undefined) return bindVirtualTable(virtual, item, scope, offset);
       const names = item.schema === undefined ? [item.name] : [item.schema, item.name];
@@ -71,7 +74,7 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
       return { kind: 'table', table, alias, offset, span: table.columns.length };
     }
     case 'RangeSubselect': {
-      if (item.lateral) throw err(SqlState.featureNotSupported, 'LATERAL is not supported yet', item.location);
+      if (item.lateral) return bindLateralSubquery(b, item, scope, offset);
       if (item.alias === undefined) throw err(SqlState.syntaxError, 'subquery in FROM must have an alias', item.location);
       const inner = new Scope(scope.parent);
       const sub = b.bindSubquery(b, item.query, inner);
@@ -98,6 +101,13 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
     }
     case 'Join': {
       if (item.alias !== undefined) throw err(SqlState.featureNotSupported, 'aliases on JOIN are not supported yet', item.location);
+      // A LATERAL item reads the left row of its own join only: not inside a parenthesized right side, nor under RIGHT/FULL.
+      if (item.right.kind === 'Join' && mayBeLateral(item.right)) {
+        throw err(SqlState.featureNotSupported, 'LATERAL items or functions inside a parenthesized JOIN are not supported yet', item.location);
+      }
+      if ((item.joinType === 'right' || item.joinType === 'full') && mayBeLateral(item.right)) {
+        throw err(SqlState.featureNotSupported, 'LATERAL items or functions on the right of a RIGHT or FULL JOIN are not supported yet', item.location);
+      }
       const firstLeftRange = scope.ranges.length;
       const left = bindFromItem(b, item.left, scope, offset);
       const firstRightRange = scope.ranges.length;
@@ -123,7 +133,7 @@ function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: number): 
       };
     }
     case 'RangeFunction':
-      throw err(SqlState.featureNotSupported, 'functions in FROM are not supported yet', item.location);
+      return bindRangeFunction(b, item, scope, offset);
     default:
       return assertNever(item, 'FROM item');
   }
@@ -526,7 +536,7 @@ function bindOrderBy(
   return keys;
 }
 
-function bindLimit(b: Binder, e: Expr | undefined, clause: 'LIMIT' | 'OFFSET'): BExpr | null {
+export function bindLimit(b: Binder, e: Expr | undefined, clause: 'LIMIT' | 'OFFSET'): BExpr | null {
   if (e === undefined) return null;
   if (e.kind === 'Const' && e.type === 'null') return null;
   const bound = b.bind(e, new Scope(null), noAggregates(clause));

@@ -256,7 +256,7 @@ function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
     case 'table':
       return planTableScan(node, pool, fc, (e) => noColumns(e) && !hasAsyncParts(e));
     case 'subquery':
-      return { kind: 'subqueryScan', input: node.plan, alias: node.alias, offset: node.offset, width: fc.width };
+      return { kind: 'subqueryScan', input: node.plan, alias: node.alias, offset: node.offset, width: fc.width, ...(node.lateral === true ? { lateral: true } : {}) };
     case 'virtual': {
       const mine = take(pool, (c) => c.movable && within(c.slots, node.offset, node.offset + node.span));
       return { kind: 'virtualScan', table: node.table, filter: andOf(mine.map((c) => c.expr)), alias: node.alias, offset: node.offset, width: fc.width };
@@ -322,6 +322,11 @@ function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: 
     }
   }
 
+  if (node.right.kind === 'subquery' && node.right.lateral === true) {
+    // LATERAL: the right side is re-run per left row (which it reads as outer depth 1).
+    const right = planFrom(node.right, [], fc);
+    return { kind: 'nestedLoop', joinType: node.joinType, left, right, on: andOf(joinConjs.map((c) => c.expr)), parameterized: true, rightStart, rightEnd, width: fc.width };
+  }
   const right = planFrom(node.right, joinConjs, fc);
   const leftKeys: BExpr[] = [];
   const rightKeys: BExpr[] = [];
@@ -450,6 +455,10 @@ export function planQuery(q: BoundQuery): Plan {
       return planSelect(q);
     case 'values':
       return finish({ kind: 'values', rows: q.rows, width: q.columns.length }, q, q.columns);
+    case 'setop': {
+      const types = q.columns.map((c) => c.type);
+      return finish({ kind: 'setOp', op: q.op, all: q.all, left: q.left, right: q.right, types, width: types.length }, q, q.columns);
+    }
     default:
       return assertNever(q, 'bound query');
   }

@@ -1,0 +1,423 @@
+/**
+ * Binding of set operations (UNION / INTERSECT / EXCEPT [ALL]), WITH [RECURSIVE] queries and
+ * functions in FROM (generate_series, unnest, ROWS FROM, WITH ORDINALITY, plain functions),
+ * plus LATERAL subqueries. Plan nodes: sql/plan/setop-plan.ts; executors: sql/exec/setop.ts.
+ *
+ * WITH queries are visible to everything bound while their WITH clause is open (nested
+ * subqueries included); the stack of open WITH clauses belongs to the statement's Binder.
+ */
+import type { CommonTableExpr, Expr, FromItem, FuncCall, SelectStmt, SortBy, WithClause } from '../ast.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { Oid, sqlType, type SqlType } from '../types/index.js';
+import { arrayElemOid, isArrayOid } from '../types/registry.js';
+import type { ResultColumn } from '../plan/api.js';
+import type { Plan } from '../plan/plan.js';
+import { planQuery } from '../plan/planner.js';
+import type { CteDef, SrfCall, WorkTable } from '../plan/setop-plan.js';
+import { Binder, int8Type, noAggregates, Scope, typeName, type ScopeColumn } from './binder.js';
+import type { BExpr } from './expr.js';
+import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js';
+import { bindLimit, bindQuery } from './select.js';
+
+function err(code: string, message: string, location?: number, extra: { hint?: string; detail?: string } = {}): SqlError {
+  return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1, ...extra } : extra);
+}
+
+// ─── WITH ──────────────────────────────────────────────────────────────────────────────────
+
+interface CteColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+type CteEntry =
+  | { readonly kind: 'cte'; readonly def: CteDef; readonly columns: readonly CteColumn[] }
+  /** A recursive WITH query's own name inside its recursive term. */
+  | { readonly kind: 'work'; readonly work: WorkTable; readonly columns: readonly CteColumn[]; referenced: boolean };
+
+/** Open WITH clauses per statement (innermost last). */
+const withStacks = new WeakMap<Binder, Map<string, CteEntry>[]>();
+
+function stackOf(b: Binder): Map<string, CteEntry>[] {
+  let s = withStacks.get(b);
+  if (s === undefined) {
+    s = [];
+    withStacks.set(b, s);
+  }
+  return s;
+}
+
+function lookupCte(b: Binder, name: string): CteEntry | undefined {
+  const s = withStacks.get(b);
+  if (s === undefined) return undefined;
+  for (let i = s.length - 1; i >= 0; i--) {
+    const e = s[i]!.get(name);
+    if (e !== undefined) return e;
+  }
+  return undefined;
+}
+
+/** Binds `stmt` (whose `with` is set) with its WITH queries visible. */
+export function bindWith(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknownOutputs: boolean): BoundQuery {
+  const w = stmt.with!;
+  const frame = new Map<string, CteEntry>();
+  const stack = stackOf(b);
+  stack.push(frame);
+  try {
+    for (const cte of w.ctes) {
+      if (frame.has(cte.name)) throw err('42712', `WITH query name "${cte.name}" specified more than once`, cte.location);
+      frame.set(cte.name, bindCte(b, cte, w, scope, frame));
+    }
+    return bindQuery(b, { ...stmt, with: undefined }, scope, keepUnknownOutputs);
+  } finally {
+    stack.pop();
+  }
+}
+
+function cteColumns(cte: CommonTableExpr, columns: readonly ResultColumn[]): CteColumn[] {
+  if (cte.columns.length > columns.length) {
+    throw err(
+      SqlState.invalidColumnReference,
+      `WITH query "${cte.name}" has ${columns.length} columns available but ${cte.columns.length} columns specified`,
+      cte.location,
+    );
+  }
+  return columns.map((c, i) => ({ name: cte.columns[i] ?? c.name, type: c.type }));
+}
+
+function cteQuery(cte: CommonTableExpr): SelectStmt {
+  const q = cte.query;
+  if (q.kind === 'Select' || q.kind === 'Values' || q.kind === 'SetOp') return q;
+  throw err(SqlState.featureNotSupported, 'data-modifying statements in WITH are not supported yet', cte.location);
+}
+
+function bindCte(b: Binder, cte: CommonTableExpr, w: WithClause, scope: Scope, frame: Map<string, CteEntry>): CteEntry {
+  const query = cteQuery(cte);
+  const inner = new Scope(scope.parent);
+  const checkUncorrelated = (): void => {
+    if (inner.correlated) {
+      throw err(SqlState.featureNotSupported, 'WITH queries that reference columns of an enclosing query are not supported yet', cte.location);
+    }
+  };
+  if (w.recursive && query.kind === 'SetOp' && query.op === 'union') {
+    const r = bindRecursive(b, cte, query, inner, frame);
+    checkUncorrelated();
+    if (r !== undefined) return r;
+  }
+  const q = bindQuery(b, query, inner);
+  checkUncorrelated();
+  return { kind: 'cte', def: { name: cte.name, plan: planQuery(q) }, columns: cteColumns(cte, q.columns) };
+}
+
+/** `non-recursive UNION [ALL] recursive`; undefined when the right side never reads the WITH query itself. */
+function bindRecursive(
+  b: Binder,
+  cte: CommonTableExpr,
+  query: Extract<SelectStmt, { kind: 'SetOp' }>,
+  inner: Scope,
+  frame: Map<string, CteEntry>,
+): CteEntry | undefined {
+  if (query.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH inside a recursive WITH query is not supported yet', cte.location);
+  const lq = bindQuery(b, query.left, inner);
+  const columns = cteColumns(cte, lq.columns);
+  const work: WorkTable = { name: cte.name };
+  const entry: CteEntry = { kind: 'work', work, columns, referenced: false };
+  frame.set(cte.name, entry);
+  let rq: BoundQuery;
+  try {
+    rq = bindQuery(b, query.right, inner, true);
+  } finally {
+    frame.delete(cte.name);
+  }
+  if (!entry.referenced) return undefined;
+  if (query.orderBy.length > 0) throw err(SqlState.featureNotSupported, 'ORDER BY in a recursive query is not implemented', cte.location);
+  if (query.limit !== undefined || query.offset !== undefined) {
+    throw err(SqlState.featureNotSupported, 'OFFSET/LIMIT in a recursive query is not implemented', cte.location);
+  }
+  if (rq.columns.length !== lq.columns.length) {
+    throw err(SqlState.syntaxError, 'each UNION query must have the same number of columns', cte.location);
+  }
+  const types = lq.columns.map((c) => c.type);
+  rq.columns.forEach((c, i) => {
+    const overall = b.commonType([colExpr(i, types[i]!), colExpr(i, c.type)], 'UNION', cte.location);
+    if (overall.oid !== types[i]!.oid) {
+      throw err(
+        SqlState.datatypeMismatch,
+        `recursive query "${cte.name}" column ${i + 1} has type ${typeName(types[i]!)} in non-recursive term but type ${typeName(overall)} overall`,
+        cte.location,
+        { hint: 'Cast the output of the non-recursive term to the correct type.' },
+      );
+    }
+  });
+  const plan: Plan = {
+    kind: 'recursiveUnion',
+    work,
+    all: query.all,
+    nonRecursive: planQuery(lq),
+    recursive: coerceBranch(b, rq, types, 'UNION', cte.location),
+    types,
+    width: types.length,
+  };
+  return { kind: 'cte', def: { name: cte.name, plan }, columns };
+}
+
+/** A reference to a WITH query in FROM, or undefined when `name` names none. */
+export function bindCteRef(b: Binder, item: Extract<FromItem, { kind: 'RangeVar' }>, scope: Scope, offset: number): BoundFrom | undefined {
+  if (item.schema !== undefined) return undefined;
+  const entry = lookupCte(b, item.name);
+  if (entry === undefined) return undefined;
+  const alias = item.alias?.name ?? item.name;
+  if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
+  const aliasColumns = item.alias?.columns ?? [];
+  if (aliasColumns.length > entry.columns.length) {
+    throw err(
+      SqlState.invalidColumnReference,
+      `table "${alias}" has ${entry.columns.length} columns available but ${aliasColumns.length} columns specified`,
+      item.location,
+    );
+  }
+  const width = entry.columns.length;
+  let plan: Plan;
+  if (entry.kind === 'work') {
+    entry.referenced = true;
+    plan = { kind: 'workTableScan', work: entry.work, width };
+  } else {
+    plan = { kind: 'cteScan', cte: entry.def, width };
+  }
+  const columns: ScopeColumn[] = entry.columns.map((c, i) => ({
+    name: aliasColumns[i] ?? c.name,
+    type: c.type,
+    slot: offset + i,
+    tableOid: 0,
+    attnum: 0,
+    hidden: false,
+  }));
+  scope.ranges.push({ alias, schema: undefined, columns });
+  return { kind: 'subquery', plan, alias, offset, span: width };
+}
+
+// ─── UNION / INTERSECT / EXCEPT ────────────────────────────────────────────────────────────
+
+function colExpr(slot: number, type: SqlType): BExpr {
+  return { kind: 'col', slot, type };
+}
+
+/** Plans a branch with its output columns coerced to `types` (untyped literals take them directly). */
+function coerceBranch(b: Binder, q: BoundQuery, types: readonly SqlType[], context: string, location: number): Plan {
+  const coerce = (e: BExpr, t: SqlType): BExpr => {
+    const r = b.tryCoerce(e, t, 'implicit');
+    if (r === undefined) throw err(SqlState.datatypeMismatch, `${context} could not convert type ${typeName(e.type)} to ${typeName(t)}`, location);
+    return r;
+  };
+  if (q.kind === 'select') {
+    const outputs = q.outputs.map((o, i) => (i < types.length ? coerce(o, types[i]!) : o));
+    return planQuery({ ...q, outputs });
+  }
+  const plan = planQuery(q);
+  if (q.columns.every((c, i) => c.type.oid === types[i]!.oid)) return plan;
+  return { kind: 'project', input: plan, exprs: q.columns.map((c, i) => coerce(colExpr(i, c.type), types[i]!)), width: types.length };
+}
+
+function bindBranch(b: Binder, stmt: SelectStmt, scope: Scope): BoundQuery {
+  const inner = new Scope(scope.parent);
+  const q = bindQuery(b, stmt, inner, true);
+  if (inner.correlated) scope.correlated = true;
+  return q;
+}
+
+export function bindSetOp(b: Binder, stmt: Extract<SelectStmt, { kind: 'SetOp' }>, scope: Scope): BoundSetOp {
+  const context = stmt.op.toUpperCase();
+  const l = bindBranch(b, stmt.left, scope);
+  const r = bindBranch(b, stmt.right, scope);
+  if (l.columns.length !== r.columns.length) {
+    throw err(SqlState.syntaxError, `each ${context} query must have the same number of columns`);
+  }
+  const types = l.columns.map((c, i) => b.commonType([colExpr(i, c.type), colExpr(i, r.columns[i]!.type)], context, -1));
+  const columns: ResultColumn[] = l.columns.map((c, i) => ({ name: c.name, type: types[i]!, tableOid: 0, attnum: 0 }));
+  return {
+    kind: 'setop',
+    op: stmt.op,
+    all: stmt.all,
+    left: coerceBranch(b, l, types, context, -1),
+    right: coerceBranch(b, r, types, context, -1),
+    columns,
+    orderBy: stmt.orderBy.map((s) => setOpSortKey(s, columns)),
+    limit: bindLimit(b, stmt.limit, 'LIMIT'),
+    offset: bindLimit(b, stmt.offset, 'OFFSET'),
+  };
+}
+
+/** ORDER BY of a set operation: result column names or positions only (as PostgreSQL). */
+function setOpSortKey(s: SortBy, columns: readonly ResultColumn[]): BoundSortKey {
+  const e = s.expr;
+  let slot = -1;
+  if (e.kind === 'Const' && e.type === 'integer') {
+    const pos = Number(e.value);
+    if (pos < 1 || pos > columns.length) throw err(SqlState.invalidColumnReference, `ORDER BY position ${pos} is not in select list`, e.location);
+    slot = pos - 1;
+  } else if (e.kind === 'ColumnRef' && e.names.length === 1 && e.names[0] !== undefined) {
+    const name = e.names[0];
+    slot = columns.findIndex((c) => c.name === name);
+    if (slot < 0) throw err(SqlState.undefinedColumn, `column "${name}" does not exist`, e.location);
+  } else {
+    throw err(SqlState.featureNotSupported, 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', locationOf(e), {
+      detail: 'Only result column names can be used, not expressions or functions.',
+      hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+    });
+  }
+  const desc = s.direction === 'desc';
+  return { slot, type: columns[slot]!.type, desc, nullsFirst: s.nulls === 'default' ? desc : s.nulls === 'first' };
+}
+
+function locationOf(e: Expr): number {
+  return 'location' in e && typeof e.location === 'number' ? e.location : -1;
+}
+
+// ─── LATERAL subqueries ────────────────────────────────────────────────────────────────────
+
+/** LATERAL (subquery): earlier FROM items are outer depth 1 (the join's left row at run time). */
+export function bindLateralSubquery(b: Binder, item: Extract<FromItem, { kind: 'RangeSubselect' }>, scope: Scope, offset: number): BoundFrom {
+  if (item.alias === undefined) throw err(SqlState.syntaxError, 'subquery in FROM must have an alias', item.location);
+  const inner = new Scope(scope);
+  const sub = b.bindSubquery(b, item.query, inner);
+  const alias = item.alias.name;
+  if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
+  if (item.alias.columns.length > sub.columns.length) {
+    throw err(
+      SqlState.invalidColumnReference,
+      `table "${alias}" has ${sub.columns.length} columns available but ${item.alias.columns.length} columns specified`,
+      item.location,
+    );
+  }
+  const columns: ScopeColumn[] = sub.columns.map((c, i) => ({
+    name: item.alias!.columns[i] ?? c.name,
+    type: c.type,
+    slot: offset + i,
+    tableOid: 0,
+    attnum: 0,
+    hidden: false,
+  }));
+  // (The binder marks this level correlated itself when the subquery reaches past it.)
+  if (inner.correlated) scope.hasCorrelatedChild = true;
+  scope.ranges.push({ alias, schema: undefined, columns });
+  return { kind: 'subquery', plan: sub.plan, alias, offset, span: sub.columns.length, lateral: inner.correlated };
+}
+
+/** True when a FROM item may read earlier FROM items (LATERAL subqueries, functions). */
+export function mayBeLateral(item: FromItem): boolean {
+  switch (item.kind) {
+    case 'RangeSubselect':
+      return item.lateral;
+    case 'RangeFunction':
+      return true;
+    case 'RangeVar':
+      return false;
+    case 'Join':
+      return mayBeLateral(item.left) || mayBeLateral(item.right);
+    default:
+      return false;
+  }
+}
+
+// ─── functions in FROM ─────────────────────────────────────────────────────────────────────
+
+const noMatchHint = 'No function matches the given name and argument types. You might need to add explicit type casts.';
+
+function signature(name: string, args: readonly BExpr[]): string {
+  return `${name}(${args.map((a) => typeName(a.type)).join(', ')})`;
+}
+
+function noFunction(name: string, args: readonly BExpr[], location: number): SqlError {
+  return err(SqlState.undefinedFunction, `function ${signature(name, args)} does not exist`, location, { hint: noMatchHint });
+}
+
+const intervalType = sqlType(Oid.interval);
+
+/** generate_series: int4, int8, numeric, timestamp and timestamptz, resolved as PostgreSQL 15 does. */
+function bindGenerateSeries(b: Binder, f: FuncCall, args: BExpr[]): SrfCall {
+  const name = 'generate_series';
+  if (args.length !== 2 && args.length !== 3) throw noFunction(name, args, f.location);
+  const known = args.slice(0, 2).map((a) => a.type.oid).filter((o) => o !== Oid.unknown);
+  const third = args[2]?.type.oid;
+  let type: SqlType | undefined;
+  const datetime: readonly number[] = [Oid.timestamp, Oid.timestamptz, Oid.date];
+  if (known.some((o) => datetime.includes(o)) || third === Oid.interval) {
+    if (known.length === 0) {
+      throw err(SqlState.ambiguousFunction, `function ${signature(name, args)} is not unique`, f.location, {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      });
+    }
+    type = known.some((o) => o === Oid.timestamptz || o === Oid.date) ? sqlType(Oid.timestamptz) : sqlType(Oid.timestamp);
+    if (args.length !== 3) throw noFunction(name, args, f.location);
+  } else if (known.includes(Oid.numeric) || third === Oid.numeric) {
+    type = sqlType(Oid.numeric);
+  } else if (known.includes(Oid.int8) || third === Oid.int8) {
+    type = sqlType(Oid.int8);
+  } else {
+    type = sqlType(Oid.int4);
+  }
+  const targets = [type, type, type.oid === Oid.timestamp || type.oid === Oid.timestamptz ? intervalType : type];
+  const coerced: BExpr[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const c = b.tryCoerce(args[i]!, targets[i]!, 'implicit');
+    if (c === undefined) throw noFunction(name, args, f.location);
+    coerced.push(c);
+  }
+  return { name, impl: 'generate_series', args: coerced, type };
+}
+
+function bindFromFunction(b: Binder, f: FuncCall, scope: Scope): SrfCall[] {
+  const name = f.name[f.name.length - 1]!;
+  const qualifiedOk = f.name.length === 1 || (f.name.length === 2 && f.name[0] === 'pg_catalog');
+  const plain = !f.star && !f.distinct && !f.variadic && f.orderBy.length === 0 && f.filter === undefined && f.over === undefined;
+  if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest')) {
+    const args = f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM')));
+    if (name === 'generate_series') return [bindGenerateSeries(b, f, args)];
+    if (args.length === 0) throw noFunction(name, args, f.location);
+    return args.map((a) => {
+      if (a.type.oid === Oid.unknown) {
+        throw err(SqlState.ambiguousFunction, `function unnest(unknown) is not unique`, f.location, {
+          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        });
+      }
+      if (!isArrayOid(a.type.oid)) throw noFunction(name, [a], f.location);
+      return { name, impl: 'unnest', args: [a], type: sqlType(arrayElemOid(a.type.oid)) } satisfies SrfCall;
+    });
+  }
+  // Any other function: one row holding its value.
+  const e = b.resolveUnknownToText(b.bind(f, scope, noAggregates('functions in FROM')));
+  if (e.kind === 'aggref') throw err(SqlState.groupingError, 'aggregate functions are not allowed in functions in FROM', f.location);
+  return [{ name, impl: 'scalar', args: [e], type: e.type }];
+}
+
+/** f(...) / ROWS FROM (f(...), g(...)) [WITH ORDINALITY] [AS alias(cols)]: implicitly LATERAL. */
+export function bindRangeFunction(b: Binder, item: Extract<FromItem, { kind: 'RangeFunction' }>, scope: Scope, offset: number): BoundFrom {
+  const inner = new Scope(scope);
+  const calls = item.functions.flatMap((f) => bindFromFunction(b, f, inner));
+  const names = calls.map((c) => c.name);
+  const alias = item.alias?.name ?? names[0] ?? 'function';
+  if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
+  const types = calls.map((c) => c.type);
+  // A single function returning one column takes the alias as its column name (PostgreSQL).
+  const defaults = calls.length === 1 && item.alias !== undefined ? [item.alias.name] : names;
+  if (item.ordinality) {
+    defaults.push('ordinality');
+    types.push(int8Type);
+  }
+  const aliasColumns = item.alias?.columns ?? [];
+  if (aliasColumns.length > types.length) {
+    throw err(SqlState.invalidColumnReference, `table "${alias}" has ${types.length} columns available but ${aliasColumns.length} columns specified`, item.location);
+  }
+  const columns: ScopeColumn[] = types.map((type, i) => ({
+    name: aliasColumns[i] ?? defaults[i]!,
+    type,
+    slot: offset + i,
+    tableOid: 0,
+    attnum: 0,
+    hidden: false,
+  }));
+  if (inner.correlated) scope.hasCorrelatedChild = true;
+  scope.ranges.push({ alias, schema: undefined, columns });
+  const plan: Plan = { kind: 'functionScan', calls, ordinality: item.ordinality, width: types.length };
+  return { kind: 'subquery', plan, alias, offset, span: types.length, lateral: inner.correlated };
+}

@@ -1,0 +1,264 @@
+/**
+ * Executors for set operations, WITH queries and functions in FROM (plan nodes of
+ * sql/plan/setop-plan.ts). WITH queries are materialized once per execution at their first
+ * read; the rows live in a per-execution store keyed by the execution's `initRows` map (shared
+ * by every nested Env of one execution, dropped with it).
+ */
+import { assert, assertNever } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import type { CteDef, SetOpPlan, SrfCall, WorkTable } from '../plan/setop-plan.js';
+import { timestampPlusInterval } from '../types/arith.js';
+import { zoneOrThrow } from '../types/datetime.js';
+import { numericAdd, numericFromInt } from '../types/numeric.js';
+import { compare, Decimal, hashKey, Interval, Oid, PgArray, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
+import { compiled, evaluate, type Env } from './expr.js';
+import { checkAbort, collect, run } from './run.js';
+
+type Row = Datum[];
+const emptyRow: readonly Datum[] = [];
+
+/** Rows of a set operation's distinct groups kept in memory at most (beyond: 53200). */
+const setOpGroupsMax = 10_000_000;
+
+/** Per execution: materialized WITH queries and the current working table of each recursive one. */
+const executionRows = new WeakMap<object, Map<CteDef | WorkTable, readonly Row[]>>();
+
+function rowsOf(env: Env): Map<CteDef | WorkTable, readonly Row[]> {
+  let m = executionRows.get(env.initRows);
+  if (m === undefined) {
+    m = new Map();
+    executionRows.set(env.initRows, m);
+  }
+  return m;
+}
+
+export function runSetOpNode(p: SetOpPlan, env: Env): AsyncGenerator<Row> {
+  switch (p.kind) {
+    case 'setOp':
+      return runSetOp(p, env);
+    case 'recursiveUnion':
+      return runRecursiveUnion(p, env);
+    case 'cteScan':
+      return runCteScan(p, env);
+    case 'workTableScan':
+      return runWorkTableScan(p, env);
+    case 'functionScan':
+      return runFunctionScan(p, env);
+    default:
+      return assertNever(p, 'set operation plan node');
+  }
+}
+
+function rowKey(types: readonly SqlType[], row: readonly Datum[]): string {
+  let key = '';
+  for (let i = 0; i < types.length; i++) {
+    const v = row[i]!;
+    key += v === null ? '\u0000N\u0001' : `${String(hashKey(types[i]!, v))}\u0001`;
+  }
+  return key;
+}
+
+function checkGroups(size: number): void {
+  if (size > setOpGroupsMax) throw new SqlError(SqlState.outOfMemory, `set operation exceeds ${setOpGroupsMax} distinct rows`);
+}
+
+async function* runSetOp(p: Extract<SetOpPlan, { kind: 'setOp' }>, env: Env): AsyncGenerator<Row> {
+  if (p.op === 'union') {
+    const seen = p.all ? null : new Set<string>();
+    for (const side of [p.left, p.right]) {
+      for await (const row of run(side, env)) {
+        checkAbort(env);
+        if (seen !== null) {
+          const k = rowKey(p.types, row);
+          if (seen.has(k)) continue;
+          seen.add(k);
+          checkGroups(seen.size);
+        }
+        yield row;
+      }
+    }
+    return;
+  }
+  // INTERSECT / EXCEPT: count the right side's rows per key, then stream the left side.
+  const rightCounts = new Map<string, number>();
+  for await (const row of run(p.right, env)) {
+    checkAbort(env);
+    const k = rowKey(p.types, row);
+    rightCounts.set(k, (rightCounts.get(k) ?? 0) + 1);
+    checkGroups(rightCounts.size);
+  }
+  const emitted = new Set<string>();
+  for await (const row of run(p.left, env)) {
+    checkAbort(env);
+    const k = rowKey(p.types, row);
+    const n = rightCounts.get(k) ?? 0;
+    if (p.all) {
+      // INTERSECT ALL: min(l, r) copies; EXCEPT ALL: max(l - r, 0) copies.
+      if (p.op === 'intersect') {
+        if (n === 0) continue;
+        rightCounts.set(k, n - 1);
+      } else if (n > 0) {
+        rightCounts.set(k, n - 1);
+        continue;
+      }
+      yield row;
+      continue;
+    }
+    if ((p.op === 'intersect') !== n > 0 || emitted.has(k)) continue;
+    emitted.add(k);
+    yield row;
+  }
+}
+
+async function* runRecursiveUnion(p: Extract<SetOpPlan, { kind: 'recursiveUnion' }>, env: Env): AsyncGenerator<Row> {
+  const seen = p.all ? null : new Set<string>();
+  const store = rowsOf(env);
+  const fresh = (row: Row): boolean => {
+    if (seen === null) return true;
+    const k = rowKey(p.types, row);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    checkGroups(seen.size);
+    return true;
+  };
+  let working: Row[] = [];
+  for await (const row of run(p.nonRecursive, env)) {
+    checkAbort(env);
+    if (!fresh(row)) continue;
+    working.push(row);
+    yield row;
+  }
+  while (working.length > 0) {
+    store.set(p.work, working);
+    const next: Row[] = [];
+    for await (const row of run(p.recursive, env)) {
+      checkAbort(env);
+      if (!fresh(row)) continue;
+      next.push(row);
+      yield row;
+    }
+    working = next;
+  }
+  store.delete(p.work);
+}
+
+async function* runCteScan(p: Extract<SetOpPlan, { kind: 'cteScan' }>, env: Env): AsyncGenerator<Row> {
+  const store = rowsOf(env);
+  let rows = store.get(p.cte);
+  if (rows === undefined) {
+    rows = await collect(run(p.cte.plan, env), env);
+    store.set(p.cte, rows);
+  }
+  for (const r of rows) {
+    checkAbort(env);
+    yield r.slice();
+  }
+}
+
+async function* runWorkTableScan(p: Extract<SetOpPlan, { kind: 'workTableScan' }>, env: Env): AsyncGenerator<Row> {
+  const rows = rowsOf(env).get(p.work);
+  assert(rows !== undefined, 'a working table is read only inside its recursive union');
+  for (const r of rows) {
+    checkAbort(env);
+    yield r.slice();
+  }
+}
+
+// ─── functions in FROM ─────────────────────────────────────────────────────────────────────
+
+async function* runFunctionScan(p: Extract<SetOpPlan, { kind: 'functionScan' }>, env: Env): AsyncGenerator<Row> {
+  const iters: (Iterator<Datum> | null)[] = [];
+  for (const call of p.calls) {
+    const args: Datum[] = [];
+    for (const a of call.args) args.push(await evaluate(compiled(a), emptyRow, env));
+    iters.push(callIterator(call, args, env));
+  }
+  let ordinal = 0n;
+  for (;;) {
+    checkAbort(env);
+    const row: Row = new Array<Datum>(p.width).fill(null);
+    let any = false;
+    for (let i = 0; i < iters.length; i++) {
+      const it = iters[i]!;
+      if (it === null) continue;
+      const r = it.next();
+      if (r.done === true) {
+        iters[i] = null;
+        continue;
+      }
+      any = true;
+      row[i] = r.value;
+    }
+    if (!any) return;
+    ordinal++;
+    if (p.ordinality) row[p.calls.length] = ordinal;
+    yield row;
+  }
+}
+
+function callIterator(call: SrfCall, args: readonly Datum[], env: Env): Iterator<Datum> {
+  switch (call.impl) {
+    case 'scalar':
+      return [args[0] ?? null][Symbol.iterator]();
+    case 'unnest': {
+      const a = args[0];
+      if (a === null || a === undefined) return [][Symbol.iterator]();
+      assert(a instanceof PgArray, 'unnest takes an array');
+      return a.items[Symbol.iterator]();
+    }
+    case 'generate_series':
+      if (args.some((a) => a === null)) return [][Symbol.iterator]();
+      return generateSeries(call.type, args, env);
+    default:
+      return assertNever(call.impl, 'set-returning function');
+  }
+}
+
+function stepZero(): SqlError {
+  return new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+}
+
+function* generateSeries(type: SqlType, args: readonly Datum[], env: Env): Generator<Datum> {
+  switch (type.oid) {
+    case Oid.int4:
+    case Oid.int8: {
+      const toInt = (d: Datum): bigint => (typeof d === 'bigint' ? d : BigInt(d as number));
+      const start = toInt(args[0]!);
+      const stop = toInt(args[1]!);
+      const step = args.length > 2 ? toInt(args[2]!) : 1n;
+      if (step === 0n) throw stepZero();
+      const out = type.oid === Oid.int4 ? (v: bigint): Datum => Number(v) : (v: bigint): Datum => v;
+      for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) yield out(v);
+      return;
+    }
+    case Oid.numeric: {
+      const start = args[0] as Decimal;
+      const stop = args[1] as Decimal;
+      const step = args.length > 2 ? (args[2] as Decimal) : numericFromInt(1);
+      if (start.isNaN()) throw new SqlError(SqlState.invalidParameterValue, 'start value cannot be NaN');
+      if (stop.isNaN()) throw new SqlError(SqlState.invalidParameterValue, 'stop value cannot be NaN');
+      if (step.isNaN()) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot be NaN');
+      if (step.isZero()) throw stepZero();
+      const up = step.isPositive();
+      for (let v = start; up ? v.lte(stop) : v.gte(stop); v = numericAdd(v, step)) yield v;
+      return;
+    }
+    case Oid.timestamp:
+    case Oid.timestamptz: {
+      const start = args[0] as bigint;
+      const stop = args[1] as bigint;
+      const step = args[2] as Interval;
+      const zone = type.oid === Oid.timestamptz ? zoneOrThrow(env.ctx.eval.timeZone) : undefined;
+      const zero = new Interval(0, 0, 0n);
+      const sign = compare(sqlType(Oid.interval), step, zero);
+      if (sign === 0) throw stepZero();
+      if (start === TIMESTAMP_INFINITY || start === TIMESTAMP_NEG_INFINITY) {
+        throw new SqlError(SqlState.invalidParameterValue, 'start value cannot be infinity');
+      }
+      for (let v = start; sign > 0 ? v <= stop : v >= stop; v = timestampPlusInterval(v, step, zone)) yield v;
+      return;
+    }
+    default:
+      throw new SqlError(SqlState.featureNotSupported, `generate_series over type ${type.oid} is not supported`);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Plan nodes for set operations, WITH queries and functions in FROM (members of the Plan union
+ * in ./plan.ts; executed by sql/exec/setop.ts, printed by ./explain.ts).
+ */
+import type { BExpr } from '../bind/expr.js';
+import type { SqlType } from '../types/datum.js';
+import type { Plan } from './plan.js';
+
+/** A WITH query: materialized once per execution, at its first read, shared by every reference. */
+export interface CteDef {
+  readonly name: string;
+  readonly plan: Plan;
+}
+
+/** Identity of a recursive WITH query's working table (the rows of the previous iteration). */
+export interface WorkTable {
+  readonly name: string;
+}
+
+/** Set-returning functions in FROM; `scalar` is an ordinary function call (one row). */
+export type SrfImpl = 'generate_series' | 'unnest' | 'scalar';
+
+export interface SrfCall {
+  readonly name: string;
+  readonly impl: SrfImpl;
+  readonly args: readonly BExpr[];
+  /** The output column's type. */
+  readonly type: SqlType;
+}
+
+export type SetOpPlan =
+  /** UNION / INTERSECT / EXCEPT [ALL]: both inputs output `types` (NULLs compare equal). */
+  | {
+      readonly kind: 'setOp';
+      readonly op: 'union' | 'intersect' | 'except';
+      readonly all: boolean;
+      readonly left: Plan;
+      readonly right: Plan;
+      readonly types: readonly SqlType[];
+      readonly width: number;
+    }
+  /** WITH RECURSIVE: the non-recursive term, then the recursive term over the working table until it yields no row. */
+  | {
+      readonly kind: 'recursiveUnion';
+      readonly work: WorkTable;
+      readonly all: boolean;
+      readonly nonRecursive: Plan;
+      readonly recursive: Plan;
+      readonly types: readonly SqlType[];
+      readonly width: number;
+    }
+  | { readonly kind: 'cteScan'; readonly cte: CteDef; readonly width: number }
+  | { readonly kind: 'workTableScan'; readonly work: WorkTable; readonly width: number }
+  /** ROWS FROM (f1(...), f2(...)) [WITH ORDINALITY]: zipped, shorter ones padded with NULLs. */
+  | { readonly kind: 'functionScan'; readonly calls: readonly SrfCall[]; readonly ordinality: boolean; readonly width: number };

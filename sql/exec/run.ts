@@ -14,6 +14,7 @@ import type { CheckConstraint, Plan, ScanBounds } from '../plan/plan.js';
 import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type Env } from './expr.js';
 import { nextRowId } from './sequence.js';
+import { runSetOpNode } from './setop.js';
 import { runUpsert } from './upsert.js';
 import { virtualRows } from '../../pg_catalog/index.js';
 import {
@@ -80,7 +81,13 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
     case 'scan':
       return runScan(plan, env, input ?? emptyRow);
     case 'subqueryScan':
-      return runSubqueryScan(plan, env);
+      return runSubqueryScan(plan, env, input);
+    case 'setOp':
+    case 'recursiveUnion':
+    case 'cteScan':
+    case 'workTableScan':
+    case 'functionScan':
+      return runSetOpNode(plan, env);
     case 'virtualScan':
       return runVirtualScan(plan, env);
     case 'filter':
@@ -164,8 +171,10 @@ async function* runVirtualScan(p: Extract<Plan, { kind: 'virtualScan' }>, env: E
   }
 }
 
-async function* runSubqueryScan(p: Extract<Plan, { kind: 'subqueryScan' }>, env: Env): AsyncGenerator<Row> {
-  for await (const r of run(p.input, env)) {
+async function* runSubqueryScan(p: Extract<Plan, { kind: 'subqueryScan' }>, env: Env, input: readonly Datum[] | null): AsyncGenerator<Row> {
+  // LATERAL: the left row of the join is outer depth 1 of the subquery (an empty row when first in FROM).
+  const inner = p.lateral === true ? nestedEnv(env, input ?? emptyRow) : env;
+  for await (const r of run(p.input, inner)) {
     checkAbort(env);
     const row: Row = new Array<Datum>(p.width).fill(null);
     for (let i = 0; i < r.length; i++) row[p.offset + i] = r[i]!;

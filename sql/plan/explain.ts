@@ -161,6 +161,12 @@ function outputNames(plan: Plan): Names {
     }
     case 'values':
       return plan.rows[0]?.map((_, i) => `column${i + 1}`) ?? [];
+    case 'setOp':
+    case 'recursiveUnion':
+    case 'cteScan':
+    case 'workTableScan':
+    case 'functionScan':
+      return Array.from({ length: plan.width }, (_, i) => `column${i + 1}`);
     case 'insert':
     case 'update':
     case 'delete':
@@ -233,7 +239,23 @@ function build(plan: Plan, input: ExplainInput): Node {
       return node(header, details, []);
     }
     case 'subqueryScan':
+      if (plan.input.kind === 'cteScan') return node(`CTE Scan on ${plan.alias}`, [], [build(plan.input.cte.plan, input)]);
+      if (plan.input.kind === 'workTableScan') return node(`WorkTable Scan on ${plan.alias}`, [], []);
+      if (plan.input.kind === 'functionScan') return node(`Function Scan on ${plan.input.calls.map((c) => c.name).join(', ')} ${plan.alias}`, [], []);
       return node(`Subquery Scan on ${plan.alias}`, [], [build(plan.input, input)]);
+    case 'setOp': {
+      const header =
+        plan.op === 'union' ? (plan.all ? 'Append' : 'HashAggregate') : `HashSetOp ${plan.op === 'intersect' ? 'Intersect' : 'Except'}${plan.all ? ' All' : ''}`;
+      return node(header, [], [build(plan.left, input), build(plan.right, input)]);
+    }
+    case 'recursiveUnion':
+      return node('Recursive Union', [], [build(plan.nonRecursive, input), build(plan.recursive, input)]);
+    case 'cteScan':
+      return node(`CTE Scan on ${plan.cte.name}`, [], [build(plan.cte.plan, input)]);
+    case 'workTableScan':
+      return node(`WorkTable Scan on ${plan.work.name}`, [], []);
+    case 'functionScan':
+      return node(`Function Scan on ${plan.calls.map((c) => c.name).join(', ')}`, [], []);
     case 'virtualScan': {
       const names = outputNames(plan);
       const aliasPart = plan.alias === plan.table.def.name ? plan.table.def.name : `${plan.table.def.name} ${plan.alias}`;

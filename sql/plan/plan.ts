@@ -13,6 +13,7 @@ import type { AggCall, BExpr } from '../bind/expr.js';
 import type { SqlType } from '../types/datum.js';
 import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 import type { VirtualTable } from '../../pg_catalog/index.js';
+import type { SetOpPlan } from './setop-plan.js';
 
 /** Key bounds for an index scan, on a prefix of the index columns. */
 export type ScanBounds =
@@ -70,8 +71,20 @@ export type Plan =
       readonly offset: number;
       readonly width: number;
     }
-  /** A subquery in FROM: its output columns placed at `offset`. */
-  | { readonly kind: 'subqueryScan'; readonly input: Plan; readonly alias: string; readonly offset: number; readonly width: number }
+  /**
+   * A subquery in FROM: its output columns placed at `offset`. `lateral`: the input reads the
+   * left row of its join as outer depth 1 (LATERAL subqueries, functions in FROM).
+   */
+  | {
+      readonly kind: 'subqueryScan';
+      readonly input: Plan;
+      readonly alias: string;
+      readonly offset: number;
+      readonly width: number;
+      readonly lateral?: boolean;
+    }
+  /** Set operations, WITH and functions in FROM (./setop-plan.ts; executed by sql/exec/setop.ts). */
+  | SetOpPlan
   | { readonly kind: 'filter'; readonly input: Plan; readonly pred: BExpr; readonly width: number }
   | { readonly kind: 'project'; readonly input: Plan; readonly exprs: readonly BExpr[]; readonly width: number }
   /** Nested loop; `right` is re-executed per left row with the left row as outer depth-1 context. */

@@ -7,6 +7,7 @@ import { BootstrapOid, type ColumnDescriptor, type ConstraintDescriptor, type Ta
 import { assertNever } from '../util/assert.js';
 import { findTypeInfo, formatType, Oid, type SqlType } from '../sql/types/index.js';
 import { virtualTables } from './virtual.js';
+import { procRows } from './pg-proc-data.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
 
 function schemaName(cat: CatalogState, oid: number): string {
@@ -48,6 +49,8 @@ function dataType(type: SqlType): string {
   const info = findTypeInfo(type.oid);
   if (info !== undefined && info.typcategory === 'A' && info.typlen === -1) return 'ARRAY';
   if (info === undefined) return 'USER-DEFINED';
+  // PostgreSQL's views call format_type(oid, NULL): bpchar without a typmod prints as 'character'.
+  if (type.oid === Oid.bpchar) return 'character';
   return formatType({ oid: type.oid, typmod: -1 });
 }
 
@@ -342,12 +345,49 @@ function sequences(ctx: GenContext): VirtualRow[] {
   }));
 }
 
+/**
+ * One row per function nodedb implements (pg_proc's rows, all in pg_catalog and all INTERNAL
+ * language), as PostgreSQL 15's view computes them. Aggregates have no routine_type there.
+ */
+function routines(ctx: GenContext): VirtualRow[] {
+  const db = ctx.catalog.database().name;
+  return procRows.map(([oid, name, , resultOid, prokind, volatility, strict, prosrc]) => ({
+    specific_catalog: db,
+    specific_schema: 'pg_catalog',
+    specific_name: `${name}_${oid}`,
+    routine_catalog: db,
+    routine_schema: 'pg_catalog',
+    routine_name: name,
+    routine_type: prokind === 'f' ? 'FUNCTION' : null,
+    data_type: dataType({ oid: resultOid, typmod: -1 }),
+    type_udt_catalog: db,
+    type_udt_schema: 'pg_catalog',
+    type_udt_name: findTypeInfo(resultOid)?.name ?? null,
+    dtd_identifier: '0',
+    // PostgreSQL 15's SQL-standard-body functions (prosrc '') are LANGUAGE sql.
+    routine_body: prosrc === '' ? 'SQL' : 'EXTERNAL',
+    routine_definition: prosrc,
+    external_name: null,
+    external_language: prosrc === '' ? 'SQL' : 'INTERNAL',
+    parameter_style: 'GENERAL',
+    is_deterministic: yesNo(volatility === 'i'),
+    sql_data_access: 'MODIFIES',
+    is_null_call: yesNo(strict),
+    schema_level_routine: 'YES',
+    max_dynamic_result_sets: 0,
+    security_type: 'INVOKER',
+    as_locator: 'NO',
+    is_udt_dependent: 'NO',
+  }));
+}
+
 export const informationSchemaGenerators = {
   'information_schema.check_constraints': checkConstraints,
   'information_schema.columns': columns,
   'information_schema.constraint_column_usage': constraintColumnUsage,
   'information_schema.key_column_usage': keyColumnUsage,
   'information_schema.referential_constraints': referentialConstraints,
+  'information_schema.routines': routines,
   'information_schema.schemata': schemata,
   'information_schema.sequences': sequences,
   'information_schema.table_constraints': tableConstraints,

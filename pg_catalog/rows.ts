@@ -504,14 +504,17 @@ function pgDepend(ctx: GenContext): VirtualRow[] {
   return rows;
 }
 
-/** The built-in functions nodedb implements (internal language 12, as PostgreSQL's built-ins). */
+/**
+ * The built-in functions nodedb implements: internal language (12), or SQL (14) for those
+ * PostgreSQL 15 defines with an SQL-standard body (their prosrc is empty).
+ */
 function pgProc(): VirtualRow[] {
   return procRows.map(([oid, name, args, ret, kind, volatility, strict, src]) => ({
     oid,
     proname: name,
     pronamespace: BootstrapOid.pgCatalog,
     proowner: BootstrapOid.superuser,
-    prolang: 12,
+    prolang: src === '' ? 14 : 12,
     procost: 1,
     prorows: 0,
     provariadic: 0,

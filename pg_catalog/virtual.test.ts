@@ -186,3 +186,20 @@ describe('virtual tables', () => {
   });
 });
 
+
+describe('information_schema.routines', () => {
+  it('lists the implemented functions as PostgreSQL 15 does (internal, SQL-bodied, aggregates)', async () => {
+    // Expected rows taken from PostgreSQL 15's information_schema.routines.
+    expect(
+      await rows(`SELECT specific_name, routine_type, data_type, type_udt_name, routine_body, routine_definition,
+        external_language, is_deterministic, is_null_call FROM information_schema.routines
+        WHERE specific_name IN ('lower_870', 'age_2059', 'count_2803', 'string_to_array_394', 'max_2244') ORDER BY 1`),
+    ).toEqual([
+      ['age_2059', 'FUNCTION', 'interval', 'interval', 'SQL', '', 'SQL', 'NO', 'YES'],
+      ['count_2803', null, 'bigint', 'int8', 'EXTERNAL', 'aggregate_dummy', 'INTERNAL', 'YES', 'NO'],
+      ['lower_870', 'FUNCTION', 'text', 'text', 'EXTERNAL', 'lower', 'INTERNAL', 'YES', 'YES'],
+      ['max_2244', null, 'character', 'bpchar', 'EXTERNAL', 'aggregate_dummy', 'INTERNAL', 'YES', 'NO'],
+      ['string_to_array_394', 'FUNCTION', 'ARRAY', '_text', 'EXTERNAL', 'text_to_array', 'INTERNAL', 'YES', 'NO'],
+    ]);
+  });
+});

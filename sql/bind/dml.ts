@@ -3,7 +3,7 @@
  * identity sequences), assignment casts, RETURNING; the row source of UPDATE/DELETE is planned
  * like a SELECT over the target table (so WHERE uses key bounds and indexes).
  */
-import type { DeleteStmt, Expr, InsertStmt, RangeVar, ResTarget, UpdateStmt } from '../ast.js';
+import type { DeleteStmt, Expr, FromItem, InsertStmt, RangeVar, ResTarget, UpdateStmt } from '../ast.js';
 import type { ColumnDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { ResultColumn } from '../plan/api.js';
@@ -11,7 +11,8 @@ import type { CheckConstraint, Plan } from '../plan/plan.js';
 import { planFromWhere, planQuery } from '../plan/planner.js';
 import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition } from './binder.js';
 import type { BExpr } from './expr.js';
-import { bindQuery, expandTargets } from './select.js';
+import type { BoundFrom } from './query.js';
+import { bindFromItem, bindQuery, expandTargets } from './select.js';
 import { bindOnConflict } from './upsert.js';
 
 /** generated_always (not in util/errors.ts's list yet). */
@@ -189,19 +190,37 @@ function exprLocation(e: Expr): number {
 
 // ─── UPDATE / DELETE ───────────────────────────────────────────────────────────────────────
 
-function sourcePlan(b: Binder, table: TableDescriptor, rv: RangeVar, where: Expr | undefined, scope: Scope): { plan: Plan; recheck: BExpr | null } {
+/**
+ * The target table at slots [0, w), then the UPDATE ... FROM / DELETE ... USING items (bound into
+ * `scope`), inner-joined: source rows are the whole joined row, the target's row first.
+ */
+function targetFrom(b: Binder, table: TableDescriptor, rv: RangeVar, items: readonly FromItem[], scope: Scope): BoundFrom {
+  const target: BoundFrom = { kind: 'table', table, alias: rv.alias?.name ?? table.name, offset: 0, span: table.columns.length };
+  let from: BoundFrom = target;
+  for (const item of items) {
+    if (item.kind === 'RangeVar' && (item.alias?.name ?? item.name) === target.alias) {
+      // PostgreSQL reports this one without a position.
+      throw err('42712', `table name "${target.alias}" specified more than once`);
+    }
+    const next = bindFromItem(b, item, scope, from.span);
+    from = { kind: 'join', joinType: 'inner', left: from, right: next, on: null, offset: 0, span: from.span + next.span };
+  }
+  return from;
+}
+
+/** Source rows of UPDATE/DELETE; `recheck` is WHERE, re-evaluated over the newest target row (EvalPlanQual). */
+function sourcePlan(b: Binder, from: BoundFrom, where: Expr | undefined, scope: Scope): { plan: Plan; recheck: BExpr | null } {
   const pred = where === undefined ? null : b.coerceBool(b.bind(where, scope, noAggregates('WHERE')), 'WHERE', astLocation(where));
-  const from = { kind: 'table' as const, table, alias: rv.alias?.name ?? table.name, offset: 0, span: table.columns.length };
-  return { plan: planFromWhere(from, pred, table.columns.length, null), recheck: pred };
+  return { plan: planFromWhere(from, pred, from.span, null), recheck: pred };
 }
 
 export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
-  if (stmt.from.length > 0) throw err(SqlState.featureNotSupported, 'UPDATE ... FROM is not supported yet', stmt.location);
   const table = resolveTargetTable(b, stmt.table);
   const scope = tableScope(b, table, stmt.table);
+  const from = targetFrom(b, table, stmt.table, stmt.from, scope);
   const set = bindSetTargets(b, table, stmt.set, scope);
-  const { plan, recheck } = sourcePlan(b, table, stmt.table, stmt.where, scope);
+  const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
   const ret = bindReturning(b, stmt.returning, scope);
   return {
     plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
@@ -234,10 +253,10 @@ export function bindSetTargets(b: Binder, table: TableDescriptor, targets: reado
 
 export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
-  if (stmt.using.length > 0) throw err(SqlState.featureNotSupported, 'DELETE ... USING is not supported yet', stmt.location);
   const table = resolveTargetTable(b, stmt.table);
   const scope = tableScope(b, table, stmt.table);
-  const { plan, recheck } = sourcePlan(b, table, stmt.table, stmt.where, scope);
+  const from = targetFrom(b, table, stmt.table, stmt.using, scope);
+  const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
   const ret = bindReturning(b, stmt.returning, scope);
   return {
     plan: { kind: 'delete', table, source: plan, recheck, returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },

@@ -812,7 +812,9 @@ async function lockCurrent(
   const r = await env.ctx.txn.lock(key, opts.lock);
   assert(r.kind === 'locked', 'row locks for writes never skip');
   if (r.value === undefined) return null;
-  const current = decodeTableRow(codec, key, r.value);
+  const tableRow = decodeTableRow(codec, key, r.value);
+  // UPDATE ... FROM / DELETE ... USING: the other tables' part of the source row stays as joined.
+  const current = oldRow.length > codec.width ? [...tableRow, ...oldRow.slice(codec.width)] : tableRow;
   if (recheck !== null && !isTrue(await evaluate(compiled(recheck), current, env))) return null;
   return current;
 }
@@ -822,8 +824,12 @@ async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): Async
   const opts = writeOptions(env, p.table);
   const sets = p.set.map((e) => (e === null ? null : compiled(e)));
   const sourceRows = await collect(run(p.source, env), env);
+  /** Rows (new primary keys) this command already updated: a second join match leaves them alone, as PostgreSQL. */
+  const updated = new Set<string>();
+  const w = codec.width;
   for (const oldRow of sourceRows) {
     checkAbort(env);
+    if (updated.size > 0 && updated.has(Buffer.from(primaryKeyOf(codec, oldRow)).toString('hex'))) continue;
     const current = await lockCurrent(codec, oldRow, p.recheck, opts, env);
     if (current === null) continue;
     const next = current.slice();
@@ -831,8 +837,10 @@ async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): Async
       const c = sets[i];
       if (c != null) next[i] = await evaluate(c, current, env);
     }
-    await validateRow(p.table, p.checks, next, env, opts.schema);
-    await updateRow(env.ctx.txn, codec, current, next, opts);
+    const nextRow = next.length > w ? next.slice(0, w) : next;
+    await validateRow(p.table, p.checks, nextRow, env, opts.schema);
+    await updateRow(env.ctx.txn, codec, current.length > w ? current.slice(0, w) : current, nextRow, opts);
+    updated.add(Buffer.from(primaryKeyOf(codec, nextRow)).toString('hex'));
     env.affected++;
     if (p.returning !== null) yield await returningRow(p.returning, next, env);
   }
@@ -846,7 +854,7 @@ async function* runDelete(p: Extract<Plan, { kind: 'delete' }>, env: Env): Async
     checkAbort(env);
     const current = await lockCurrent(codec, oldRow, p.recheck, opts, env);
     if (current === null) continue;
-    deleteRow(env.ctx.txn, codec, current);
+    deleteRow(env.ctx.txn, codec, current.length > codec.width ? current.slice(0, codec.width) : current);
     env.affected++;
     if (p.returning !== null) yield await returningRow(p.returning, current, env);
   }

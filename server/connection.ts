@@ -332,31 +332,34 @@ export class Connection {
   private async messageLoop(): Promise<void> {
     for (;;) {
       if (this.terminating) return;
-      const r = await this.reader.next();
+      // Buffered messages and Parse/Bind/Describe/Close are handled without a promise.
+      const next = this.reader.next();
+      const r = next instanceof Promise ? await next : next;
       if (r.kind === 'closed') return;
       const msg = r.message;
       if (msg.kind === 'Terminate') return;
       if (this.skipToSync && msg.kind !== 'Sync') continue;
-      const keepGoing = await this.handle(msg);
+      const handled = this.handle(msg);
+      const keepGoing = typeof handled === 'boolean' ? handled : await handled;
       if (!keepGoing) return;
     }
   }
 
   /** False when the connection must end (a FATAL error was sent). */
-  private async handle(msg: FrontendMessage): Promise<boolean> {
+  private handle(msg: FrontendMessage): boolean | Promise<boolean> {
     const session = this.session;
     assert(session !== undefined, 'no session after startup');
     switch (msg.kind) {
       case 'Query':
-        return await this.simpleQuery(session, msg.sql);
+        return this.simpleQuery(session, msg.sql);
       case 'Parse':
       case 'Bind':
       case 'Describe':
       case 'Execute':
       case 'Close':
-        return await this.extended(session, msg);
+        return this.extended(session, msg);
       case 'Sync':
-        return await this.sync(session);
+        return this.sync(session);
       case 'Flush':
         this.out.flush();
         return true;
@@ -444,7 +447,12 @@ export class Connection {
     return true;
   }
 
-  private async extended(session: Session, msg: Extract<FrontendMessage, { kind: 'Parse' | 'Bind' | 'Describe' | 'Execute' | 'Close' }>): Promise<boolean> {
+  /** Parse, Bind, Describe and Close are synchronous; only Execute returns a promise. */
+  private extended(
+    session: Session,
+    msg: Extract<FrontendMessage, { kind: 'Parse' | 'Bind' | 'Describe' | 'Execute' | 'Close' }>,
+  ): boolean | Promise<boolean> {
+    if (msg.kind === 'Execute') return this.extendedExecute(session, msg.portal, msg.maxRows);
     try {
       switch (msg.kind) {
         case 'Parse':
@@ -458,9 +466,6 @@ export class Connection {
         case 'Describe':
           this.describe(session, msg.target, msg.name);
           break;
-        case 'Execute':
-          await this.execute(session, msg.portal, msg.maxRows);
-          break;
         case 'Close':
           if (msg.target === 'S') session.closeStatement(msg.name);
           else session.closePortal(msg.name);
@@ -470,11 +475,25 @@ export class Connection {
           return assertNever(msg, 'extended message');
       }
     } catch (err) {
-      const sqlErr = toSqlError(err, this.log);
-      this.extendedError(session, sqlErr);
-      if (sqlErr.fields.severity === 'FATAL') return false;
+      return this.extendedFailed(session, err);
     }
     return true;
+  }
+
+  private async extendedExecute(session: Session, portal: string, maxRows: number): Promise<boolean> {
+    try {
+      await this.execute(session, portal, maxRows);
+    } catch (err) {
+      return this.extendedFailed(session, err);
+    }
+    return true;
+  }
+
+  /** False when the connection must end (FATAL). */
+  private extendedFailed(session: Session, err: unknown): boolean {
+    const sqlErr = toSqlError(err, this.log);
+    this.extendedError(session, sqlErr);
+    return sqlErr.fields.severity !== 'FATAL';
   }
 
   private describe(session: Session, target: 'S' | 'P', name: string): void {

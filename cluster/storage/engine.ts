@@ -109,8 +109,15 @@ function toBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
 }
 
+/**
+ * LevelDB's LRU cache of uncompressed blocks (classic-level's default is 8 MiB). A point read that
+ * misses it pays a file read and a Snappy decompression: pgbench's 100 000 accounts (scale 1) span
+ * more than 8 MiB of blocks, and 64 MiB cut the node's CPU per select-only transaction by ~6%.
+ */
+export const blockCacheBytes = 64 * 1024 * 1024;
+
 export async function openStorage(dir: string): Promise<StorageEngine> {
-  const db: Db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  const db: Db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: blockCacheBytes });
   await db.open();
   return new LevelEngine(db);
 }

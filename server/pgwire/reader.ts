@@ -12,6 +12,8 @@ export type ReadResult =
   /** The client closed the connection, or the server interrupted the wait (shutdown). */
   | { readonly kind: 'closed' };
 
+const closedResult: ReadResult = Object.freeze({ kind: 'closed' });
+
 export class MessageReader {
   private waiter: (() => void) | undefined;
   private ended = false;
@@ -51,8 +53,22 @@ export class MessageReader {
     this.wake();
   }
 
-  /** The next message; throws SqlError 08P01 on a framing violation. */
-  async next(): Promise<ReadResult> {
+  /**
+   * The next message; throws SqlError 08P01 on a framing violation. A message already buffered
+   * is returned synchronously (no promise): pipelined Bind/Execute/Sync cost no microtask hops.
+   */
+  next(): ReadResult | Promise<ReadResult> {
+    if (this.interrupted) return closedResult;
+    const message = this.parser.next();
+    if (message !== undefined) {
+      if (this.paused && this.parser.bufferedBytes <= this.bufferedBytesMax) this.resume();
+      return { kind: 'message', message };
+    }
+    if (this.ended) return closedResult;
+    return this.nextAsync();
+  }
+
+  private async nextAsync(): Promise<ReadResult> {
     for (;;) {
       if (this.interrupted) return { kind: 'closed' };
       const message = this.parser.next();

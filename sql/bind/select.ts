@@ -13,7 +13,7 @@ import type { AggCall, BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
 import { collectSlots, exprKey, mapChildren } from './walk.js';
 import { lookupVirtualTable, type VirtualTable } from '../../pg_catalog/index.js';
-import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral } from './setop.js';
+import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
 
 function err(code: string, message: string, location?: number): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1 } : {});
@@ -77,7 +77,12 @@ export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: nu
       if (item.lateral) return bindLateralSubquery(b, item, scope, offset);
       if (item.alias === undefined) throw err(SqlState.syntaxError, 'subquery in FROM must have an alias', item.location);
       const inner = new Scope(scope.parent);
-      const sub = b.bindSubquery(b, item.query, inner);
+      let sub: ReturnType<Binder['bindSubquery']>;
+      try {
+        sub = b.bindSubquery(b, item.query, inner);
+      } catch (e) {
+        throw nonLateralReference(e, scope);
+      }
       if (inner.correlated) scope.correlated = true;
       const alias = item.alias.name;
       checkDuplicateAlias(scope, alias, item.location);

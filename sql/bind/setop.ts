@@ -14,7 +14,7 @@ import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
 import { planQuery } from '../plan/planner.js';
 import type { CteDef, SrfCall, WorkTable } from '../plan/setop-plan.js';
-import { Binder, int8Type, noAggregates, Scope, typeName, type ScopeColumn } from './binder.js';
+import { astLocation, Binder, int8Type, noAggregates, Scope, typeName, type ScopeColumn } from './binder.js';
 import type { BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js';
 import { bindLimit, bindQuery } from './select.js';
@@ -135,7 +135,7 @@ function bindRecursive(
     throw err(SqlState.featureNotSupported, 'OFFSET/LIMIT in a recursive query is not implemented', cte.location);
   }
   if (rq.columns.length !== lq.columns.length) {
-    throw err(SqlState.syntaxError, 'each UNION query must have the same number of columns', cte.location);
+    throw err(SqlState.syntaxError, 'each UNION query must have the same number of columns', targetLocation(query.right, 0));
   }
   const types = lq.columns.map((c) => c.type);
   rq.columns.forEach((c, i) => {
@@ -144,7 +144,7 @@ function bindRecursive(
       throw err(
         SqlState.datatypeMismatch,
         `recursive query "${cte.name}" column ${i + 1} has type ${typeName(types[i]!)} in non-recursive term but type ${typeName(overall)} overall`,
-        cte.location,
+        targetLocation(query.left, i),
         { hint: 'Cast the output of the non-recursive term to the correct type.' },
       );
     }
@@ -230,9 +230,11 @@ export function bindSetOp(b: Binder, stmt: Extract<SelectStmt, { kind: 'SetOp' }
   const l = bindBranch(b, stmt.left, scope);
   const r = bindBranch(b, stmt.right, scope);
   if (l.columns.length !== r.columns.length) {
-    throw err(SqlState.syntaxError, `each ${context} query must have the same number of columns`);
+    throw err(SqlState.syntaxError, `each ${context} query must have the same number of columns`, targetLocation(stmt.right, 0));
   }
-  const types = l.columns.map((c, i) => b.commonType([colExpr(i, c.type), colExpr(i, r.columns[i]!.type)], context, -1));
+  const types = l.columns.map((c, i) =>
+    b.commonType([colExpr(i, c.type), colExpr(i, r.columns[i]!.type)], context, targetLocation(stmt.right, i)),
+  );
   const columns: ResultColumn[] = l.columns.map((c, i) => ({ name: c.name, type: types[i]!, tableOid: 0, attnum: 0 }));
   return {
     kind: 'setop',
@@ -270,7 +272,25 @@ function setOpSortKey(s: SortBy, columns: readonly ResultColumn[]): BoundSortKey
 }
 
 function locationOf(e: Expr): number {
-  return 'location' in e && typeof e.location === 'number' ? e.location : -1;
+  return astLocation(e);
+}
+
+/** Where column `i` of a query is written (its leftmost token), for error positions as PostgreSQL reports them. */
+function targetLocation(stmt: SelectStmt, i: number): number {
+  switch (stmt.kind) {
+    case 'Select': {
+      const t = stmt.targets[Math.min(i, stmt.targets.length - 1)];
+      return t === undefined ? -1 : astLocation(t.expr);
+    }
+    case 'Values': {
+      const e = stmt.rows[0]?.[i];
+      return e === undefined ? -1 : astLocation(e);
+    }
+    case 'SetOp':
+      return targetLocation(stmt.left, i);
+    default:
+      return -1;
+  }
 }
 
 // ─── LATERAL subqueries ────────────────────────────────────────────────────────────────────
@@ -420,4 +440,18 @@ export function bindRangeFunction(b: Binder, item: Extract<FromItem, { kind: 'Ra
   scope.ranges.push({ alias, schema: undefined, columns });
   const plan: Plan = { kind: 'functionScan', calls, ordinality: item.ordinality, width: types.length };
   return { kind: 'subquery', plan, alias, offset, span: types.length, lateral: inner.correlated };
+}
+
+/**
+ * A subquery in FROM without LATERAL that names an earlier FROM item of its own level: PostgreSQL's
+ * 42P01 `invalid reference to FROM-clause entry` with its hint, instead of `missing FROM-clause entry`.
+ */
+export function nonLateralReference(e: unknown, scope: Scope): unknown {
+  if (!(e instanceof SqlError) || e.code !== SqlState.undefinedTable) return e;
+  const m = /^missing FROM-clause entry for table "(.*)"$/.exec(e.message);
+  if (m === null || !scope.ranges.some((r) => r.alias === m[1])) return e;
+  return new SqlError(e.code, `invalid reference to FROM-clause entry for table "${m[1]}"`, {
+    ...e.fields,
+    hint: `There is an entry for table "${m[1]}", but it cannot be referenced from this part of the query.`,
+  });
 }

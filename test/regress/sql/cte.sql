@@ -1,0 +1,48 @@
+--
+-- cte: WITH, WITH RECURSIVE (UNION and UNION ALL), column aliases, nesting and scoping
+--
+CREATE TABLE cte_emp (id int PRIMARY KEY, name text NOT NULL, boss int);
+INSERT INTO cte_emp VALUES (1, 'root', NULL), (2, 'ann', 1), (3, 'bob', 1), (4, 'cat', 2), (5, 'dan', 4), (6, 'eve', 3);
+
+WITH t AS (SELECT id, name FROM cte_emp WHERE boss = 1) SELECT * FROM t ORDER BY id;
+WITH t(a, b) AS (SELECT id, name FROM cte_emp) SELECT b FROM t WHERE a > 4 ORDER BY a;
+WITH t(a) AS (SELECT id, name FROM cte_emp) SELECT a, name FROM t ORDER BY a LIMIT 2;
+-- several WITH queries, later ones reading earlier ones; one query read twice
+WITH a AS (SELECT id FROM cte_emp WHERE id <= 3),
+     b AS (SELECT id * 10 AS id FROM a)
+SELECT a.id, b.id FROM a JOIN b ON b.id = a.id * 10 ORDER BY 1;
+WITH t AS (SELECT id FROM cte_emp) SELECT count(*) FROM t t1, t t2;
+-- visible in subqueries, shadowing a table name
+WITH t AS (SELECT 5 AS v) SELECT (SELECT v FROM t) AS s, * FROM (SELECT v + 1 AS w FROM t) sub;
+WITH cte_emp AS (SELECT 42 AS id) SELECT * FROM cte_emp;
+SELECT * FROM (WITH x AS (SELECT 1 AS k) SELECT k FROM x) s;
+WITH t AS (SELECT id FROM cte_emp) SELECT name FROM cte_emp WHERE id IN (SELECT id FROM t WHERE id > 4) ORDER BY 1;
+-- WITH around set operations, and set operations inside WITH
+WITH t AS (SELECT 1 AS n UNION SELECT 2) SELECT n FROM t UNION ALL SELECT 3 ORDER BY n;
+-- WITH RECURSIVE: counting, UNION ALL and UNION (cycle stops at duplicates)
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r;
+WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM r) SELECT n FROM r ORDER BY n;
+WITH RECURSIVE fib(a, b) AS (SELECT 0::bigint, 1::bigint UNION ALL SELECT b, a + b FROM fib WHERE b < 100) SELECT a FROM fib;
+-- a tree walk with a path and a depth
+WITH RECURSIVE tree AS (
+  SELECT id, name, 0 AS depth, name AS path FROM cte_emp WHERE boss IS NULL
+  UNION ALL
+  SELECT e.id, e.name, t.depth + 1, t.path || '/' || e.name FROM cte_emp e JOIN tree t ON e.boss = t.id
+)
+SELECT depth, path FROM tree ORDER BY path;
+-- subordinates of ann (recursive term joined to a table, aggregated outside)
+WITH RECURSIVE sub AS (
+  SELECT id FROM cte_emp WHERE name = 'ann'
+  UNION
+  SELECT e.id FROM cte_emp e, sub WHERE e.boss = sub.id
+)
+SELECT count(*), sum(id) FROM sub;
+-- a recursive WITH query that does not read itself is an ordinary one
+WITH RECURSIVE t AS (SELECT 1 AS x UNION SELECT 2) SELECT * FROM t ORDER BY x;
+-- errors
+WITH t AS (SELECT 1), t AS (SELECT 2) SELECT * FROM t;
+WITH t(a, b) AS (SELECT 1) SELECT * FROM t;
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1.5 FROM r WHERE n < 3) SELECT * FROM r;
+WITH RECURSIVE r(n) AS (SELECT 1, 2 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r;
+SELECT * FROM t_not_a_cte;
+DROP TABLE cte_emp;

@@ -146,6 +146,13 @@ async def main():
         finally:
             await pool.close()
 
+    async def type_introspection():
+        # int2vector / oidvector have no built-in asyncpg codec: asyncpg looks them up in pg_type
+        # with its introspection query (a recursive CTE over pg_type, pg_range, pg_attribute).
+        row = await conn.fetchrow("SELECT indkey, indclass, indnatts FROM pg_catalog.pg_index "
+                                  "WHERE indexrelid = 'apg_events_pkey'::regclass")
+        return [str(row["indkey"]), str(row["indclass"]), row["indnatts"]]
+
     async def teardown():
         await conn.execute("DROP TABLE apg_events")
         return "dropped"
@@ -153,7 +160,8 @@ async def main():
     for name, fn in [("setup", setup), ("binary_round_trip", binary_round_trip), ("nulls", nulls),
                      ("prepared", prepared), ("executemany", executemany), ("transactions", transactions),
                      ("copy_binary_in", copy_binary_in), ("copy_out", copy_out), ("cursor", cursor),
-                     ("errors", errors), ("pool", pool), ("teardown", teardown)]:
+                     ("errors", errors), ("pool", pool), ("type_introspection", type_introspection),
+                     ("teardown", teardown)]:
         await step(name, fn)
     await conn.close()
     s.results = results

@@ -55,7 +55,7 @@ import type {
 } from './api.js';
 import { GroupCommitter, groupCommitBoundsDefault, type GroupCommitBounds, type GroupCommitStats } from './group-commit.js';
 import { keyString, LockTable, type LockTableStats } from './lock-table.js';
-import { compareBytes, inSpan, WriteBuffer, type BufferEntry } from './write-buffer.js';
+import { compareBytes, inSpan, WriteBuffer, type BufferEntry, type BufferLookup } from './write-buffer.js';
 
 export interface LocalKvOptions {
   readonly dir: string;
@@ -349,7 +349,8 @@ type TxnState = 'open' | 'committed' | 'aborted';
 class LocalTxn implements Txn {
   state: TxnState = 'open';
   readTs: Timestamp;
-  private readonly buffer = new WriteBuffer();
+  /** Created by the first write or savepoint: a read-only transaction allocates none. */
+  private writes: WriteBuffer | undefined;
   private readSpans: MvccSpan[] = [];
   private readonly serializable: boolean;
   private readonly snapshot: boolean;
@@ -391,6 +392,14 @@ class LocalTxn implements Txn {
     }
   }
 
+  private get buffer(): WriteBuffer {
+    return (this.writes ??= new WriteBuffer());
+  }
+
+  private get hasWrites(): boolean {
+    return this.writes !== undefined && !this.writes.isEmpty;
+  }
+
   stepStatement(): void {
     this.checkOpen();
     if (!this.snapshot) this.readTs = this.kv.committer.readTimestamp();
@@ -409,7 +418,7 @@ class LocalTxn implements Txn {
   }
 
   private readOne(key: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined> {
-    const own = this.buffer.isEmpty ? undefined : this.buffer.lookup(key);
+    const own = this.hasWrites ? this.buffer.lookup(key) : undefined;
     if (own !== undefined) {
       switch (own.kind) {
         case 'written':
@@ -517,7 +526,7 @@ class LocalTxn implements Txn {
         assertNever(acquired, 'lock result');
     }
     this.checkOpen();
-    const own = this.buffer.lookup(key);
+    const own = this.hasWrites ? this.buffer.lookup(key) : absent;
     switch (own.kind) {
       case 'written':
         return { kind: 'locked', value: own.value };
@@ -568,7 +577,7 @@ class LocalTxn implements Txn {
     assert(!this.committing, 'commit called twice concurrently');
     this.committing = true;
     try {
-      if (!this.buffer.isEmpty) await this.commitWrites();
+      if (this.hasWrites) await this.commitWrites();
       this.state = 'committed';
     } catch (err) {
       this.state = 'aborted';
@@ -665,6 +674,8 @@ class LocalTxn implements Txn {
     }
   }
 }
+
+const absent: BufferLookup = Object.freeze({ kind: 'absent' });
 
 function byKeyString(a: BufferEntry, b: BufferEntry): number {
   return a.ks < b.ks ? -1 : a.ks > b.ks ? 1 : 0;

@@ -101,6 +101,14 @@ export interface AggContext {
   readonly forbiddenIn: string | undefined;
   /** True while binding an aggregate's arguments (nested aggregates are an error). */
   inAggregate: boolean;
+  /** Window functions / GROUPING() of the SELECT being bound (./window.ts); undefined = not allowed here. */
+  readonly late?: LateCollector;
+}
+
+/** Binds the calls that are evaluated above the aggregate (window functions, GROUPING) into `lateRef`s. */
+export interface LateCollector {
+  window(b: Binder, e: FuncCall, scope: Scope, ac: AggContext): BExpr;
+  grouping(b: Binder, e: FuncCall, scope: Scope, ac: AggContext): BExpr;
 }
 
 export function noAggregates(clause: string): AggContext {
@@ -513,7 +521,18 @@ export class Binder {
     if (e.name.length > 2 || (e.name.length === 2 && e.name[0] !== 'pg_catalog')) {
       throw err(SqlState.undefinedFunction, `function ${e.name.join('.')} does not exist`, e.location);
     }
-    if (e.over !== undefined) throw err(SqlState.featureNotSupported, 'window functions are not supported yet', e.location);
+    if (e.over !== undefined) {
+      if (ac.late === undefined) throw err('42P20', `window functions are not allowed in ${ac.forbiddenIn ?? 'this context'}`, e.location);
+      if (ac.inAggregate) throw err(SqlState.groupingError, 'aggregate function calls cannot contain window function calls', e.location);
+      return ac.late.window(this, e, scope, ac);
+    }
+    // GROUPING(...) is a keyword construct the parser wrapper converts to the call grouping(...).
+    if (name === 'grouping' && e.name.length === 1) {
+      if (ac.late === undefined || ac.forbiddenIn !== undefined) {
+        throw err(SqlState.groupingError, `grouping operations are not allowed in ${ac.forbiddenIn ?? 'this context'}`, e.location);
+      }
+      return ac.late.grouping(this, e, scope, ac);
+    }
     if (e.argNames.some((n) => n !== undefined)) {
       throw err(SqlState.featureNotSupported, 'named function arguments are not supported yet', e.location);
     }

@@ -48,7 +48,13 @@ export type BExpr =
       readonly type: SqlType;
     }
   /** Aggregate result / group key in the output row of an aggregate node (post-aggregation expressions only). */
-  | { readonly kind: 'aggref'; readonly index: number; readonly type: SqlType };
+  | { readonly kind: 'aggref'; readonly index: number; readonly type: SqlType }
+  /**
+   * A window function result (`ref: 'window'`, ./window.ts) or a GROUPING() value (`ref: 'grouping'`,
+   * ./grouping.ts) while a SELECT is being bound; bindSelect replaces it by a column of the window /
+   * aggregate node's output before planning, so the executor never sees it.
+   */
+  | { readonly kind: 'lateRef'; readonly ref: 'window' | 'grouping'; readonly index: number; readonly type: SqlType };
 
 export type BExprKind = BExpr['kind'];
 

@@ -8,6 +8,7 @@ import type { VirtualTable } from '../../pg_catalog/index.js';
 import type { SqlType } from '../types/datum.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
+import type { WindowSpecPlan } from '../plan/window.js';
 import type { AggCall, BExpr } from './expr.js';
 
 export type BoundFrom =
@@ -61,6 +62,16 @@ export interface BoundSelect {
   readonly offset: BExpr | null;
   /** Columns of FROM tables any expression reads (index-only decisions), as FROM-row slots. */
   readonly usedSlots: ReadonlySet<number>;
+  /** GROUPING SETS / ROLLUP / CUBE: groupBy indices per set (undefined: plain GROUP BY). */
+  readonly groupingSets?: readonly (readonly number[])[];
+  /** GROUPING() calls (groupBy indices); their values follow the aggregate results. */
+  readonly groupingCalls?: readonly (readonly number[])[];
+  /** Window nodes, applied after aggregation / HAVING in this order (../plan/window.ts). */
+  readonly windows?: readonly WindowSpecPlan[];
+  /** DISTINCT ON: output slots compared, and the sort that precedes it (replaces orderBy). */
+  readonly distinctOn?: { readonly slots: readonly number[]; readonly sort: readonly BoundSortKey[] };
+  /** FETCH FIRST ... WITH TIES (orderBy gives the ties). */
+  readonly withTies?: boolean;
 }
 
 export interface BoundValues {

@@ -13,6 +13,8 @@ import type { AggCall, BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
 import { collectSlots, exprKey, mapChildren } from './walk.js';
 import { lookupVirtualTable, type VirtualTable } from '../../pg_catalog/index.js';
+import { bindGroupBy } from './grouping.js';
+import { distinctOnSort, forbidWindows, LateState } from './window.js';
 import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
 
 function err(code: string, message: string, location?: number): SqlError {
@@ -34,7 +36,7 @@ export interface Target {
 export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknownOutputs = false): BoundQuery {
   if (stmt.with !== undefined) return bindWith(b, stmt, scope, keepUnknownOutputs);
   if (stmt.locking.length > 0) throw err(SqlState.featureNotSupported, 'SELECT ... FOR UPDATE/SHARE is not supported yet');
-  if (stmt.limitWithTies) throw err(SqlState.featureNotSupported, 'FETCH ... WITH TIES is not supported yet');
+  if (stmt.limitWithTies && stmt.kind !== 'Select') throw err(SqlState.featureNotSupported, 'FETCH ... WITH TIES is not supported yet');
   switch (stmt.kind) {
     case 'Select':
       return bindSelect(b, stmt, scope, keepUnknownOutputs);
@@ -353,10 +355,7 @@ function findScopeColumn(scope: Scope, slot: number): ScopeColumn | undefined {
 // ─── SELECT ────────────────────────────────────────────────────────────────────────────────
 
 function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, scope: Scope, keepUnknown: boolean): BoundSelect {
-  if (stmt.windows.length > 0) throw err(SqlState.featureNotSupported, 'WINDOW clauses are not supported yet');
-  if (stmt.distinct !== undefined && stmt.distinct.length > 0) {
-    throw err(SqlState.featureNotSupported, 'SELECT DISTINCT ON is not supported yet');
-  }
+  const late = new LateState(stmt.windows);
   let from: BoundFrom | null = null;
   let width = 0;
   for (const item of stmt.from) {
@@ -367,19 +366,26 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
   const where =
     stmt.where === undefined ? null : b.coerceBool(b.bind(stmt.where, scope, noAggregates('WHERE')), 'WHERE', astLocation(stmt.where));
 
-  const ac: AggContext = { aggs: [], forbiddenIn: undefined, inAggregate: false };
+  const ac: AggContext = { aggs: [], forbiddenIn: undefined, inAggregate: false, late };
   const targets = expandTargets(b, stmt.targets, scope, ac, from !== null, keepUnknown && stmt.distinct === undefined);
 
-  const groupBy: BExpr[] = [];
-  for (const g of stmt.groupBy) {
-    if (g.kind !== 'expr') throw err(SqlState.featureNotSupported, 'GROUPING SETS, ROLLUP and CUBE are not supported yet');
-    groupBy.push(bindGroupItem(b, g.expr, scope, targets));
-  }
-  const having = stmt.having === undefined ? null : b.coerceBool(b.bind(stmt.having, scope, ac), 'HAVING', astLocation(stmt.having));
+  const grouping = bindGroupBy(stmt.groupBy, stmt.groupByDistinct, (e) => bindGroupItem(b, e, scope, targets));
+  const groupBy = grouping.exprs;
+  const havingAc: AggContext = { aggs: ac.aggs, forbiddenIn: undefined, inAggregate: false, late: forbidWindows(late, 'HAVING') };
+  const having = stmt.having === undefined ? null : b.coerceBool(b.bind(stmt.having, scope, havingAc), 'HAVING', astLocation(stmt.having));
 
   const outputs = targets.map((t) => t.expr);
-  const distinct = stmt.distinct !== undefined;
+  const distinctOnExprs = stmt.distinct !== undefined && stmt.distinct.length > 0 ? stmt.distinct : undefined;
+  const distinct = stmt.distinct !== undefined && distinctOnExprs === undefined;
   const orderBy = bindOrderBy(b, stmt.orderBy, scope, ac, targets, outputs, distinct);
+  let distinctOn: BoundSelect['distinctOn'];
+  if (distinctOnExprs !== undefined) {
+    const asSort = distinctOnExprs.map((e): SortBy => ({ kind: 'SortBy', expr: e, direction: 'default', nulls: 'default', location: astLocation(e) }));
+    const keys = bindOrderBy(b, asSort, scope, ac, targets, outputs, false);
+    const slots = [...new Set(keys.map((k) => k.slot))];
+    distinctOn = { slots, sort: distinctOnSort(keys, orderBy, astLocation(distinctOnExprs[0]!)) };
+  }
+  if (stmt.limitWithTies && orderBy.length === 0) throw err(SqlState.syntaxError, 'WITH TIES cannot be specified without ORDER BY clause');
 
   const usedSlots = new Set<number>();
   for (const e of [...outputs, ...groupBy, ...(where === null ? [] : [where]), ...(having === null ? [] : [having])]) collectSlots(e, usedSlots);
@@ -389,16 +395,23 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
     if (a.filter !== null) collectSlots(a.filter, usedSlots);
   }
   collectJoinSlots(from, usedSlots);
+  late.collectSlots(usedSlots);
 
-  const grouped = groupBy.length > 0 || ac.aggs.length > 0 || having !== null;
+  const grouped = groupBy.length > 0 || ac.aggs.length > 0 || having !== null || grouping.sets !== undefined;
   let finalOutputs: BExpr[] = outputs;
   let finalHaving = having;
+  const keys = groupBy.map(exprKey);
+  const rewrite = (e: BExpr): BExpr => (grouped ? toPostAgg(e, keys, groupBy.length) : e);
   if (grouped) {
-    const keys = groupBy.map(exprKey);
-    const rewrite = (e: BExpr): BExpr => toPostAgg(e, keys, groupBy.length);
     finalOutputs = outputs.map(rewrite);
     finalHaving = having === null ? null : rewrite(having);
   }
+  // Window results follow the (aggregate) row; GROUPING values follow the aggregate results.
+  const groupingCalls = late.hasGrouping ? late.groupingCalls(keys) : undefined;
+  const aggWidth = groupBy.length + ac.aggs.length + (groupingCalls?.length ?? 0);
+  const lateOut = late.finish(grouped ? aggWidth : width, rewrite, groupBy.length + ac.aggs.length);
+  finalOutputs = finalOutputs.map(lateOut.resolve);
+  finalHaving = finalHaving === null ? null : lateOut.resolve(finalHaving);
   const columns: ResultColumn[] = targets.map((t) => ({ name: t.name, type: t.expr.type, tableOid: t.tableOid, attnum: t.attnum }));
   return {
     kind: 'select',
@@ -416,6 +429,11 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
     limit: bindLimit(b, stmt.limit, 'LIMIT'),
     offset: bindLimit(b, stmt.offset, 'OFFSET'),
     usedSlots: scope.hasCorrelatedChild ? allSlots(width) : usedSlots,
+    ...(grouping.sets === undefined ? {} : { groupingSets: grouping.sets }),
+    ...(groupingCalls === undefined ? {} : { groupingCalls }),
+    ...(lateOut.windows.length === 0 ? {} : { windows: lateOut.windows }),
+    ...(distinctOn === undefined ? {} : { distinctOn }),
+    ...(stmt.limitWithTies ? { withTies: true } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ export function mapChildren(e: BExpr, f: (c: BExpr) => BExpr): BExpr {
     case 'outer':
     case 'sessionValue':
     case 'aggref':
+    case 'lateRef':
       return e;
     case 'op':
       return { ...e, left: e.left === null ? null : f(e.left), right: f(e.right) };
@@ -158,6 +159,9 @@ export function exprKey(e: BExpr): string {
       break;
     case 'aggref':
       own = String(e.index);
+      break;
+    case 'lateRef':
+      own = `${e.ref}${e.index}`;
       break;
     case 'minmax':
       own = e.op;

@@ -470,6 +470,8 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
     }
     case 'aggref':
       throw new SqlError(SqlState.internalError, 'aggregate reference outside an aggregate node');
+    case 'lateRef':
+      throw new SqlError(SqlState.internalError, `${e.ref} reference left in a planned expression`);
     default:
       return assertNever(e, 'bound expression');
   }

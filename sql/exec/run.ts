@@ -14,8 +14,9 @@ import type { CheckConstraint, Plan, ScanBounds } from '../plan/plan.js';
 import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type Env } from './expr.js';
 import { nextRowId } from './sequence.js';
-import { runSetOpNode } from './setop.js';
+import { runWindowNode } from './window.js';
 import { runUpsert } from './upsert.js';
+import { runSetOpNode } from './setop.js';
 import { virtualRows } from '../../pg_catalog/index.js';
 import {
   checkNotNull,
@@ -106,6 +107,9 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
       return runDistinct(plan, env);
     case 'limit':
       return runLimit(plan, env);
+    case 'window':
+    case 'distinctOn':
+      return runWindowNode(plan, env);
     case 'insert':
       return runInsert(plan, env);
     case 'update':
@@ -276,6 +280,8 @@ async function* runHashJoin(p: Extract<Plan, { kind: 'hashJoin' }>, env: Env): A
 
 interface Group {
   readonly values: Datum[];
+  /** Index into the aggregate's grouping sets (0 without GROUPING SETS). */
+  readonly set: number;
   readonly states: unknown[];
   readonly seen: (Set<string> | null)[];
   /** For aggregates with ORDER BY: (sort keys, args) collected, fed in order at the end. */
@@ -307,8 +313,11 @@ async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env):
   const aggFilters = p.aggs.map((a) => (a.filter === null ? null : compiled(a.filter)));
   const groups = new Map<string, Group>();
   const evalCtx = env.ctx.eval;
-  const newGroup = (values: Datum[]): Group => ({
+  const sets = p.sets ?? [p.groupBy.map((_, i) => i)];
+  const members = sets.map((s) => new Set(s));
+  const newGroup = (values: Datum[], set: number): Group => ({
     values,
+    set,
     states: p.aggs.map((a) => a.agg.init()),
     seen: p.aggs.map((a) => (a.distinct ? new Set<string>() : null)),
     ordered: p.aggs.map((a) => (a.orderBy.length > 0 ? [] : null)),
@@ -316,16 +325,18 @@ async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env):
   const aggOrder = p.aggs.map((a) => a.orderBy.map((o) => compiled(o.expr)));
   for await (const row of run(p.input, env)) {
     checkAbort(env);
-    const values: Datum[] = [];
-    for (const g of groupExprs) values.push(await evaluate(g, row, env));
-    let key = '';
+    const rowValues: Datum[] = [];
+    for (const g of groupExprs) rowValues.push(await evaluate(g, row, env));
+    for (let si = 0; si < sets.length; si++) {
+    const values = sets.length === 1 && p.sets === undefined ? rowValues : rowValues.map((v, i) => (members[si]!.has(i) ? v : null));
+    let key = sets.length === 1 ? '' : `${si}\u0002`;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       key += v === null ? '\u0000N\u0001' : `${String(hashKey(p.groupTypes[i]!, v))}\u0001`;
     }
     let group = groups.get(key);
     if (group === undefined) {
-      group = newGroup(values);
+      group = newGroup(values, si);
       groups.set(key, group);
     }
     for (let a = 0; a < p.aggs.length; a++) {
@@ -350,6 +361,7 @@ async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env):
       }
       group.states[a] = call.agg.step(group.states[a], args, evalCtx);
     }
+    }
   }
   for (const g of groups.values()) {
     for (let a = 0; a < p.aggs.length; a++) {
@@ -363,11 +375,22 @@ async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env):
       }
     }
   }
-  if (groups.size === 0 && p.groupBy.length === 0) groups.set('', newGroup([]));
+  if (groups.size === 0 && p.groupBy.length === 0) groups.set('', newGroup([], 0));
+  if (p.sets !== undefined) {
+    // An empty grouping set yields its (grand total) row even without input rows.
+    sets.forEach((s, si) => {
+      if (s.length === 0 && ![...groups.values()].some((g) => g.set === si)) groups.set(`${si}\u0002empty`, newGroup(p.groupBy.map(() => null), si));
+    });
+  }
   for (const g of groups.values()) {
     checkAbort(env);
     const out: Row = [...g.values];
     for (let a = 0; a < p.aggs.length; a++) out.push(p.aggs[a]!.agg.final(g.states[a], evalCtx));
+    for (const call of p.groupingCalls ?? []) {
+      let bits = 0;
+      for (const i of call) bits = (bits << 1) | (members[g.set]!.has(i) ? 0 : 1);
+      out.push(bits);
+    }
     yield out;
   }
 }
@@ -430,6 +453,8 @@ async function* runLimit(p: Extract<Plan, { kind: 'limit' }>, env: Env): AsyncGe
   let skip = limitValue(p.offset, env, 'OFFSET') ?? 0n;
   if (limit === 0n) return;
   let emitted = 0n;
+  const tieKeys = (p.withTies ?? []).map((k) => compiled(k.expr));
+  let tiesOf: Datum[] | undefined;
   const it = run(p.input, env);
   try {
     for await (const row of it) {
@@ -438,9 +463,23 @@ async function* runLimit(p: Extract<Plan, { kind: 'limit' }>, env: Env): AsyncGe
         skip--;
         continue;
       }
+      if (tiesOf !== undefined) {
+        if (tiesOf.length > 0) {
+          // WITH TIES: past the limit, only rows equal to the last emitted one on the sort keys.
+          const keys: Datum[] = [];
+          for (const k of tieKeys) keys.push(await evaluate(k, row, env));
+          if (compareSortKeys(p.withTies!, keys, tiesOf) !== 0) return;
+          yield row;
+          continue;
+        }
+      }
       yield row;
       emitted++;
-      if (limit !== null && emitted >= limit) return;
+      if (limit !== null && emitted >= limit) {
+        if (p.withTies === undefined) return;
+        tiesOf = [];
+        for (const k of tieKeys) tiesOf.push(await evaluate(k, row, env));
+      }
     }
   } finally {
     await it.return(undefined);

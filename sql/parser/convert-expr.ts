@@ -127,8 +127,22 @@ export class ExprConverter {
       }
       case 'SQLValueFunction':
         return this.sqlValueFunction(bodyOf(node, 'SQLValueFunction') as pg.SQLValueFunction);
-      case 'GroupingFunc':
-        throw unsupported('GROUPING()');
+      case 'GroupingFunc': {
+        // GROUPING is a reserved word, so the call grouping(...) can only mean this construct.
+        const g = bodyOf(node, 'GroupingFunc') as pg.GroupingFunc;
+        return {
+          kind: 'FuncCall',
+          name: ['grouping'],
+          args: list(g.args).map((a) => this.expr(a, 'GROUPING')),
+          argNames: list(g.args).map(() => undefined),
+          star: false,
+          distinct: false,
+          variadic: false,
+          orderBy: [],
+          withinGroup: false,
+          location: this.ctx.loc(g.location),
+        };
+      }
       case 'A_Star':
         return { kind: 'Star', qualifier: [], location: -1 };
       case 'MultiAssignRef':
@@ -373,7 +387,8 @@ export class ExprConverter {
       location: this.ctx.loc(f.location),
     };
     const filter = this.optExpr(f.agg_filter, 'FILTER');
-    const over = f.over === undefined ? undefined : this.windowSpec(f.over);
+    // OVER w names a window of the WINDOW clause (the parser puts it in `name`, OVER (w ...) in `refname`).
+    const over = f.over === undefined ? undefined : f.over.name !== undefined ? { ...this.windowSpec(f.over), refName: f.over.name } : this.windowSpec(f.over);
     if (filter === undefined && over === undefined) return call;
     if (filter === undefined) return { ...call, over };
     if (over === undefined) return { ...call, filter };

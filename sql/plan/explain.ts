@@ -94,6 +94,8 @@ export function deparse(e: BExpr, names: Names): string {
       return `${d(e.arg)}${e.indices.map((i) => (e.slice ? `[${i.lower === null ? '' : d(i.lower)}:${i.upper === null ? '' : d(i.upper)}]` : `[${i.upper === null ? '' : d(i.upper)}]`)).join('')}`;
     case 'aggref':
       return `agg${e.index}`;
+    case 'lateRef':
+      return `${e.ref}${e.index}`;
     default:
       return assertNever(e, 'bound expression');
   }
@@ -149,11 +151,17 @@ function outputNames(plan: Plan): Names {
     case 'filter':
     case 'sort':
     case 'distinct':
+    case 'distinctOn':
     case 'limit':
       return outputNames(plan.input);
+    case 'window': {
+      const inNames = outputNames(plan.input);
+      return [...inNames, ...plan.spec.calls.map((c) => `${c.fn.kind === 'agg' ? c.fn.agg.name : c.fn.name}(${c.args.map((a) => deparse(a, inNames)).join(', ')})`)];
+    }
     case 'aggregate': {
       const inNames = outputNames(plan.input);
-      return [...plan.groupBy.map((g) => deparse(g, inNames)), ...plan.aggs.map((a) => deparseAgg(a, inNames))];
+      const grouping = (plan.groupingCalls ?? []).map((g) => `GROUPING(${g.map((i) => deparse(plan.groupBy[i]!, inNames)).join(', ')})`);
+      return [...plan.groupBy.map((g) => deparse(g, inNames)), ...plan.aggs.map((a) => deparseAgg(a, inNames)), ...grouping];
     }
     case 'project': {
       const inNames = outputNames(plan.input);
@@ -313,6 +321,10 @@ function build(plan: Plan, input: ExplainInput): Node {
       return node('HashAggregate', [`Group Key: ${outputNames(plan.input).join(', ')}`], [build(plan.input, input)]);
     case 'limit':
       return node('Limit', [], [build(plan.input, input)]);
+    case 'window':
+      return node('WindowAgg', [], [build(plan.input, input)]);
+    case 'distinctOn':
+      return node('Unique', [], [build(plan.input, input)]);
     case 'insert': {
       const oc = plan.onConflict;
       const details: string[] = [];

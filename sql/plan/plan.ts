@@ -13,6 +13,7 @@ import type { AggCall, BExpr } from '../bind/expr.js';
 import type { SqlType } from '../types/datum.js';
 import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 import type { VirtualTable } from '../../pg_catalog/index.js';
+import type { WindowPlanNode } from './window.js';
 import type { SetOpPlan } from './setop-plan.js';
 
 /** Key bounds for an index scan, on a prefix of the index columns. */
@@ -123,12 +124,29 @@ export type Plan =
       readonly groupBy: readonly BExpr[];
       readonly groupTypes: readonly SqlType[];
       readonly aggs: readonly AggCall[];
-      /** Output: group values ++ aggregate results. */
+      /**
+       * GROUPING SETS / ROLLUP / CUBE: each set lists the groupBy indices it groups by (the others
+       * are NULL in its rows); undefined = one set of every groupBy expression.
+       */
+      readonly sets?: readonly (readonly number[])[];
+      /** GROUPING(...) calls: groupBy indices of their arguments; values follow the aggregate results. */
+      readonly groupingCalls?: readonly (readonly number[])[];
+      /** Output: group values ++ aggregate results ++ GROUPING values. */
       readonly width: number;
     }
+  /** Window functions and DISTINCT ON (./window.ts; executed by sql/exec/window.ts). */
+  | WindowPlanNode
   | { readonly kind: 'sort'; readonly input: Plan; readonly keys: readonly SortKey[]; readonly width: number }
   | { readonly kind: 'distinct'; readonly input: Plan; readonly types: readonly SqlType[]; readonly width: number }
-  | { readonly kind: 'limit'; readonly input: Plan; readonly limit: BExpr | null; readonly offset: BExpr | null; readonly width: number }
+  | {
+      readonly kind: 'limit';
+      readonly input: Plan;
+      readonly limit: BExpr | null;
+      readonly offset: BExpr | null;
+      /** FETCH FIRST ... WITH TIES: rows equal to the last one on these keys (the input's order) follow it. */
+      readonly withTies?: readonly SortKey[];
+      readonly width: number;
+    }
   | {
       readonly kind: 'insert';
       readonly table: TableDescriptor;

@@ -403,10 +403,13 @@ function finish(
   input: Plan,
   q: { orderBy: readonly BoundSortKey[]; limit: BExpr | null; offset: BExpr | null },
   visible: readonly { readonly type: SqlType }[],
+  withTies?: readonly SortKey[],
 ): Plan {
   let plan = input;
   if (q.orderBy.length > 0) plan = { kind: 'sort', input: plan, keys: sortKeys(q.orderBy), width: plan.width };
-  if (q.limit !== null || q.offset !== null) plan = { kind: 'limit', input: plan, limit: q.limit, offset: q.offset, width: plan.width };
+  if (q.limit !== null || q.offset !== null) {
+    plan = { kind: 'limit', input: plan, limit: q.limit, offset: q.offset, ...(withTies === undefined ? {} : { withTies }), width: plan.width };
+  }
   if (plan.width > visible.length) {
     const exprs: BExpr[] = visible.map((c, slot) => ({ kind: 'col', slot, type: c.type }));
     plan = { kind: 'project', input: plan, exprs, width: visible.length };
@@ -432,12 +435,15 @@ function planSelect(q: BoundSelect): Plan {
       groupBy: q.groupBy,
       groupTypes: q.groupBy.map((g) => g.type),
       aggs: q.aggs,
-      width: q.groupBy.length + q.aggs.length,
+      ...(q.groupingSets === undefined ? {} : { sets: q.groupingSets }),
+      ...(q.groupingCalls === undefined ? {} : { groupingCalls: q.groupingCalls }),
+      width: q.groupBy.length + q.aggs.length + (q.groupingCalls?.length ?? 0),
     };
     if (q.having !== null) plan = { kind: 'filter', input: plan, pred: q.having, width: plan.width };
   }
+  for (const spec of q.windows ?? []) plan = { kind: 'window', input: plan, spec, width: plan.width + spec.calls.length };
   let sortNeeded = q.orderBy.length > 0;
-  if (sortNeeded && !q.grouped && !q.distinct) {
+  if (sortNeeded && !q.grouped && !q.distinct && q.windows === undefined && q.distinctOn === undefined) {
     const ordered = orderedByIndex(plan, q.orderBy, q.outputs);
     if (ordered !== null) {
       plan = ordered;
@@ -446,7 +452,14 @@ function planSelect(q: BoundSelect): Plan {
   }
   plan = { kind: 'project', input: plan, exprs: q.outputs, width: q.outputs.length };
   if (q.distinct) plan = { kind: 'distinct', input: plan, types: q.outputs.map((o) => o.type), width: plan.width };
-  return finish(plan, sortNeeded ? q : { ...q, orderBy: [] }, q.columns);
+  const ties = q.withTies === true ? sortKeys(q.orderBy) : undefined;
+  if (q.distinctOn !== undefined) {
+    plan = { kind: 'sort', input: plan, keys: sortKeys(q.distinctOn.sort), width: plan.width };
+    const types = q.distinctOn.slots.map((s) => q.outputs[s]!.type);
+    plan = { kind: 'distinctOn', input: plan, slots: q.distinctOn.slots, types, width: plan.width };
+    sortNeeded = false;
+  }
+  return finish(plan, sortNeeded ? q : { ...q, orderBy: [] }, q.columns, ties);
 }
 
 export function planQuery(q: BoundQuery): Plan {

@@ -1,0 +1,33 @@
+-- DISTINCT ON, ORDER BY ... NULLS FIRST/LAST, FETCH FIRST ... WITH TIES
+CREATE TABLE ev (id int PRIMARY KEY, kind text, at int, score int);
+INSERT INTO ev VALUES (1, 'a', 5, 10), (2, 'a', 3, NULL), (3, 'b', 7, 30), (4, 'b', 7, 20),
+  (5, NULL, 1, 5), (6, 'c', 2, 30), (7, NULL, 9, 1), (8, 'a', 8, 10);
+
+SELECT DISTINCT ON (kind) kind, id, at FROM ev ORDER BY kind, at DESC;
+SELECT DISTINCT ON (kind) kind, id FROM ev ORDER BY kind NULLS FIRST, id;
+SELECT DISTINCT ON (kind) id FROM ev ORDER BY kind DESC, id DESC;
+SELECT DISTINCT ON (kind, at) kind, at, id FROM ev ORDER BY at, kind, id;
+SELECT DISTINCT ON (1) kind, score FROM ev ORDER BY 1, 2 DESC NULLS LAST;
+SELECT DISTINCT ON (score) score, id FROM ev ORDER BY score NULLS FIRST, id LIMIT 3;
+SELECT DISTINCT ON (at % 2) at % 2 AS parity, id FROM ev ORDER BY at % 2, id DESC;
+SELECT count(*) FROM (SELECT DISTINCT ON (kind) * FROM ev ORDER BY kind, id) s;
+SELECT DISTINCT ON (kind) kind, id FROM ev ORDER BY id;
+
+-- NULLS FIRST / LAST in both directions and on expressions
+SELECT id, score FROM ev ORDER BY score NULLS FIRST, id;
+SELECT id, score FROM ev ORDER BY score DESC NULLS LAST, id;
+SELECT id, score FROM ev ORDER BY score DESC, id;
+SELECT id, kind FROM ev ORDER BY kind ASC NULLS FIRST, id DESC;
+SELECT id, score FROM ev ORDER BY score * -1 NULLS LAST, id;
+
+-- FETCH FIRST ... WITH TIES
+SELECT * FROM (SELECT id, score FROM ev ORDER BY score DESC NULLS LAST FETCH FIRST 1 ROWS WITH TIES) s ORDER BY id;
+SELECT * FROM (SELECT id, score FROM ev ORDER BY score DESC NULLS LAST FETCH FIRST 2 ROWS WITH TIES) s ORDER BY id;
+SELECT * FROM (SELECT id, score FROM ev ORDER BY score DESC NULLS LAST FETCH FIRST 3 ROWS WITH TIES) s ORDER BY id;
+SELECT id, at FROM ev ORDER BY at DESC OFFSET 1 ROWS FETCH NEXT 2 ROWS WITH TIES;
+SELECT id, score FROM ev ORDER BY score NULLS FIRST FETCH FIRST 1 ROW WITH TIES;
+SELECT id, score FROM ev ORDER BY score, id FETCH FIRST 3 ROWS WITH TIES;
+SELECT id FROM ev ORDER BY id FETCH FIRST 0 ROWS WITH TIES;
+SELECT id FROM ev ORDER BY id FETCH FIRST (NULL::int) ROWS WITH TIES;
+
+DROP TABLE ev;

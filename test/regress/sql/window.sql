@@ -1,0 +1,93 @@
+-- Window functions: ranking, offsets, value functions, aggregates over frames, named windows.
+CREATE TABLE emp (id int PRIMARY KEY, dept text, salary int, hired date);
+INSERT INTO emp VALUES
+  (1, 'eng', 100, '2020-01-10'), (2, 'eng', 120, '2020-03-01'), (3, 'eng', 120, '2021-06-15'),
+  (4, 'eng', 90, '2022-02-01'), (5, 'ops', 80, '2019-05-05'), (6, 'ops', 80, '2020-07-07'),
+  (7, 'ops', NULL, '2023-01-01'), (8, 'sales', 70, '2018-11-11');
+
+SELECT id, dept, salary,
+       row_number() OVER (PARTITION BY dept ORDER BY salary DESC, id) AS rn,
+       rank() OVER (PARTITION BY dept ORDER BY salary DESC) AS rnk,
+       dense_rank() OVER (PARTITION BY dept ORDER BY salary DESC) AS drnk
+FROM emp ORDER BY dept, rn;
+
+SELECT id, salary,
+       percent_rank() OVER (ORDER BY salary) AS pr,
+       cume_dist() OVER (ORDER BY salary) AS cd,
+       ntile(3) OVER (ORDER BY id) AS nt
+FROM emp ORDER BY id;
+
+SELECT id, lag(salary) OVER w, lead(salary) OVER w, lag(salary, 2, -1) OVER w, lead(id, 3) OVER w
+FROM emp WINDOW w AS (ORDER BY id) ORDER BY id;
+
+SELECT id, dept,
+       first_value(id) OVER w AS fv, last_value(id) OVER w AS lv, nth_value(id, 2) OVER w AS nv
+FROM emp WINDOW w AS (PARTITION BY dept ORDER BY id) ORDER BY id;
+
+SELECT id, dept,
+       last_value(id) OVER (PARTITION BY dept ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS lv,
+       nth_value(id, 3) OVER (PARTITION BY dept ORDER BY id RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n3
+FROM emp ORDER BY id;
+
+-- aggregates: default frame (running, peers included), whole partition, sliding ROWS
+SELECT id, salary,
+       sum(salary) OVER (ORDER BY salary) AS running,
+       sum(salary) OVER () AS total,
+       count(*) OVER (PARTITION BY dept) AS n,
+       avg(salary) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS moving,
+       max(salary) OVER (ORDER BY id ROWS 2 PRECEDING) AS max3
+FROM emp ORDER BY id;
+
+-- RANGE with offsets, GROUPS, EXCLUDE
+SELECT id, salary,
+       sum(salary) OVER (ORDER BY salary RANGE BETWEEN 10 PRECEDING AND 10 FOLLOWING) AS near,
+       count(*) OVER (ORDER BY salary DESC RANGE BETWEEN CURRENT ROW AND 20 FOLLOWING) AS below20,
+       sum(id) OVER (ORDER BY salary GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS g
+FROM emp ORDER BY id;
+
+SELECT id, salary,
+       sum(id) OVER (ORDER BY salary ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) AS ex_cur,
+       sum(id) OVER (ORDER BY salary ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE GROUP) AS ex_grp,
+       sum(id) OVER (ORDER BY salary ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE TIES) AS ex_ties,
+       array_agg(id) OVER (ORDER BY salary ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS pair
+FROM emp ORDER BY id;
+
+SELECT id, hired,
+       count(*) OVER (ORDER BY hired RANGE BETWEEN '1 year' PRECEDING AND CURRENT ROW) AS within_year
+FROM emp ORDER BY id;
+
+-- FILTER, aggregates inside window functions, window over a grouped query
+SELECT id, count(*) FILTER (WHERE salary > 85) OVER (ORDER BY id) AS big_so_far FROM emp ORDER BY id;
+SELECT dept, sum(salary) AS s, rank() OVER (ORDER BY sum(salary) DESC) AS r,
+       sum(sum(salary)) OVER () AS grand
+FROM emp GROUP BY dept ORDER BY dept;
+
+-- window functions in ORDER BY and in subqueries
+SELECT id FROM emp ORDER BY row_number() OVER (ORDER BY salary DESC NULLS LAST, id DESC) LIMIT 3;
+SELECT * FROM (SELECT id, dept, row_number() OVER (PARTITION BY dept ORDER BY id DESC) AS rn FROM emp) s
+WHERE rn = 1 ORDER BY dept;
+
+-- named windows inheriting ORDER BY
+SELECT id, sum(salary) OVER (w ORDER BY id) AS s, count(*) OVER w AS c
+FROM emp WINDOW w AS (PARTITION BY dept) ORDER BY id;
+
+-- empty input, NULL arguments
+SELECT row_number() OVER () FROM emp WHERE false;
+SELECT id, ntile(NULL) OVER (ORDER BY id), lag(id, NULL) OVER (ORDER BY id) FROM emp WHERE id < 3 ORDER BY id;
+
+-- errors
+SELECT id FROM emp WHERE row_number() OVER () > 1;
+SELECT dept FROM emp GROUP BY dept HAVING rank() OVER () > 1;
+SELECT sum(row_number() OVER ()) FROM emp;
+SELECT row_number() OVER (ORDER BY rank() OVER ()) FROM emp;
+SELECT lower(dept) OVER () FROM emp;
+SELECT count(DISTINCT id) OVER () FROM emp;
+SELECT row_number() OVER w FROM emp;
+SELECT ntile(0) OVER () FROM emp;
+SELECT nth_value(id, 0) OVER () FROM emp;
+SELECT sum(id) OVER (ORDER BY id ROWS -1 PRECEDING) FROM emp;
+SELECT sum(id) OVER (ORDER BY id, dept RANGE 1 PRECEDING) FROM emp;
+SELECT sum(id) OVER (GROUPS 1 PRECEDING) FROM emp;
+SELECT id, sum(id) OVER (w ORDER BY id) FROM emp WINDOW w AS (ORDER BY salary);
+
+DROP TABLE emp;

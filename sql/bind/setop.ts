@@ -31,7 +31,8 @@ interface CteColumn {
 }
 
 type CteEntry =
-  | { readonly kind: 'cte'; readonly def: CteDef; readonly columns: readonly CteColumn[] }
+  /** `level`: the enclosing query of the WITH clause (a correlated WITH query is read at that level only). */
+  | { readonly kind: 'cte'; readonly def: CteDef; readonly columns: readonly CteColumn[]; readonly level: Scope | null }
   /** A recursive WITH query's own name inside its recursive term. */
   | { readonly kind: 'work'; readonly work: WorkTable; readonly columns: readonly CteColumn[]; referenced: boolean };
 
@@ -93,20 +94,24 @@ function cteQuery(cte: CommonTableExpr): SelectStmt {
 
 function bindCte(b: Binder, cte: CommonTableExpr, w: WithClause, scope: Scope, frame: Map<string, CteEntry>): CteEntry {
   const query = cteQuery(cte);
-  const inner = new Scope(scope.parent);
-  const checkUncorrelated = (): void => {
-    if (inner.correlated) {
-      throw err(SqlState.featureNotSupported, 'WITH queries that reference columns of an enclosing query are not supported yet', cte.location);
-    }
+  // Each branch is a query level of its own, one level below the WITH clause's enclosing query.
+  const scopes: Scope[] = [];
+  const level = (): Scope => {
+    const s = new Scope(scope.parent);
+    scopes.push(s);
+    return s;
+  };
+  const finish = (name: string, plan: Plan, columns: readonly CteColumn[]): CteEntry => {
+    const correlated = scopes.some((s) => s.correlated);
+    if (correlated) scope.correlated = true;
+    return { kind: 'cte', def: { name, plan, correlated }, columns, level: scope.parent };
   };
   if (w.recursive && query.kind === 'SetOp' && query.op === 'union') {
-    const r = bindRecursive(b, cte, query, inner, frame);
-    checkUncorrelated();
-    if (r !== undefined) return r;
+    const r = bindRecursive(b, cte, query, level, frame);
+    if (r !== undefined) return finish(cte.name, r.plan, r.columns);
   }
-  const q = bindQuery(b, query, inner);
-  checkUncorrelated();
-  return { kind: 'cte', def: { name: cte.name, plan: planQuery(q) }, columns: cteColumns(cte, q.columns) };
+  const q = bindQuery(b, query, level());
+  return finish(cte.name, planQuery(q), cteColumns(cte, q.columns));
 }
 
 /** `non-recursive UNION [ALL] recursive`; undefined when the right side never reads the WITH query itself. */
@@ -114,18 +119,18 @@ function bindRecursive(
   b: Binder,
   cte: CommonTableExpr,
   query: Extract<SelectStmt, { kind: 'SetOp' }>,
-  inner: Scope,
+  level: () => Scope,
   frame: Map<string, CteEntry>,
-): CteEntry | undefined {
+): { readonly plan: Plan; readonly columns: readonly CteColumn[] } | undefined {
   if (query.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH inside a recursive WITH query is not supported yet', cte.location);
-  const lq = bindQuery(b, query.left, inner);
+  const lq = bindQuery(b, query.left, level());
   const columns = cteColumns(cte, lq.columns);
   const work: WorkTable = { name: cte.name };
   const entry: CteEntry = { kind: 'work', work, columns, referenced: false };
   frame.set(cte.name, entry);
   let rq: BoundQuery;
   try {
-    rq = bindQuery(b, query.right, inner, true);
+    rq = bindQuery(b, query.right, level(), true);
   } finally {
     frame.delete(cte.name);
   }
@@ -158,7 +163,7 @@ function bindRecursive(
     types,
     width: types.length,
   };
-  return { kind: 'cte', def: { name: cte.name, plan }, columns };
+  return { plan, columns };
 }
 
 /** A reference to a WITH query in FROM, or undefined when `name` names none. */
@@ -182,6 +187,13 @@ export function bindCteRef(b: Binder, item: Extract<FromItem, { kind: 'RangeVar'
     entry.referenced = true;
     plan = { kind: 'workTableScan', work: entry.work, width };
   } else {
+    if (entry.def.correlated && scope.parent !== entry.level) {
+      throw err(
+        SqlState.featureNotSupported,
+        `WITH query "${entry.def.name}" reads columns of an enclosing query; reading it from a nested subquery is not supported yet`,
+        item.location,
+      );
+    }
     plan = { kind: 'cteScan', cte: entry.def, width };
   }
   const columns: ScopeColumn[] = entry.columns.map((c, i) => ({

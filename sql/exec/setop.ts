@@ -143,6 +143,11 @@ async function* runRecursiveUnion(p: Extract<SetOpPlan, { kind: 'recursiveUnion'
 }
 
 async function* runCteScan(p: Extract<SetOpPlan, { kind: 'cteScan' }>, env: Env): AsyncGenerator<Row> {
+  if (p.cte.correlated) {
+    // Reads the enclosing query's current row: computed afresh (the reference is at the WITH clause's level).
+    yield* run(p.cte.plan, env);
+    return;
+  }
   const store = rowsOf(env);
   let rows = store.get(p.cte);
   if (rows === undefined) {

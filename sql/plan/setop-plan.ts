@@ -6,10 +6,12 @@ import type { BExpr } from '../bind/expr.js';
 import type { SqlType } from '../types/datum.js';
 import type { Plan } from './plan.js';
 
-/** A WITH query: materialized once per execution, at its first read, shared by every reference. */
+/** A WITH query: materialized once per execution at its first read (unless correlated), shared by every reference. */
 export interface CteDef {
   readonly name: string;
   readonly plan: Plan;
+  /** Reads columns of the enclosing query: run again at every read instead of materialized once. */
+  readonly correlated: boolean;
 }
 
 /** Identity of a recursive WITH query's working table (the rows of the previous iteration). */

@@ -39,6 +39,17 @@ WITH RECURSIVE sub AS (
 SELECT count(*), sum(id) FROM sub;
 -- a recursive WITH query that does not read itself is an ordinary one
 WITH RECURSIVE t AS (SELECT 1 AS x UNION SELECT 2) SELECT * FROM t ORDER BY x;
+-- both terms may use the same aliases; a WITH RECURSIVE query with FROM that does not read itself
+WITH RECURSIVE t AS (SELECT c.id FROM cte_emp c WHERE c.id = 1 UNION SELECT c.id FROM cte_emp c WHERE c.id < 3) SELECT id FROM t ORDER BY id;
+-- a WITH query inside a correlated subquery reads the outer row (drivers' type introspection does this)
+SELECT e.name,
+  (WITH RECURSIVE up(id, depth) AS (
+     SELECT e.boss, 1
+     UNION ALL
+     SELECT c.boss, up.depth + 1 FROM cte_emp c, up WHERE c.id = up.id AND c.boss IS NOT NULL)
+   SELECT max(depth) FROM up) AS levels
+FROM cte_emp e ORDER BY e.id;
+SELECT e.id, (WITH x AS (SELECT e.id * 2 AS d) SELECT d FROM x) FROM cte_emp e WHERE e.id < 3 ORDER BY 1;
 -- errors
 WITH t AS (SELECT 1), t AS (SELECT 2) SELECT * FROM t;
 WITH t(a, b) AS (SELECT 1) SELECT * FROM t;

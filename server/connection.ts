@@ -251,7 +251,7 @@ export class Connection {
     this.admitted = true;
     if (!(await this.authenticate(startup.user))) return false;
     this.writer.authenticationOk();
-    const session = this.host.engine.openSession(startup);
+    const session = this.host.engine.openSession(startup, { cancel: () => this.cancel(), terminate: () => this.terminate() });
     this.session = session;
     for (const [name, value] of session.initialParameterStatus()) this.writer.parameterStatus(name, value);
     const secret = randomBytes(4).readInt32BE(0);

@@ -11,7 +11,8 @@ import type { BackendActivity } from '../pg_catalog/index.js';
 import { tablePrefix, prefixEnd } from './encoding/key.js';
 import { initParser, parseSql } from './parser/index.js';
 import { SqlSession } from './session.js';
-import type { Engine, Session, StartupParams } from './session-api.js';
+import type { Engine, Session, SessionControl, StartupParams } from './session-api.js';
+import type { BackendSignal } from '../pg_catalog/index.js';
 import { defaultVersionString, resolveTypeName, typeInfo, arrayElemOid, type SqlType } from './types/index.js';
 
 /** Parsed statement lists kept for repeated query texts (ASTs are frozen, so sharing is safe). */
@@ -37,6 +38,7 @@ export class EngineCore {
   readonly bootstrapUser: string;
   private readonly parseCache = new Map<string, readonly A.ParsedStatement[]>();
   private readonly sessions = new Map<number, SqlSession>();
+  private readonly controls = new Map<number, SessionControl>();
   private nextPid = 1000 + Math.floor(Math.random() * 1000);
 
   constructor(opts: EngineOptions, catalog: CatalogStore) {
@@ -80,12 +82,23 @@ export class EngineCore {
     return { start, end: prefixEnd(start) };
   }
 
-  register(session: SqlSession): void {
+  register(session: SqlSession, control: SessionControl | undefined): void {
     this.sessions.set(session.backendPid, session);
+    if (control) this.controls.set(session.backendPid, control);
   }
 
   sessionClosed(session: SqlSession): void {
     this.sessions.delete(session.backendPid);
+    this.controls.delete(session.backendPid);
+  }
+
+  /** pg_cancel_backend / pg_terminate_backend: false when no session of this node has the pid. */
+  signalBackend(pid: number, signal: BackendSignal): boolean {
+    const control = this.controls.get(pid);
+    if (!control) return false;
+    if (signal === 'cancel') control.cancel();
+    else control.terminate();
+    return true;
   }
 
   allocatePid(): number {
@@ -108,7 +121,7 @@ export class EngineCore {
 class NodeEngine implements Engine {
   constructor(private readonly core: EngineCore) {}
 
-  openSession(params: StartupParams): Session {
+  openSession(params: StartupParams, control?: SessionControl): Session {
     const catalog = this.core.catalog.current();
     if (params.database !== defaultDatabaseName) {
       throw new SqlError('3D000', `database "${params.database}" does not exist`, { severity: 'FATAL' });
@@ -117,7 +130,7 @@ class NodeEngine implements Engine {
       throw new SqlError(SqlState.invalidAuthorizationSpecification, `role "${params.user}" does not exist`, { severity: 'FATAL' });
     }
     const session = new SqlSession(this.core, params, this.core.allocatePid());
-    this.core.register(session);
+    this.core.register(session, control);
     return session;
   }
 

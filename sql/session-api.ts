@@ -111,9 +111,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** What the connection lets the engine do to it (pg_cancel_backend / pg_terminate_backend). */
+export interface SessionControl {
+  /** Cancel the running statement (57014), as a CancelRequest would. */
+  cancel(): void;
+  /** End the session with FATAL 57P01 `terminating connection due to administrator command`. */
+  terminate(): void;
+}
+
 export interface Engine {
   /** Throws SqlError 3D000 for an unknown database, 28000 for an unknown role. */
-  openSession(params: StartupParams): Session;
+  openSession(params: StartupParams, control?: SessionControl): Session;
   /** Verifies a role's password for SCRAM: returns the stored SCRAM secret, or undefined. */
   scramSecret(user: string): string | undefined;
   shutdown(): Promise<void>;

@@ -595,6 +595,7 @@ export class SqlSession implements Session {
       showAllSettings: () => this.settings.showAll(),
       backendPid: this.backendPid,
       activity: () => this.core.activity(),
+      signalBackend: (pid, signal) => this.core.signalBackend(pid, signal),
     };
   }
 

@@ -244,7 +244,8 @@ export class Settings {
   private local: Map<string, string> | undefined;
   /** Copy-on-write: the maps are referenced by a snapshot and must be cloned before the next change. */
   private shared = false;
-  private searchPathCache: string[] | undefined;
+  /** Parsed search_path and the text it was parsed from: the same array while the text is the same (plans cache on it). */
+  private searchPathCache: { readonly text: string; readonly path: string[] } | undefined;
   private hotCache: HotSettings | undefined;
 
   constructor(startup: ReadonlyMap<string, string> = new Map()) {
@@ -254,7 +255,6 @@ export class Settings {
 
   /** Called before every change: clones maps a snapshot still references; drops derived caches. */
   private writable(): void {
-    this.searchPathCache = undefined;
     this.hotCache = undefined;
     if (!this.shared) return;
     this.values = new Map(this.values);
@@ -364,7 +364,6 @@ export class Settings {
     this.custom = s.custom;
     this.local = s.local;
     this.shared = true;
-    this.searchPathCache = undefined;
     this.hotCache = undefined;
     return this.diffReported(before);
   }
@@ -420,16 +419,22 @@ export class Settings {
     return this.hot.readConsistency;
   }
   get searchPath(): string[] {
-    return (this.searchPathCache ??= this.parseSearchPath());
+    const text = this.get('search_path');
+    if (this.searchPathCache === undefined || this.searchPathCache.text !== text) {
+      this.searchPathCache = { text, path: parseSearchPath(text) };
+    }
+    return this.searchPathCache.path;
   }
+}
 
-  private parseSearchPath(): string[] {
-    return this.get('search_path')
+function parseSearchPath(text: string): string[] {
+  return (
+    text
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0)
-      .map((s) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase()));
-  }
+      .map((s) => (s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase()))
+  );
 }
 
 /** Settings read by every statement, typed (Settings.hot; a new object after every change). */

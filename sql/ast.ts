@@ -438,6 +438,8 @@ export interface WithClause {
 export interface LockingClause {
   readonly strength: 'update' | 'no key update' | 'share' | 'key share';
   readonly of: readonly string[];
+  /** Location of each OF name (-1 when unknown). */
+  readonly ofLocations?: readonly number[];
   readonly waitPolicy: 'block' | 'nowait' | 'skip locked';
 }
 

@@ -8,6 +8,7 @@ import type { VirtualTable } from '../../pg_catalog/index.js';
 import type { SqlType } from '../types/datum.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
+import type { BoundLocking } from '../plan/locking.js';
 import type { WindowSpecPlan } from '../plan/window.js';
 import type { AggCall, BExpr } from './expr.js';
 
@@ -62,6 +63,8 @@ export interface BoundSelect {
   readonly offset: BExpr | null;
   /** Columns of FROM tables any expression reads (index-only decisions), as FROM-row slots. */
   readonly usedSlots: ReadonlySet<number>;
+  /** SELECT ... FOR UPDATE/SHARE (sql/plan/locking.ts). */
+  readonly locking?: BoundLocking;
   /** GROUPING SETS / ROLLUP / CUBE: groupBy indices per set (undefined: plain GROUP BY). */
   readonly groupingSets?: readonly (readonly number[])[];
   /** GROUPING() calls (groupBy indices); their values follow the aggregate results. */

@@ -13,6 +13,8 @@ import type { AggCall, BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSelect, BoundSortKey, BoundValues } from './query.js';
 import { collectSlots, exprKey, mapChildren } from './walk.js';
 import { lookupVirtualTable, type VirtualTable } from '../../pg_catalog/index.js';
+import type { BoundLocking } from '../plan/locking.js';
+import { bindLocking, lockingName } from './locking.js';
 import { bindGroupBy } from './grouping.js';
 import { distinctOnSort, forbidWindows, LateState } from './window.js';
 import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
@@ -35,7 +37,10 @@ export interface Target {
  */
 export function bindQuery(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknownOutputs = false): BoundQuery {
   if (stmt.with !== undefined) return bindWith(b, stmt, scope, keepUnknownOutputs);
-  if (stmt.locking.length > 0) throw err(SqlState.featureNotSupported, 'SELECT ... FOR UPDATE/SHARE is not supported yet');
+  if (stmt.locking.length > 0 && stmt.kind !== 'Select') {
+    const name = lockingName(stmt.locking[0]!);
+    throw err(SqlState.featureNotSupported, stmt.kind === 'Values' ? `${name} cannot be applied to VALUES` : `${name} is not allowed with UNION/INTERSECT/EXCEPT`);
+  }
   if (stmt.limitWithTies && stmt.kind !== 'Select') throw err(SqlState.featureNotSupported, 'FETCH ... WITH TIES is not supported yet');
   switch (stmt.kind) {
     case 'Select':
@@ -429,12 +434,21 @@ function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, sc
     limit: bindLimit(b, stmt.limit, 'LIMIT'),
     offset: bindLimit(b, stmt.offset, 'OFFSET'),
     usedSlots: scope.hasCorrelatedChild ? allSlots(width) : usedSlots,
+    ...(stmt.locking.length === 0 ? {} : { locking: bindSelectLocking(b, stmt, from, where, ac.aggs.length > 0) }),
     ...(grouping.sets === undefined ? {} : { groupingSets: grouping.sets }),
     ...(groupingCalls === undefined ? {} : { groupingCalls }),
     ...(lateOut.windows.length === 0 ? {} : { windows: lateOut.windows }),
     ...(distinctOn === undefined ? {} : { distinctOn }),
     ...(stmt.limitWithTies ? { withTies: true } : {}),
   };
+}
+
+/** FOR UPDATE/SHARE: the statement writes (row locks), so it needs a read-write transaction. */
+function bindSelectLocking(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, from: BoundFrom | null, where: BExpr | null, aggregates: boolean): BoundLocking {
+  if (stmt.limitWithTies) throw err(SqlState.featureNotSupported, `${lockingName(stmt.locking[0]!)} with FETCH ... WITH TIES is not supported yet`);
+  b.readOnly = false;
+  const shape = { distinct: stmt.distinct !== undefined, groupBy: stmt.groupBy.length > 0, having: stmt.having !== undefined, aggregates };
+  return bindLocking(stmt.locking, from, where, shape);
 }
 
 function collectJoinSlots(from: BoundFrom | null, into: Set<number>): void {

@@ -16,6 +16,7 @@ import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type E
 import { nextRowId } from './sequence.js';
 import { runWindowNode } from './window.js';
 import { runUpsert } from './upsert.js';
+import { runLockRows } from './locking.js';
 import { runSetOpNode } from './setop.js';
 import { virtualRows } from '../../pg_catalog/index.js';
 import {
@@ -105,6 +106,8 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
       return runSort(plan, env);
     case 'distinct':
       return runDistinct(plan, env);
+    case 'lockRows':
+      return runLockRows(plan, env);
     case 'limit':
       return runLimit(plan, env);
     case 'window':

@@ -78,7 +78,7 @@ function selectCommon(c: ExprConverter, s: pg.SelectStmt): ast.SelectCommon {
   let common: ast.SelectCommon = {
     orderBy: c.sortBys(s.sortClause, 'ORDER BY'),
     limitWithTies: limitOption === 'LIMIT_OPTION_WITH_TIES',
-    locking: list(s.lockingClause).map((l) => lockingClause(l)),
+    locking: list(s.lockingClause).map((l) => lockingClause(c, l)),
   };
   const withClause = s.withClause === undefined ? undefined : convertWith(c, s.withClause);
   const limit = c.optExpr(s.limitCount, 'LIMIT');
@@ -94,7 +94,7 @@ function isNullConst(e: ast.Expr): boolean {
   return e.kind === 'Const' && e.type === 'null';
 }
 
-function lockingClause(n: Node): ast.LockingClause {
+function lockingClause(c: ExprConverter, n: Node): ast.LockingClause {
   const l = bodyOf(n, 'LockingClause');
   if (l === undefined) throw internal(`${tagOf(n)} in locking clause`);
   const strength = l.strength ?? 'LCS_NONE';
@@ -113,6 +113,7 @@ function lockingClause(n: Node): ast.LockingClause {
       if (rv === undefined) throw internal(`${tagOf(r)} in FOR UPDATE OF`);
       return rv.relname ?? '';
     }),
+    ofLocations: list(l.lockedRels).map((r) => c.ctx.loc(bodyOf(r, 'RangeVar')?.location)),
     waitPolicy: wait === 'LockWaitSkip' ? 'skip locked' : wait === 'LockWaitError' ? 'nowait' : 'block',
   };
 }

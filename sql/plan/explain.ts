@@ -149,6 +149,7 @@ function outputNames(plan: Plan): Names {
       return out;
     }
     case 'filter':
+    case 'lockRows':
     case 'sort':
     case 'distinct':
     case 'distinctOn':
@@ -321,6 +322,8 @@ function build(plan: Plan, input: ExplainInput): Node {
       return node('HashAggregate', [`Group Key: ${outputNames(plan.input).join(', ')}`], [build(plan.input, input)]);
     case 'limit':
       return node('Limit', [], [build(plan.input, input)]);
+    case 'lockRows':
+      return node('LockRows', [], [build(plan.input, input)]);
     case 'window':
       return node('WindowAgg', [], [build(plan.input, input)]);
     case 'distinctOn':

@@ -15,6 +15,7 @@ import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors
 import type { VirtualTable } from '../../pg_catalog/index.js';
 import type { WindowPlanNode } from './window.js';
 import type { SetOpPlan } from './setop-plan.js';
+import type { LockRowsPlan } from './locking.js';
 
 /** Key bounds for an index scan, on a prefix of the index columns. */
 export type ScanBounds =
@@ -72,6 +73,8 @@ export type Plan =
       readonly offset: number;
       readonly width: number;
     }
+  /** SELECT ... FOR UPDATE/SHARE: locks the rows of the FROM row's locked tables (./locking.ts). */
+  | LockRowsPlan
   /**
    * A subquery in FROM: its output columns placed at `offset`. `lateral`: the input reads the
    * left row of its join as outer depth 1 (LATERAL subqueries, functions in FROM).

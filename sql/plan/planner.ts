@@ -13,6 +13,7 @@ import { boolType } from '../bind/binder.js';
 import { collectSlots, hasAsyncParts, isVolatile } from '../bind/walk.js';
 import { Oid, type Datum, type SqlType } from '../types/datum.js';
 import { orderedByIndex } from './order.js';
+import { planLockingSelect } from './locking.js';
 import type { Plan, ScanBounds, SortKey } from './plan.js';
 
 /** A WHERE/ON conjunct with the FROM-row slots it reads. */
@@ -427,6 +428,7 @@ export function planFromWhere(from: BoundFrom | null, where: BExpr | null, width
 }
 
 function planSelect(q: BoundSelect): Plan {
+  if (q.locking !== undefined) return planLockingSelect(q, q.locking);
   let plan = planFromWhere(q.from, q.where, q.fromWidth, q.usedSlots);
   if (q.grouped) {
     plan = {

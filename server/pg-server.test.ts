@@ -154,6 +154,16 @@ describe('pgwire server with node-postgres', () => {
     const e = await pending;
     expect(e.code).toBe('57014');
     expect((await c.query('select 1')).rowCount).toBe(1);
+    // Calls share one AbortController until it is aborted: the next call gets a fresh one, and
+    // a second cancel ends the second sleep the same way.
+    const again = errorOf(c.query('sleep'));
+    const until = Date.now() + 5000;
+    while (!session.running && Date.now() < until) await new Promise((r) => setImmediate(r));
+    const canceller2 = await raw(port);
+    canceller2.send(serialize.cancel(processID, secretKey));
+    await canceller2.closed();
+    expect((await again).code).toBe('57014');
+    expect((await c.query('select 1')).rowCount).toBe(1);
   });
 
   it('authenticates with SCRAM-SHA-256: bootstrap user, engine-stored user, wrong password, unknown user', async () => {

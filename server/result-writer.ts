@@ -25,7 +25,8 @@ export interface CallSummary {
 
 export class ResultWriter implements ResultSink {
   private session: Session | undefined;
-  private statementStartNs = 0n;
+  /** performance.now() at the statement's start (a double: no BigInt per statement). */
+  private statementStartMs = 0;
   private statementsCompleted = 0;
   /** The current call ran BEGIN/COMMIT/ROLLBACK/SAVEPOINT...: it is not an implicit transaction. */
   sawTransactionControl = false;
@@ -54,15 +55,15 @@ export class ResultWriter implements ResultSink {
 
   beginCall(session: Session): void {
     this.session = session;
-    this.statementStartNs = process.hrtime.bigint();
+    this.statementStartMs = performance.now();
     this.statementsCompleted = 0;
     this.sawTransactionControl = false;
   }
 
   private statementEnded(): void {
-    const now = process.hrtime.bigint();
-    this.metrics.statementDuration.observe(Number(now - this.statementStartNs) / 1e9);
-    this.statementStartNs = now;
+    const now = performance.now();
+    this.metrics.statementDuration.observe((now - this.statementStartMs) / 1000);
+    this.statementStartMs = now;
   }
 
   statementFailed(): void {

@@ -17,6 +17,7 @@ import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
 import { ioProcs } from './pg-data.js';
 import { sessionFunctions } from './session-functions.js';
+import { checkConstraintText } from './typed-expr.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
@@ -76,8 +77,8 @@ function defs(): CatalogFunction[] {
     fn('pg_get_expr', [TEXT, OID, BOOL], TEXT, (a) => a[0]),
     fn('pg_get_indexdef', [OID], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), 0)),
     fn('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), Number(a[1]))),
-    fn('pg_get_constraintdef', [OID], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!))),
-    fn('pg_get_constraintdef', [OID, BOOL], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!))),
+    fn('pg_get_constraintdef', [OID], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), false)),
+    fn('pg_get_constraintdef', [OID, BOOL], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), a[1] === true)),
     fn('pg_get_viewdef', [OID], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
     fn('pg_get_viewdef', [OID, BOOL], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
     fn('pg_get_userbyid', [OID], NAME, (a, c) => c.catalog.role(oidArg(a[0]!))?.name ?? `unknown (OID=${oidArg(a[0]!)})`),
@@ -111,6 +112,13 @@ function defs(): CatalogFunction[] {
     afn('pg_indexes_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'indexes')),
     afn('pg_total_relation_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'total')),
     fn('pg_size_pretty', [INT8], TEXT, (a) => sizePretty(BigInt(a[0] as bigint))),
+    // PostgreSQL's is_publishable_class: user tables are; system catalogs, views, sequences, indexes are not.
+    fn('pg_relation_is_publishable', [REGCLASS], BOOL, (a, c) => {
+      const oid = oidArg(a[0]!);
+      if (virtualTableByOid(oid) !== undefined) return false;
+      const rel = c.catalog.relationByOid(oid);
+      return rel === undefined ? null : rel.kind === 'table';
+    }),
     // nodedb has no extended statistics objects: NULL, as PostgreSQL answers for an unknown oid.
     fn('pg_get_statisticsobjdef_columns', [OID], TEXT, () => null),
     ...sessionFunctions(),
@@ -232,14 +240,14 @@ function columnList(t: TableDescriptor, attnums: readonly number[]): string {
   return attnums.map((a) => quoteIdent(t.columns.find((x) => x.attnum === a)?.name ?? `#${a}`)).join(', ');
 }
 
-function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDescriptor): string {
+function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDescriptor, pretty: boolean): string {
   switch (c.kind) {
     case 'primaryKey':
       return `PRIMARY KEY (${columnList(t, constraintColumns(t, c))})`;
     case 'unique':
       return `UNIQUE (${columnList(t, constraintColumns(t, c))})`;
     case 'check':
-      return `CHECK ((${c.check.source}))${c.noInherit ? ' NO INHERIT' : ''}`;
+      return `${checkConstraintText(cat, t, c, pretty)}${c.noInherit ? ' NO INHERIT' : ''}`;
     case 'foreignKey': {
       const ref = cat.table(c.refTableOid);
       const refName = ref === undefined ? String(c.refTableOid) : quoteIdent(ref.name);
@@ -252,10 +260,10 @@ function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDesc
   }
 }
 
-function constraintDef(c: CatalogFnContext, oid: number): string | null {
+function constraintDef(c: CatalogFnContext, oid: number, pretty: boolean): string | null {
   for (const tbl of c.catalog.tables()) {
     const con = tbl.constraints.find((x) => x.oid === oid);
-    if (con !== undefined) return constraintText(c.catalog, tbl, con);
+    if (con !== undefined) return constraintText(c.catalog, tbl, con, pretty);
   }
   return null;
 }

@@ -504,6 +504,17 @@ export const virtualTableDefs = {
     pubviaroot boolean NOT NULL
   )`,
   },
+  'pg_publication_namespace': {
+    schema: 'pg_catalog',
+    name: 'pg_publication_namespace',
+    oid: 6237,
+    relkind: 'r',
+    sql: `CREATE TABLE pg_catalog.pg_publication_namespace (
+    oid oid NOT NULL,
+    pnpubid oid NOT NULL,
+    pnnspid oid NOT NULL
+  )`,
+  },
   'pg_publication_rel': {
     schema: 'pg_catalog',
     name: 'pg_publication_rel',

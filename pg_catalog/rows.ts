@@ -691,6 +691,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_policy: none,
   pg_proc: pgProc,
   pg_publication: none,
+  pg_publication_namespace: none,
   pg_publication_rel: none,
   pg_range: none,
   pg_roles: pgRoles,

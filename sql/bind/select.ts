@@ -18,6 +18,7 @@ import { bindLocking, lockingName } from './locking.js';
 import { bindGroupBy } from './grouping.js';
 import { distinctOnSort, forbidWindows, LateState } from './window.js';
 import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
+import { rewriteTargetSrfs } from './srf-targets.js';
 
 function err(code: string, message: string, location?: number): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1 } : {});
@@ -360,6 +361,7 @@ function findScopeColumn(scope: Scope, slot: number): ScopeColumn | undefined {
 // ─── SELECT ────────────────────────────────────────────────────────────────────────────────
 
 function bindSelect(b: Binder, stmt: Extract<SelectStmt, { kind: 'Select' }>, scope: Scope, keepUnknown: boolean): BoundSelect {
+  stmt = rewriteTargetSrfs(stmt, figureColname);
   const late = new LateState(stmt.windows);
   let from: BoundFrom | null = null;
   let width = 0;

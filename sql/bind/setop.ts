@@ -18,6 +18,7 @@ import { astLocation, Binder, int8Type, noAggregates, Scope, typeName, type Scop
 import type { BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js';
 import { bindLimit, bindQuery } from './select.js';
+import { targetSrfAlias } from './srf-targets.js';
 
 function err(code: string, message: string, location?: number, extra: { hint?: string; detail?: string } = {}): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1, ...extra } : extra);
@@ -440,13 +441,15 @@ export function bindRangeFunction(b: Binder, item: Extract<FromItem, { kind: 'Ra
   if (aliasColumns.length > types.length) {
     throw err(SqlState.invalidColumnReference, `table "${alias}" has ${types.length} columns available but ${aliasColumns.length} columns specified`, item.location);
   }
+  // The item made for set-returning functions of the select list is invisible to `*`.
+  const hidden = alias === targetSrfAlias;
   const columns: ScopeColumn[] = types.map((type, i) => ({
     name: aliasColumns[i] ?? defaults[i]!,
     type,
     slot: offset + i,
     tableOid: 0,
     attnum: 0,
-    hidden: false,
+    hidden,
   }));
   if (inner.correlated) scope.hasCorrelatedChild = true;
   scope.ranges.push({ alias, schema: undefined, columns });

@@ -54,6 +54,12 @@ describe('functions in FROM', () => {
     expect(await rows('SELECT g FROM generate_series(10, 1, -4) g')).toEqual([[10], [6], [2]]);
     expect(await rows("SELECT * FROM unnest(ARRAY['x','y']) WITH ORDINALITY AS u(v, i)")).toEqual([['x', 1n], ['y', 2n]]);
   });
+  it('set-returning functions in the select list', async () => {
+    expect(await rows('SELECT generate_series(1, 2) AS g, unnest(ARRAY[5]) AS u')).toEqual([[1, 5], [2, null]]);
+    // PostgreSQL aggregates first, then expands: not rewritable as a LATERAL item, so refused rather than answered differently.
+    expect((await sqlErrorOf(s.exec('SELECT count(*), generate_series(1, 2)'))).code).toBe('0A000');
+    expect((await sqlErrorOf(s.exec('SELECT row_number() OVER (), unnest(ARRAY[1, 2])'))).code).toBe('0A000');
+  });
   it('LATERAL', async () => {
     expect(await rows('SELECT b.x, g FROM b, generate_series(1, b.x) g WHERE b.x < 3 ORDER BY 1, 2')).toEqual([
       [2, 1], [2, 1], [2, 1], [2, 2], [2, 2], [2, 2],

@@ -45,6 +45,17 @@ SELECT t.id, s.g FROM srf_t t LEFT JOIN LATERAL (SELECT g FROM generate_series(1
 SELECT t.id, x.m FROM srf_t t JOIN LATERAL (SELECT max(u.id) AS m FROM srf_t u WHERE u.id < t.id) x ON x.m IS NOT NULL ORDER BY 1;
 SELECT g, t.id FROM generate_series(1, 3) g JOIN srf_t t ON t.id = g ORDER BY 1;
 SELECT (SELECT count(*) FROM generate_series(1, t.n)) AS c FROM srf_t t ORDER BY t.id;
+-- set-returning functions in the select list: lockstep, padded with NULLs, rows without output vanish
+SELECT generate_series(1, 3);
+SELECT generate_series(1, 3) AS n, 'x' AS c;
+SELECT unnest(ARRAY[10, 20]) AS a, generate_series(1, 3) AS b;
+SELECT id, unnest(tags) AS tag FROM srf_t ORDER BY id, tag;
+SELECT id, generate_series(1, n) FROM srf_t ORDER BY 1, 2;
+SELECT *, unnest(tags) FROM srf_t WHERE id = 1 ORDER BY 4;
+SELECT DISTINCT generate_series(1, n) AS g FROM srf_t ORDER BY g;
+SELECT generate_series(1, 10)::text AS s LIMIT 3;
+SELECT generate_series(1, 3) + 1;
+SELECT generate_series(1, 2) * 10 AS ten, upper(unnest(ARRAY['a', 'b'])) AS u;
 -- errors
 SELECT * FROM generate_series(1, 2, 3, 4);
 SELECT * FROM generate_series('a'::text, 'b');

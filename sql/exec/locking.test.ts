@@ -157,3 +157,36 @@ describe('concurrent INSERT ... ON CONFLICT', () => {
     expect((await db.session().exec('UPDATE lu SET n = lu.n + lsrc.d FROM lsrc WHERE lsrc.id = lu.id RETURNING lu.n')).rows).toEqual([[1005]]);
   });
 });
+
+describe('queue pattern and REPEATABLE READ', () => {
+  it('DELETE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED) hands each job to one worker', async () => {
+    const s = db.session();
+    await s.exec('CREATE TABLE lj (id int PRIMARY KEY, payload text)');
+    await s.exec("INSERT INTO lj SELECT g, 'job' FROM generate_series(1, 6) g");
+    const workers = Array.from({ length: 3 }, () => db.session());
+    const taken: unknown[] = [];
+    await Promise.all(
+      workers.map(async (w) => {
+        for (;;) {
+          const r = await w.exec('DELETE FROM lj WHERE id = (SELECT id FROM lj ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id');
+          if (r.rows.length === 0) return;
+          taken.push(r.rows[0]![0]);
+        }
+      }),
+    );
+    expect([...taken].sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('FOR UPDATE of a row changed after the snapshot is 40001 under REPEATABLE READ', async () => {
+    const s = db.session();
+    await s.exec('CREATE TABLE lr (id int PRIMARY KEY, v int)');
+    await s.exec('INSERT INTO lr VALUES (1, 0)');
+    const a = db.session();
+    a.begin('repeatable read');
+    expect((await a.exec('SELECT v FROM lr WHERE id = 1')).rows).toEqual([[0]]);
+    await db.session().exec('UPDATE lr SET v = 1 WHERE id = 1');
+    const e = await sqlErrorOf(a.exec('SELECT v FROM lr WHERE id = 1 FOR UPDATE'));
+    expect(e.code).toBe('40001');
+    await a.rollback();
+  });
+});

@@ -4,7 +4,7 @@
  * placeholders; `finish` turns them into columns of the window nodes' / aggregate's output and
  * hands the planner one WindowSpecPlan per distinct window specification.
  */
-import type { FrameBound, FuncCall, NamedWindow, SortBy, WindowFrame, WindowSpec } from '../ast.js';
+import type { Expr, FrameBound, FuncCall, NamedWindow, SortBy, WindowFrame, WindowSpec } from '../ast.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { isAggregateName, Oid, resolveAggregate, sqlType, type SqlType } from '../types/index.js';
 import type { FrameBoundPlan, FramePlan, RankingFn, ValueFn, WindowCall, WindowSortKey, WindowSpecPlan } from '../plan/window.js';
@@ -306,7 +306,9 @@ function bindFrame(b: Binder, frame: WindowFrame | undefined, orderBy: readonly 
     if (numericOrderOids.has(ot.oid)) offsetType = ot.oid === Oid.int2 || ot.oid === Oid.int4 ? int8Type : ot;
     else if (timeOrderOids.has(ot.oid)) offsetType = sqlType(Oid.interval);
     else {
-      throw err(SqlState.featureNotSupported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${typeName(ot)}`, location);
+      const off = frame.start.kind === 'preceding' || frame.start.kind === 'following' ? frame.start.offset : (frame.end as { offset: Expr }).offset;
+      const at = astLocation(off);
+      throw new SqlError(SqlState.undefinedFunction, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${typeName(ot)}`, at >= 0 ? { position: at + 1 } : {});
     }
     const v: BExpr = { kind: 'col', slot: 0, type: ot };
     const off: BExpr = { kind: 'col', slot: 1, type: offsetType };
@@ -320,9 +322,15 @@ function bindFrame(b: Binder, frame: WindowFrame | undefined, orderBy: readonly 
     if (fb.kind !== 'preceding' && fb.kind !== 'following') return fb;
     const raw = b.bind(fb.offset, new Scope(null), noAggregates(`window ${what}`));
     const r = b.tryCoerce(raw, offsetType, 'implicit');
-    if (r === undefined) {
-      throw err(SqlState.datatypeMismatch, `argument of ${what} must be type ${typeName(offsetType)}, not type ${typeName(raw.type)}`, location);
+    const at = astLocation(fb.offset);
+    if (r === undefined && frame.mode === 'range') {
+      throw new SqlError(
+        SqlState.undefinedFunction,
+        `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${typeName(orderBy[0]!.type)} and offset type ${typeName(raw.type)}`,
+        { ...(at >= 0 ? { position: at + 1 } : {}), hint: 'Cast the offset value to an appropriate type.' },
+      );
     }
+    if (r === undefined) throw err(SqlState.datatypeMismatch, `argument of ${what} must be type ${typeName(offsetType)}, not type ${typeName(raw.type)}`, at);
     return { kind: fb.kind, offset: r };
   };
   const start = bound(frame.start);

@@ -1,6 +1,6 @@
 /**
- * Window functions and DISTINCT ON. A window node materializes its input, sorts it (stable) by
- * partition keys then ORDER BY keys, and computes every call per partition: ranking functions from
+ * Window functions and DISTINCT ON. A window node reads its input sorted by partition keys then
+ * ORDER BY keys (a Sort node below it), one partition at a time, and computes every call per partition: ranking functions from
  * peer groups, lag/lead by position, first/last/nth_value and aggregates over each row's frame
  * (ROWS / RANGE / GROUPS with EXCLUDE) as PostgreSQL 15 defines them.
  */
@@ -67,32 +67,39 @@ async function* runWindow(p: Extract<Plan, { kind: 'window' }>, env: Env): Async
   const spec = p.spec;
   const partExprs = spec.partitionBy.map(compiled);
   const ordExprs = spec.orderBy.map((k) => compiled(k.expr));
-  const rows: Sorted[] = [];
+  // The planner sorts the input by partition keys (ASC NULLS LAST) then the window ORDER BY.
+  const partKeys = spec.partitionTypes.map((type) => ({ type, desc: false, nullsFirst: false }));
+  const frameEval = new FrameEvaluator(spec.frame, spec.orderBy, env);
+  let part: Sorted[] = [];
   for await (const row of run(p.input, env)) {
     checkAbort(env);
-    const part: Datum[] = [];
-    for (const c of partExprs) part.push(await evaluate(c, row, env));
+    const pv: Datum[] = [];
+    for (const c of partExprs) pv.push(await evaluate(c, row, env));
     const ord: Datum[] = [];
     for (const c of ordExprs) ord.push(await evaluate(c, row, env));
-    rows.push({ row, part, ord });
-  }
-  const partKeys = spec.partitionTypes.map((type) => ({ type, desc: false, nullsFirst: false }));
-  rows.sort((a, b) => compareKeys(partKeys, a.part, b.part) || compareKeys(spec.orderBy, a.ord, b.ord));
-  const frameEval = new FrameEvaluator(spec.frame, spec.orderBy, env);
-  let start = 0;
-  while (start < rows.length) {
-    let end = start + 1;
-    while (end < rows.length && compareKeys(partKeys, rows[start]!.part, rows[end]!.part) === 0) end++;
-    const part = rows.slice(start, end);
-    const results: Datum[][] = [];
-    for (const call of spec.calls) results.push(await computeCall(call, part, spec.orderBy, frameEval, env));
-    for (let i = 0; i < part.length; i++) {
-      checkAbort(env);
-      const out: Row = part[i]!.row.slice();
-      for (const r of results) out.push(r[i]!);
-      yield out;
+    if (part.length > 0 && compareKeys(partKeys, part[0]!.part, pv) !== 0) {
+      yield* emitPartition(spec.calls, part, spec.orderBy, frameEval, env);
+      part = [];
     }
-    start = end;
+    part.push({ row, part: pv, ord });
+  }
+  if (part.length > 0) yield* emitPartition(spec.calls, part, spec.orderBy, frameEval, env);
+}
+
+async function* emitPartition(
+  calls: readonly WindowCall[],
+  part: readonly Sorted[],
+  orderBy: readonly WindowSortKey[],
+  frameEval: FrameEvaluator,
+  env: Env,
+): AsyncGenerator<Row> {
+  const results: Datum[][] = [];
+  for (const call of calls) results.push(await computeCall(call, part, orderBy, frameEval, env));
+  for (let i = 0; i < part.length; i++) {
+    checkAbort(env);
+    const out: Row = part[i]!.row.slice();
+    for (const r of results) out.push(r[i]!);
+    yield out;
   }
 }
 

@@ -443,7 +443,11 @@ function planSelect(q: BoundSelect): Plan {
     };
     if (q.having !== null) plan = { kind: 'filter', input: plan, pred: q.having, width: plan.width };
   }
-  for (const spec of q.windows ?? []) plan = { kind: 'window', input: plan, spec, width: plan.width + spec.calls.length };
+  for (const spec of q.windows ?? []) {
+    const keys: SortKey[] = [...spec.partitionBy.map((expr) => ({ expr, type: expr.type, desc: false, nullsFirst: false })), ...spec.orderBy];
+    if (keys.length > 0) plan = { kind: 'sort', input: plan, keys, width: plan.width };
+    plan = { kind: 'window', input: plan, spec, width: plan.width + spec.calls.length };
+  }
   let sortNeeded = q.orderBy.length > 0;
   if (sortNeeded && !q.grouped && !q.distinct && q.windows === undefined && q.distinctOn === undefined) {
     const ordered = orderedByIndex(plan, q.orderBy, q.outputs);

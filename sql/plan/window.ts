@@ -1,7 +1,8 @@
 /**
  * Window plan pieces: one `window` plan node per distinct window specification (PARTITION BY,
- * ORDER BY, frame). The node materializes its input, sorts it by partition then order keys and
- * outputs each input row followed by one value per window call (sql/exec/window.ts).
+ * ORDER BY, frame). The planner puts a Sort (partition keys ASC NULLS LAST, then ORDER BY) below it;
+ * the node holds one partition at a time and outputs each input row followed by one value per
+ * window call (sql/exec/window.ts).
  */
 import type { BExpr } from '../bind/expr.js';
 import type { ResolvedAggregate, SqlType } from '../types/index.js';

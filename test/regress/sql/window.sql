@@ -91,3 +91,24 @@ SELECT sum(id) OVER (GROUPS 1 PRECEDING) FROM emp;
 SELECT id, sum(id) OVER (w ORDER BY id) FROM emp WINDOW w AS (ORDER BY salary);
 
 DROP TABLE emp;
+
+-- other order types for RANGE offsets, float / numeric / timestamp / interval
+CREATE TABLE m (id int PRIMARY KEY, f float8, n numeric, ts timestamp, iv interval);
+INSERT INTO m VALUES (1, 1.5, 1.25, '2024-01-01 10:00', '1 hour'), (2, 2.0, 2.5, '2024-01-01 11:30', '2 hours'),
+  (3, 3.25, 2.75, '2024-01-02 09:00', '90 minutes'), (4, NULL, NULL, NULL, NULL), (5, 7.0, 10, '2024-01-05 00:00', '1 day');
+SELECT id,
+       count(*) OVER (ORDER BY f RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS cf,
+       sum(n) OVER (ORDER BY n DESC RANGE BETWEEN 0.5 PRECEDING AND CURRENT ROW) AS sn,
+       count(*) OVER (ORDER BY ts RANGE BETWEEN '2 hours' PRECEDING AND '1 day' FOLLOWING) AS cts,
+       count(*) OVER (ORDER BY iv RANGE BETWEEN CURRENT ROW AND '30 minutes' FOLLOWING) AS civ
+FROM m ORDER BY id;
+SELECT id, string_agg(id::text, ',') OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING EXCLUDE CURRENT ROW) AS nxt,
+       min(f) OVER (ORDER BY id GROUPS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS min_after
+FROM m ORDER BY id;
+SELECT DISTINCT count(*) OVER (PARTITION BY f IS NULL) AS c FROM m ORDER BY c;
+SELECT id, row_number() OVER (ORDER BY f DESC NULLS FIRST) AS r, lag(ts, 1, '2000-01-01') OVER (ORDER BY id) AS prev_ts FROM m ORDER BY id;
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER () FROM m;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN 1 FOLLOWING AND 1 PRECEDING) FROM m;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM m;
+SELECT sum(id) OVER (ORDER BY ts RANGE 1 PRECEDING) FROM m;
+DROP TABLE m;

@@ -197,14 +197,19 @@ function exprLocation(e: Expr): number {
 function targetFrom(b: Binder, table: TableDescriptor, rv: RangeVar, items: readonly FromItem[], scope: Scope): BoundFrom {
   const target: BoundFrom = { kind: 'table', table, alias: rv.alias?.name ?? table.name, offset: 0, span: table.columns.length };
   let from: BoundFrom = target;
+  if (items.length === 0) return from;
+  // The FROM items cannot see the target (PostgreSQL: "invalid reference to FROM-clause entry"):
+  // a JOIN ... ON naming it would be evaluated before the target row is joined in.
+  const targetRanges = scope.ranges.splice(0, scope.ranges.length);
   for (const item of items) {
-    if (item.kind === 'RangeVar' && (item.alias?.name ?? item.name) === target.alias) {
-      // PostgreSQL reports this one without a position.
-      throw err('42712', `table name "${target.alias}" specified more than once`);
-    }
     const next = bindFromItem(b, item, scope, from.span);
     from = { kind: 'join', joinType: 'inner', left: from, right: next, on: null, offset: 0, span: from.span + next.span };
   }
+  if (scope.ranges.some((r) => r.alias === target.alias)) {
+    // PostgreSQL reports this one without a position.
+    throw err('42712', `table name "${target.alias}" specified more than once`);
+  }
+  scope.ranges.unshift(...targetRanges);
   return from;
 }
 

@@ -470,3 +470,21 @@ export function nonLateralReference(e: unknown, scope: Scope): unknown {
     hint: `There is an entry for table "${m[1]}", but it cannot be referenced from this part of the query.`,
   });
 }
+
+/** INSERT / UPDATE / DELETE with a WITH clause: `bind` runs with the (read-only) WITH queries visible. */
+export function bindWithDml<T>(b: Binder, w: WithClause | undefined, bind: () => T): T {
+  if (w === undefined) return bind();
+  const scope = new Scope(null);
+  const frame = new Map<string, CteEntry>();
+  const stack = stackOf(b);
+  stack.push(frame);
+  try {
+    for (const cte of w.ctes) {
+      if (frame.has(cte.name)) throw err('42712', `WITH query name "${cte.name}" specified more than once`, cte.location);
+      frame.set(cte.name, bindCte(b, cte, w, scope, frame));
+    }
+    return bind();
+  } finally {
+    stack.pop();
+  }
+}

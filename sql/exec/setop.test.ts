@@ -43,6 +43,10 @@ describe('WITH', () => {
     expect(await rows('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT sum(n) FROM r')).toEqual([[15n]]);
     expect(await rows('WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM r) SELECT n FROM r ORDER BY n')).toEqual([[1], [2], [3]]);
   });
+  it('data-modifying statements in WITH are refused with 0A000 (no snapshot shared with the main query yet)', async () => {
+    expect((await sqlErrorOf(s.exec('WITH d AS (DELETE FROM b RETURNING *) SELECT count(*) FROM d'))).code).toBe('0A000');
+    expect(await rows('SELECT count(*) FROM b')).toEqual([[6n]]);
+  });
   it('visible in subqueries', async () => {
     expect(await rows('WITH t AS (SELECT 5 AS v) SELECT (SELECT v FROM t), * FROM (SELECT v + 1 FROM t) s')).toEqual([[5, 6]]);
   });

@@ -4,6 +4,7 @@ import { assertNever } from '../../util/assert.js';
 import { Binder, Scope, type SubqueryBinder } from '../bind/binder.js';
 import { bindDelete, bindInsert, bindUpdate } from '../bind/dml.js';
 import { bindQuery } from '../bind/select.js';
+import { bindWithDml } from '../bind/setop.js';
 import type { BindContext, PreparedQuery } from './api.js';
 import { planQuery } from './planner.js';
 
@@ -38,7 +39,13 @@ export function prepare(stmt: SelectStmt | InsertStmt | UpdateStmt | DeleteStmt,
     case 'Insert':
     case 'Update':
     case 'Delete': {
-      const d = stmt.kind === 'Insert' ? bindInsert(b, stmt) : stmt.kind === 'Update' ? bindUpdate(b, stmt) : bindDelete(b, stmt);
+      const d = bindWithDml(b, stmt.with, () =>
+        stmt.kind === 'Insert'
+          ? bindInsert(b, { ...stmt, with: undefined })
+          : stmt.kind === 'Update'
+            ? bindUpdate(b, { ...stmt, with: undefined })
+            : bindDelete(b, { ...stmt, with: undefined }),
+      );
       const commandTag = stmt.kind === 'Insert' ? ('INSERT' as const) : stmt.kind === 'Update' ? ('UPDATE' as const) : ('DELETE' as const);
       return Object.freeze({
         ...base,

@@ -50,6 +50,15 @@ SELECT e.name,
    SELECT max(depth) FROM up) AS levels
 FROM cte_emp e ORDER BY e.id;
 SELECT e.id, (WITH x AS (SELECT e.id * 2 AS d) SELECT d FROM x) FROM cte_emp e WHERE e.id < 3 ORDER BY 1;
+-- WITH on INSERT / UPDATE / DELETE, and inside INSERT's query
+CREATE TABLE cte_log (id int, note text);
+WITH src AS (SELECT id, name FROM cte_emp WHERE boss = 1) INSERT INTO cte_log SELECT id, name FROM src;
+WITH big AS (SELECT id FROM cte_emp WHERE id > 2) UPDATE cte_log SET note = note || '!' WHERE id IN (SELECT id FROM big) RETURNING *;
+WITH gone AS (SELECT 2 AS id) DELETE FROM cte_log WHERE id IN (SELECT id FROM gone) RETURNING *;
+INSERT INTO cte_log WITH x AS (SELECT 9 AS id) SELECT id, 'nine' FROM x;
+WITH RECURSIVE n(i) AS (SELECT 20 UNION ALL SELECT i + 1 FROM n WHERE i < 22) INSERT INTO cte_log SELECT i, 'n' || i FROM n;
+SELECT * FROM cte_log ORDER BY id;
+DROP TABLE cte_log;
 -- errors
 WITH t AS (SELECT 1), t AS (SELECT 2) SELECT * FROM t;
 WITH t(a, b) AS (SELECT 1) SELECT * FROM t;

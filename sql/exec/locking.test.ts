@@ -132,6 +132,14 @@ describe('concurrent INSERT ... ON CONFLICT', () => {
     expect(await n.result).toEqual([]);
   });
 
+  it('DO NOTHING on an existing row holds no lock on it', async () => {
+    const a = db.session();
+    a.begin();
+    expect((await a.exec('INSERT INTO lu VALUES (1, 0) ON CONFLICT DO NOTHING RETURNING n')).rows).toEqual([]);
+    expect((await db.session().exec('UPDATE lu SET n = n + 1 WHERE id = 1 RETURNING n')).rows).toEqual([[102]]);
+    await a.commit();
+  });
+
   it('many sessions upserting one counter all apply', async () => {
     const sessions = Array.from({ length: 6 }, () => db.session());
     const rounds = 4;

@@ -2,7 +2,8 @@
  * INSERT ... ON CONFLICT execution (PostgreSQL's speculative insertion, READ COMMITTED):
  * for each proposed row, lock the key of every arbiter index entry it would have (the lock waits
  * for a concurrent inserter and returns the newest committed entry). No conflict: insert.
- * Conflict + DO NOTHING: skip. Conflict + DO UPDATE: lock the existing row, and when it is gone
+ * Conflict + DO NOTHING: skip (a conflict the statement's snapshot already sees is found by a
+ * plain read, so skipping holds no lock on the existing row). Conflict + DO UPDATE: lock the existing row, and when it is gone
  * or no longer conflicts (changed concurrently) start over; a row this command already inserted
  * or updated is 21000; WHERE over existing ++ EXCLUDED decides; the update goes through
  * table.ts like UPDATE (other unique indexes still raise 23505).
@@ -48,17 +49,28 @@ function arbiterKey(codec: TableCodec, ic: IndexCodec, row: readonly Datum[]): U
   return e.unique ? e.key : null;
 }
 
-/** Locks each arbiter key of `row`; returns the primary key of the first existing conflicting row. */
+/**
+ * Locks each arbiter key of `row`; returns the primary key of the first existing conflicting row
+ * (with `peek`, the DO NOTHING case, a conflict found by a snapshot read returns the entry's key).
+ */
 async function findConflict(
   codec: TableCodec,
   arbiters: readonly IndexCodec[],
   row: readonly Datum[],
   opts: WriteOptions,
   env: Env,
+  peek: boolean,
 ): Promise<{ readonly ic: IndexCodec; readonly key: Uint8Array; readonly pkKey: Uint8Array } | null> {
   for (const ic of arbiters) {
     const key = arbiterKey(codec, ic, row);
     if (key === null) continue;
+    if (peek) {
+      // DO NOTHING: an entry this statement's snapshot sees is a conflict; skipping it takes no lock
+      // (PostgreSQL does not lock the conflicting row either). Only an absent key is locked, which
+      // waits for a concurrent inserter and reserves the key for our insert.
+      const seen = await env.ctx.txn.get(key);
+      if (seen !== undefined) return { ic, key, pkKey: key };
+    }
     const r = await env.ctx.txn.lock(key, opts.lock);
     assert(r.kind === 'locked', 'write locks never skip');
     if (r.value === undefined) continue;
@@ -94,7 +106,7 @@ export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnCon
       if (attempt >= upsertAttemptsMax) {
         throw new SqlError(SqlState.serializationFailure, 'could not serialize access due to concurrent update');
       }
-      const conflict = await findConflict(codec, arbiters, proposed, opts, env);
+      const conflict = await findConflict(codec, arbiters, proposed, opts, env, oc.action === 'nothing');
       if (conflict === null) {
         await insertOne(p.table, p.checks, proposed, env, opts);
         touched.add(hex(primaryKeyOf(codec, proposed)));

@@ -17,7 +17,7 @@ import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
 import { ioProcs } from './pg-data.js';
 import { sessionFunctions } from './session-functions.js';
-import { checkConstraintText } from './typed-expr.js';
+import { checkConstraintText, checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
@@ -74,7 +74,7 @@ function defs(): CatalogFunction[] {
     fn('pg_type_is_visible', [OID], BOOL, (a) => findTypeInfo(oidArg(a[0]!)) !== undefined),
     fn('format_type', [OID, INT4], TEXT, (a) => (a[0] === null ? null : formatTypeOrUnknown(oidArg(a[0]), a[1] === null ? -1 : Number(a[1]))), false),
     fn('pg_get_expr', [TEXT, OID], TEXT, (a) => a[0]),
-    fn('pg_get_expr', [TEXT, OID, BOOL], TEXT, (a) => a[0]),
+    fn('pg_get_expr', [TEXT, OID, BOOL], TEXT, (a, c) => (a[2] === true ? prettyExpr(c.catalog, String(a[0]), oidArg(a[1]!)) : a[0])),
     fn('pg_get_indexdef', [OID], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), 0)),
     fn('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), Number(a[1]))),
     fn('pg_get_constraintdef', [OID], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), false)),
@@ -177,6 +177,23 @@ function argFit(arg: number, param: number): number {
   if (textLikeOids.has(param) && (arg === Oid.unknown || textLikeOids.has(arg))) return 2;
   if (oidLikeOids.has(param) && oidLikeOids.has(arg)) return 2;
   return 0;
+}
+
+/**
+ * pg_get_expr(text, rel, true): adbin / conbin hold the non-pretty text (what pg_get_expr(x, rel)
+ * prints); the pretty form is printed again from the default or CHECK that has that text.
+ */
+function prettyExpr(cat: CatalogState, text: string, relOid: number): string {
+  const t = cat.table(relOid);
+  if (t === undefined) return text;
+  for (const col of t.columns) {
+    if (col.dropped || col.default === undefined || isNullDefault(col)) continue;
+    if (defaultExprText(cat, t, col, false) === text) return defaultExprText(cat, t, col, true);
+  }
+  for (const con of t.constraints) {
+    if (con.kind === 'check' && checkExprText(cat, t, con, false) === text) return checkExprText(cat, t, con, true);
+  }
+  return text;
 }
 
 // ─── helpers ───────────────────────────────────────────────────────────────────────────────

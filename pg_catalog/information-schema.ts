@@ -8,6 +8,7 @@ import { assertNever } from '../util/assert.js';
 import { findTypeInfo, formatType, Oid, type SqlType } from '../sql/types/index.js';
 import { virtualTables } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
+import { defaultExprText, isNullDefault } from './typed-expr.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
 
 function schemaName(cat: CatalogState, oid: number): string {
@@ -108,7 +109,7 @@ function columnRow(cat: CatalogState, t: TableDescriptor, c: ColumnDescriptor, p
     table_name: t.name,
     column_name: c.name,
     ordinal_position: position,
-    column_default: c.default?.source ?? null,
+    column_default: c.default === undefined || isNullDefault(c) ? null : defaultExprText(cat, t, c, false),
     is_nullable: yesNo(!c.notNull),
     data_type: dataType(c.type),
     ...typeFacets(c.type),

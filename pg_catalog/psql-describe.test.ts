@@ -2,11 +2,6 @@
 // the printed text must be identical. Needs the built CLI (npm run build), like the client tests.
 //
 // Where this stops (known differences, not compared here yet):
-//  - \d TABLE / \d+ TABLE: every query up to the publications footer works and the column,
-//    index and check-constraint queries answer like PostgreSQL, but the footer query uses UNION
-//    and generate_series() in FROM, which the engine does not support yet, so psql prints only
-//    the error. pg_get_constraintdef prints CHECK from the source text, not PostgreSQL's typed
-//    deparse (`CHECK ((n > 0))` vs `CHECK (n > 0::numeric)`).
 //  - \dn: PostgreSQL 15's public schema is owned by pg_database_owner; nodedb's by the bootstrap user.
 //  - \l: no template0/template1, and the database locale is 'C' rather than initdb's locale.
 //  - \df NAME lists only the overloads nodedb implements (no range/bit/geometric variants).
@@ -43,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('psql describe commands print what PostgreSQL 15 prints', () => {
-  for (const cmd of ['\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type']) {
+  for (const cmd of ['\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v']) {
     it(cmd, async () => {
       const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
       expect(ours).toBe(theirs);

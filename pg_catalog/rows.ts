@@ -22,6 +22,7 @@ import { btreeOpclasses, defaultBtreeOpclasses, ioProcs } from './pg-data.js';
 import { procRows } from './pg-proc-data.js';
 import { informationSchemaGenerators } from './information-schema.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
+import { checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
 export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260 } as const;
@@ -209,7 +210,7 @@ function pgAttribute(ctx: GenContext): VirtualRow[] {
       rows.push(
         attributeRow(t.oid, c.name, c.attnum, c.dropped ? { oid: 0, typmod: -1 } : c.type, {
           attnotnull: c.notNull,
-          atthasdef: c.default !== undefined || c.generated !== undefined,
+          atthasdef: (c.default !== undefined && !isNullDefault(c)) || c.generated !== undefined,
           atthasmissing: c.missing !== undefined && c.missing.text !== null,
           attidentity: c.identity === undefined ? '' : c.identity.generated === 'always' ? 'a' : 'd',
           attgenerated: c.generated === undefined ? '' : 's',
@@ -240,8 +241,9 @@ function pgAttrdef(ctx: GenContext): VirtualRow[] {
   const rows: VirtualRow[] = [];
   for (const t of ctx.catalog.tables()) {
     for (const c of pgColumns(t)) {
-      const e = c.default ?? c.generated;
-      if (e !== undefined && !c.dropped) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: e.source });
+      if (c.dropped) continue;
+      if (c.default !== undefined && !isNullDefault(c)) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: defaultExprText(ctx.catalog, t, c, false) });
+      else if (c.generated !== undefined) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: c.generated.source });
     }
   }
   return rows;
@@ -322,7 +324,7 @@ function pgConstraint(ctx: GenContext): VirtualRow[] {
         connoinherit: c.kind === 'check' ? c.noInherit : true,
         conkey: int2Array(constraintColumns(t, c)),
         confkey: fk === undefined ? null : int2Array(fk.refAttnums),
-        conbin: c.kind === 'check' ? c.check.source : null,
+        conbin: c.kind === 'check' ? checkExprText(ctx.catalog, t, c, false) : null,
       });
     }
   }

@@ -10,29 +10,96 @@
  * inside any other node the operands print as written.
  */
 import type { CatalogState } from '../catalog/state.js';
-import type { ConstraintDescriptor, TableDescriptor } from '../catalog/descriptors.js';
+import type { ColumnDescriptor, ConstraintDescriptor, TableDescriptor } from '../catalog/descriptors.js';
 import { assert } from '../util/assert.js';
+import { SqlError } from '../util/errors.js';
+import type { BindContext } from '../sql/plan/api.js';
 import type * as ast from '../sql/ast.js';
 import type { BExpr } from '../sql/bind/expr.js';
 import { bindChecks } from '../sql/bind/dml.js';
 import { newBinder } from '../sql/plan/prepare.js';
 import { deparseExpr } from '../sql/deparse.js';
-import { arrayElemOid, findTypeInfo, Oid, type SqlType } from '../sql/types/index.js';
+import { arrayElemOid, findTypeInfo, formatType, Oid, type SqlType } from '../sql/types/index.js';
+import { noAggregates, Scope } from '../sql/bind/binder.js';
 
 type CheckConstraint = Extract<ConstraintDescriptor, { kind: 'check' }>;
 
+/** The CHECK expression as pg_get_expr(conbin, conrelid [, pretty]) prints it. */
+export function checkExprText(cat: CatalogState, table: TableDescriptor, con: CheckConstraint, pretty: boolean): string {
+  const bound = boundCheck(cat, table, con);
+  const e = fromStorage(con.check.expr);
+  const typed = bound === undefined ? e : withImplicitCasts(e, bound);
+  return deparseExpr(typed, { pretty });
+}
+
 /** `CHECK (...)` text of a check constraint of `table`, typed like PostgreSQL's deparse. */
 export function checkConstraintText(cat: CatalogState, table: TableDescriptor, con: CheckConstraint, pretty: boolean): string {
-  const bound = boundCheck(cat, table, con);
-  const typed = bound === undefined ? con.check.expr : withImplicitCasts(con.check.expr, bound);
-  const body = deparseExpr(typed, { pretty });
+  const body = checkExprText(cat, table, con, pretty);
   return pretty ? `CHECK (${body})` : `CHECK (${body.startsWith('(') ? body : `(${body})`})`;
 }
 
+/**
+ * A column DEFAULT as pg_get_expr(adbin, adrelid [, pretty]) prints it: an untyped literal at
+ * the top carries the column's type ('x'::character varying), operands their implicit casts;
+ * the coercion of the whole expression to the column type is not shown (as PostgreSQL).
+ */
+export function defaultExprText(cat: CatalogState, table: TableDescriptor, col: ColumnDescriptor, pretty: boolean): string {
+  const stored = col.default;
+  assert(stored !== undefined, 'column has a default');
+  const e = fromStorage(stored.expr);
+  const bound = bindForPrinting(() => newBinder(bindContext(cat, table)).bind(e, new Scope(null), noAggregates('DEFAULT expressions')));
+  const typed = bound === undefined ? e : withImplicitCasts(e, bound);
+  const topType = formatType({ oid: col.type.oid, typmod: -1 });
+  return deparseExpr(typed, { pretty, typeOf: (x) => (x === typed ? topType : undefined) });
+}
+
+/** PostgreSQL stores no default for DEFAULT NULL (a null constant after coercion). */
+export function isNullDefault(col: ColumnDescriptor): boolean {
+  let e = col.default?.expr;
+  while (e?.kind === 'Cast') e = e.arg;
+  return e?.kind === 'Const' && e.type === 'null';
+}
+
 function boundCheck(cat: CatalogState, table: TableDescriptor, con: CheckConstraint): BExpr | undefined {
-  const checks = bindChecks(newBinder({ catalog: cat, searchPath: ['pg_catalog'], paramTypes: [] }), table);
-  const found = checks.find((c) => c.name === con.name);
-  return found?.expr;
+  const checks = bindForPrinting(() => bindChecks(newBinder(bindContext(cat, table)), table));
+  return checks?.find((c) => c.name === con.name)?.expr;
+}
+
+/** Names in a stored expression (nextval('t_id_seq'::regclass)) resolve from the table's schema. */
+function bindContext(cat: CatalogState, table: TableDescriptor): BindContext {
+  return { catalog: cat, searchPath: [cat.schema(table.schemaOid)?.name ?? 'public'], paramTypes: [] };
+}
+
+/**
+ * Binding only adds the casts to print. A stored expression that no longer binds in this
+ * snapshot (a name it used was dropped or renamed) prints as written (SqlError only).
+ */
+function bindForPrinting<T>(bind: () => T): T | undefined {
+  try {
+    return bind();
+  } catch (e) {
+    if (e instanceof SqlError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A stored expression read back from the catalog has null where undefined was written (JSON
+ * arrays): FuncCall.argNames [null] would print as a named argument `null => x`. Copies with
+ * those entries undefined again.
+ */
+function fromStorage(e: ast.Expr): ast.Expr {
+  return restoreUndefined(e) as ast.Expr;
+}
+
+function restoreUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => (x === null ? undefined : restoreUndefined(x)));
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = restoreUndefined(x);
+    return out;
+  }
+  return v;
 }
 
 /** The literal's own type before any coercion (what PostgreSQL's parser gives a bare constant). */

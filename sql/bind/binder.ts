@@ -533,7 +533,8 @@ export class Binder {
       }
       return ac.late.grouping(this, e, scope, ac);
     }
-    if (e.argNames.some((n) => n !== undefined)) {
+    // typeof: a stored expression read back from the catalog has null where undefined was written (JSON).
+    if (e.argNames.some((n) => typeof n === 'string')) {
       throw err(SqlState.featureNotSupported, 'named function arguments are not supported yet', e.location);
     }
     if (e.variadic) throw err(SqlState.featureNotSupported, 'VARIADIC arguments are not supported yet', e.location);

@@ -14,6 +14,7 @@ import type { BExpr } from './expr.js';
 import type { BoundFrom } from './query.js';
 import { bindFromItem, bindQuery, expandTargets } from './select.js';
 import { bindOnConflict } from './upsert.js';
+import { nonLateralReference } from './setop.js';
 
 /** generated_always (not in util/errors.ts's list yet). */
 const sqlStateGeneratedAlways = '428C9';
@@ -201,8 +202,15 @@ function targetFrom(b: Binder, table: TableDescriptor, rv: RangeVar, items: read
   // The FROM items cannot see the target (PostgreSQL: "invalid reference to FROM-clause entry"):
   // a JOIN ... ON naming it would be evaluated before the target row is joined in.
   const targetRanges = scope.ranges.splice(0, scope.ranges.length);
+  const targetOnly = new Scope(null);
+  targetOnly.ranges.push(...targetRanges);
   for (const item of items) {
-    const next = bindFromItem(b, item, scope, from.span);
+    let next: BoundFrom;
+    try {
+      next = bindFromItem(b, item, scope, from.span);
+    } catch (e) {
+      throw nonLateralReference(e, targetOnly);
+    }
     from = { kind: 'join', joinType: 'inner', left: from, right: next, on: null, offset: 0, span: from.span + next.span };
   }
   if (scope.ranges.some((r) => r.alias === target.alias)) {

@@ -37,6 +37,7 @@ UPDATE dj_items SET qty = 1 FROM dj_items;
 UPDATE dj_items SET qty = 1 FROM dj_prices WHERE sku = 'a';
 UPDATE dj_items SET qty = nosuch FROM dj_prices;
 UPDATE dj_items SET qty = 1 FROM dj_nosuch;
+UPDATE dj_items SET qty = 1 FROM dj_prices p JOIN dj_changes c ON c.sku = dj_items.sku;
 DELETE FROM dj_items USING dj_items;
 DELETE FROM dj_items USING dj_prices p WHERE p.nosuch = 1;
 UPDATE dj_items SET qty = NULL FROM dj_prices p WHERE p.sku = dj_items.sku;

@@ -25,9 +25,6 @@ type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; me
  * the entry must be removed. Only against nodedb; against PostgreSQL every step must pass.
  */
 const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  asyncpg: {
-    type_introspection: "asyncpg's type introspection query: a recursive CTE in a correlated subquery whose branches both say 'pg_type t2' fails with 42712",
-  },
   sqlalchemy_inspect: {
     add_view: 'CREATE VIEW is rejected by the DDL executor (0A000)',
     add_foreign_key: 'FOREIGN KEY constraints are rejected by the DDL executor (0A000)',
@@ -35,11 +32,9 @@ const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     view_names: 'needs CREATE VIEW',
     view_definition: 'needs CREATE VIEW',
     foreign_keys: 'needs FOREIGN KEY constraints',
-    pk_constraint: 'needs unnest()/generate_subscripts() in the select list (set-returning functions in the target list)',
-    unique_constraints: 'needs unnest()/generate_subscripts() in the select list',
-    indexes: 'needs unnest()/generate_subscripts() in the select list',
-    check_constraints: "pg_get_constraintdef prints the CHECK source text (price >= 0), not PostgreSQL's typed form (price >= 0::numeric)",
-    columns_shops: "pg_get_expr prints a DEFAULT's source text ('unnamed'), not PostgreSQL's typed form ('unnamed'::text)",
+    pk_constraint: 'needs generate_subscripts(int2vector, integer) as a set-returning function in the select list',
+    unique_constraints: 'needs generate_subscripts(int2vector, integer) in the select list',
+    indexes: 'needs generate_subscripts(int2vector, integer) in the select list',
   },
 };
 

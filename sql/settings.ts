@@ -209,6 +209,7 @@ const params: readonly ParamDef[] = [
   def('client_min_messages', 'notice', enumParam(['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error']), { description: 'Sets the message levels that are sent to the client.' }),
   // nodedb has no JIT compiler, so 'off' is the truth; asyncpg sets it before introspecting types.
   def('jit', 'off', boolParam, { description: 'Allow JIT compilation (nodedb has no JIT compiler: always off in effect).' }),
+  def('max_index_keys', '32', readOnly('32'), { context: 'internal', description: 'Shows the maximum number of index keys.' }),
   def('max_identifier_length', '63', readOnly('63'), { context: 'internal', description: 'Shows the maximum identifier length.' }),
   def('nodedb.read_consistency', 'strong', (v, n) => formatReadConsistency(parseReadConsistency(single(v, n))), {
     description: 'Read consistency of read-only statements: strong, bounded_staleness:<seconds> or eventual.',

@@ -135,10 +135,14 @@ describe('window frames', () => {
       const f = randomFrame();
       const order = `v ${f.desc ? 'DESC' : 'ASC'} NULLS ${f.nullsFirst ? 'FIRST' : 'LAST'}`;
       const frame = `${f.mode.toUpperCase()} BETWEEN ${boundSql(f.start)} AND ${boundSql(f.end)} EXCLUDE ${f.exclude.toUpperCase()}`;
-      const sql = `SELECT id, (array_agg(id) OVER (PARTITION BY g ORDER BY ${order} ${frame}))::text FROM w ORDER BY id`;
-      const got = (await s.exec(sql)).rows.map((r) => [r[0], r[1] === null ? null : String(r[1])]);
+      const win = `(PARTITION BY g ORDER BY ${order} ${frame})`;
+      const sql = `SELECT id, (array_agg(id) OVER ${win})::text, first_value(id) OVER ${win}, last_value(id) OVER ${win}, nth_value(id, 2) OVER ${win} FROM w ORDER BY id`;
+      const got = (await s.exec(sql)).rows.map((r) => [r[0], r[1] === null ? null : String(r[1]), r[2], r[3], r[4]]);
       const want = expected(f);
-      const wantRows = data.map((r) => [r.id, want.get(r.id) === null ? null : `{${want.get(r.id)!.join(',')}}`]);
+      const wantRows = data.map((r) => {
+        const ids = want.get(r.id)!;
+        return [r.id, ids === null ? null : `{${ids.join(',')}}`, ids?.[0] ?? null, ids?.[ids.length - 1] ?? null, ids?.[1] ?? null];
+      });
       expect(got, `${sql} (seed ${seed})`).toEqual(wantRows);
     }
   });

@@ -14,6 +14,9 @@ import { checkAbort, run } from './run.js';
 
 type Row = Datum[];
 
+/** Rows of one window partition held in memory at most (beyond: 53200, never an out-of-memory crash). */
+const windowPartitionRowsMax = 10_000_000;
+
 interface Sorted {
   readonly row: Row;
   readonly part: Datum[];
@@ -80,6 +83,9 @@ async function* runWindow(p: Extract<Plan, { kind: 'window' }>, env: Env): Async
     if (part.length > 0 && compareKeys(partKeys, part[0]!.part, pv) !== 0) {
       yield* emitPartition(spec.calls, part, spec.orderBy, frameEval, env);
       part = [];
+    }
+    if (part.length >= windowPartitionRowsMax) {
+      throw new SqlError(SqlState.outOfMemory, `window partition exceeds ${windowPartitionRowsMax} rows`);
     }
     part.push({ row, part: pv, ord });
   }
@@ -222,9 +228,15 @@ async function valueAt(
         nth = Number(o);
         if (nth <= 0) throw new SqlError('22016', 'argument of nth_value must be greater than zero');
       }
-      const frame = await fe.frameRows(i, part, peers);
-      if (frame.length === 0) return null;
-      const j = name === 'last_value' ? frame[frame.length - 1]! : frame[nth - 1];
+      const f = await fe.frame(i, part, peers);
+      if (f.kind === 'span') {
+        if (f.end <= f.start) return null;
+        const j = name === 'last_value' ? f.end - 1 : f.start + nth - 1;
+        return j < f.end ? argAt(0, j) : null;
+      }
+      const rows = f.rows;
+      if (rows.length === 0) return null;
+      const j = name === 'last_value' ? rows[rows.length - 1]! : rows[nth - 1];
       return j === undefined ? null : argAt(0, j);
     }
     default:
@@ -265,16 +277,17 @@ async function aggregateOverFrames(
   let prevValue: Datum = null;
   for (let i = 0; i < part.length; i++) {
     checkAbort(env);
-    const frame = await fe.frameRows(i, part, peers);
-    const contiguous = frame.length === 0 || frame[frame.length - 1]! - frame[0]! + 1 === frame.length;
-    const s = frame.length === 0 ? 0 : frame[0]!;
-    const e = frame.length === 0 ? 0 : frame[frame.length - 1]! + 1;
+    const fr = await fe.frame(i, part, peers);
+    const frame = fr.kind === 'rows' ? fr.rows : [];
+    const contiguous = fr.kind === 'span';
+    const s = fr.kind === 'span' ? fr.start : 0;
+    const e = fr.kind === 'span' ? Math.max(fr.start, fr.end) : 0;
     const key = contiguous ? `${s}:${e}` : frame.join(',');
     if (i > 0 && key === prevKey) {
       out.push(prevValue);
       continue;
     }
-    if (!(contiguous && s === fedStart && e >= fedEnd && frame.length > 0)) {
+    if (!(contiguous && s === fedStart && e >= fedEnd && e > s)) {
       state = fn.agg.init();
       fedStart = s;
       fedEnd = s;
@@ -309,11 +322,11 @@ class FrameEvaluator {
   private readonly rangeMinus: ReturnType<typeof compiled> | undefined;
 
   constructor(
-    private readonly frame: FramePlan,
+    private readonly plan: FramePlan,
     private readonly orderBy: readonly WindowSortKey[],
     private readonly env: Env,
   ) {
-    const ra = frame.rangeArith;
+    const ra = plan.rangeArith;
     this.rangeKey = ra === undefined ? undefined : compiled(ra.key);
     this.rangePlus = ra === undefined ? undefined : compiled(ra.plus);
     this.rangeMinus = ra === undefined ? undefined : compiled(ra.minus);
@@ -323,29 +336,48 @@ class FrameEvaluator {
     if (b.kind !== 'preceding' && b.kind !== 'following') return null;
     const v = await evaluate(compiled(b.offset), [], this.env);
     if (v === null) throw new SqlError(SqlState.nullValueNotAllowed, `frame ${which} offset must not be null`);
-    const neg = this.frame.negativeOffset;
+    const neg = this.plan.negativeOffset;
     const isNeg = neg === undefined ? false : isTrue(await evaluate(compiled(neg), [v], this.env));
     if (isNeg) {
       throw new SqlError(
         '22013',
-        this.frame.mode === 'range' ? 'invalid preceding or following size in window function' : `frame ${which} offset must not be negative`,
+        this.plan.mode === 'range' ? 'invalid preceding or following size in window function' : `frame ${which} offset must not be negative`,
       );
     }
     return v;
   }
 
-  /** Row indexes (partition positions, ascending) in row i's frame, exclusions applied. */
-  async frameRows(i: number, part: readonly Sorted[], peers: Peers): Promise<number[]> {
+  /** Row i's frame: a span [start, end) without exclusions, else the row indexes (ascending). */
+  async frame(i: number, part: readonly Sorted[], peers: Peers): Promise<{ kind: 'span'; start: number; end: number } | { kind: 'rows'; rows: number[] }> {
+    if (this.plan.exclude === 'no others') {
+      const { s, e } = await this.span(i, part, peers);
+      return { kind: 'span', start: s, end: e };
+    }
+    return { kind: 'rows', rows: await this.frameRows(i, part, peers) };
+  }
+
+  private async span(i: number, part: readonly Sorted[], peers: Peers): Promise<{ s: number; e: number }> {
     if (this.offsets === undefined) {
-      this.offsets = { start: await this.offsetOf(this.frame.start, 'starting'), end: await this.offsetOf(this.frame.end, 'ending') };
+      this.offsets = { start: await this.offsetOf(this.plan.start, 'starting'), end: await this.offsetOf(this.plan.end, 'ending') };
     }
     const n = part.length;
-    const s = Math.max(0, await this.bound(this.frame.start, this.offsets.start, true, i, part, peers));
-    const e = Math.min(n, await this.bound(this.frame.end, this.offsets.end, false, i, part, peers));
+    const s = Math.max(0, await this.bound(this.plan.start, this.offsets.start, true, i, part, peers));
+    const e = Math.min(n, await this.bound(this.plan.end, this.offsets.end, false, i, part, peers));
+    return { s, e };
+  }
+
+  /** Row indexes (partition positions, ascending) in row i's frame, exclusions applied. */
+  private async frameRows(i: number, part: readonly Sorted[], peers: Peers): Promise<number[]> {
+    if (this.offsets === undefined) {
+      this.offsets = { start: await this.offsetOf(this.plan.start, 'starting'), end: await this.offsetOf(this.plan.end, 'ending') };
+    }
+    const n = part.length;
+    const s = Math.max(0, await this.bound(this.plan.start, this.offsets.start, true, i, part, peers));
+    const e = Math.min(n, await this.bound(this.plan.end, this.offsets.end, false, i, part, peers));
     const out: number[] = [];
     const g = peers.groupOf[i]!;
     for (let j = s; j < e; j++) {
-      switch (this.frame.exclude) {
+      switch (this.plan.exclude) {
         case 'no others':
           break;
         case 'current row':
@@ -358,7 +390,7 @@ class FrameEvaluator {
           if (j !== i && peers.groupOf[j] === g) continue;
           break;
         default:
-          assertNever(this.frame.exclude, 'frame exclusion');
+          assertNever(this.plan.exclude, 'frame exclusion');
       }
       out.push(j);
     }
@@ -376,12 +408,12 @@ class FrameEvaluator {
       case 'unboundedFollowing':
         return n;
       case 'currentRow':
-        if (this.frame.mode === 'rows') return isStart ? i : i + 1;
+        if (this.plan.mode === 'rows') return isStart ? i : i + 1;
         return isStart ? peers.starts[g]! : peers.ends[g]!;
       case 'preceding':
       case 'following': {
         const sign = b.kind === 'preceding' ? -1 : 1;
-        switch (this.frame.mode) {
+        switch (this.plan.mode) {
           case 'rows': {
             const k = Number(offset) * sign;
             const at = i + k;
@@ -399,7 +431,7 @@ class FrameEvaluator {
           case 'range':
             return this.rangeBound(b.kind, offset, isStart, i, part, peers);
           default:
-            return assertNever(this.frame.mode, 'frame mode');
+            return assertNever(this.plan.mode, 'frame mode');
         }
       }
       default:
@@ -409,7 +441,7 @@ class FrameEvaluator {
 
   private async rangeBound(kind: 'preceding' | 'following', offset: Datum, isStart: boolean, i: number, part: readonly Sorted[], peers: Peers): Promise<number> {
     const key = this.orderBy[0]!;
-    const ra = this.frame.rangeArith!;
+    const ra = this.plan.rangeArith!;
     const v = part[i]!.ord[0]!;
     if (v === null) {
       const g = peers.groupOf[i]!;

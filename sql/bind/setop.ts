@@ -6,7 +6,7 @@
  * WITH queries are visible to everything bound while their WITH clause is open (nested
  * subqueries included); the stack of open WITH clauses belongs to the statement's Binder.
  */
-import type { CommonTableExpr, Expr, FromItem, FuncCall, SelectStmt, SortBy, WithClause } from '../ast.js';
+import type { CommonTableExpr, DeleteStmt, Expr, FromItem, FuncCall, InsertStmt, SelectStmt, SortBy, UpdateStmt, WithClause } from '../ast.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Oid, sqlType, type SqlType } from '../types/index.js';
 import { arrayElemOid, isArrayOid } from '../types/registry.js';
@@ -18,6 +18,7 @@ import { astLocation, Binder, int8Type, noAggregates, Scope, typeName, type Scop
 import type { BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js';
 import { bindLimit, bindQuery } from './select.js';
+import { bindDelete, bindInsert, bindUpdate, type BoundDml } from './dml.js';
 import { targetSrfAlias } from './srf-targets.js';
 
 function err(code: string, message: string, location?: number, extra: { hint?: string; detail?: string } = {}): SqlError {
@@ -34,6 +35,8 @@ interface CteColumn {
 type CteEntry =
   /** `level`: the enclosing query of the WITH clause (a correlated WITH query is read at that level only). */
   | { readonly kind: 'cte'; readonly def: CteDef; readonly columns: readonly CteColumn[]; readonly level: Scope | null }
+  /** A data-modifying WITH query without RETURNING: it runs, but cannot be read. */
+  | { readonly kind: 'noReturning'; readonly name: string }
   /** A recursive WITH query's own name inside its recursive term. */
   | { readonly kind: 'work'; readonly work: WorkTable; readonly columns: readonly CteColumn[]; referenced: boolean };
 
@@ -62,18 +65,113 @@ function lookupCte(b: Binder, name: string): CteEntry | undefined {
 /** Binds `stmt` (whose `with` is set) with its WITH queries visible. */
 export function bindWith(b: Binder, stmt: SelectStmt, scope: Scope, keepUnknownOutputs: boolean): BoundQuery {
   const w = stmt.with!;
+  return withClause(b, w, scope, topLevelWith.get(b) === w, () => bindQuery(b, { ...stmt, with: undefined }, scope, keepUnknownOutputs));
+}
+
+/** The WITH clause of the statement itself (the only one that may hold data-modifying queries). */
+const topLevelWith = new WeakMap<Binder, WithClause>();
+
+/** Called with the statement's own WITH clause before binding it. */
+export function markStatementWith(b: Binder, w: WithClause | undefined): void {
+  if (w !== undefined) topLevelWith.set(b, w);
+}
+
+/** Binds the WITH queries of `w`, then `body` with them visible. */
+function withClause<T>(b: Binder, w: WithClause, scope: Scope, topLevel: boolean, body: () => T): T {
   const frame = new Map<string, CteEntry>();
   const stack = stackOf(b);
   stack.push(frame);
   try {
     for (const cte of w.ctes) {
       if (frame.has(cte.name)) throw err('42712', `WITH query name "${cte.name}" specified more than once`, cte.location);
-      frame.set(cte.name, bindCte(b, cte, w, scope, frame));
+      const q = cte.query;
+      const entry =
+        q.kind === 'Insert' || q.kind === 'Update' || q.kind === 'Delete'
+          ? bindDmlCte(b, cte, q, topLevel)
+          : guardDmlTables(b, cte.location, () => bindCte(b, cte, w, scope, frame));
+      frame.set(cte.name, entry);
     }
-    return bindQuery(b, { ...stmt, with: undefined }, scope, keepUnknownOutputs);
+    return guardDmlTables(b, -1, body);
   } finally {
     stack.pop();
   }
+}
+
+// ─── data-modifying WITH queries ───────────────────────────────────────────────────────────
+
+/**
+ * Data-modifying WITH queries of the statement: run to completion before the main query
+ * (`withDml` node). PostgreSQL runs every part of the statement on one snapshot, so no part sees
+ * another's changes; here that holds because no other part may touch their tables (0A000 otherwise).
+ */
+interface DmlCtes {
+  readonly defs: CteDef[];
+  readonly tables: Set<number>;
+}
+const dmlCtes = new WeakMap<Binder, DmlCtes>();
+
+function dmlOf(b: Binder): DmlCtes {
+  let d = dmlCtes.get(b);
+  if (d === undefined) {
+    d = { defs: [], tables: new Set() };
+    dmlCtes.set(b, d);
+  }
+  return d;
+}
+
+function overlapError(location: number): SqlError {
+  return err(
+    SqlState.featureNotSupported,
+    'a data-modifying WITH query on a table that another part of the statement also reads or writes is not supported yet',
+    location,
+  );
+}
+
+/** Runs `f`, recording the tables it binds; 0A000 when one of them is the target of a data-modifying WITH query. */
+function guardDmlTables<T>(b: Binder, location: number, f: () => T): T {
+  const before = new Set(b.tables);
+  b.tables.clear();
+  let touched: Set<number>;
+  let r: T;
+  try {
+    r = f();
+  } finally {
+    touched = new Set(b.tables);
+    for (const t of before) b.tables.add(t);
+  }
+  const dml = dmlCtes.get(b);
+  if (dml !== undefined && [...touched].some((t) => dml.tables.has(t))) throw overlapError(location);
+  return r;
+}
+
+function bindDmlCte(b: Binder, cte: CommonTableExpr, q: InsertStmt | UpdateStmt | DeleteStmt, topLevel: boolean): CteEntry {
+  if (!topLevel) throw err(SqlState.featureNotSupported, 'WITH clause containing a data-modifying statement must be at the top level', cte.location);
+  if (q.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH inside a data-modifying WITH query is not supported yet', cte.location);
+  const dml = dmlOf(b);
+  const before = new Set(b.tables);
+  b.tables.clear();
+  let touched: Set<number>;
+  let d: BoundDml;
+  try {
+    d = q.kind === 'Insert' ? bindInsert(b, q) : q.kind === 'Update' ? bindUpdate(b, q) : bindDelete(b, q);
+  } finally {
+    touched = new Set(b.tables);
+    for (const t of before) b.tables.add(t);
+  }
+  if ([...touched].some((t) => before.has(t) || dml.tables.has(t))) throw overlapError(cte.location);
+  for (const t of touched) dml.tables.add(t);
+  b.readOnly = false;
+  const def: CteDef = { name: cte.name, plan: d.plan, correlated: false, dml: true };
+  dml.defs.push(def);
+  if (d.columns === null) return { kind: 'noReturning', name: cte.name };
+  return { kind: 'cte', def, columns: cteColumns(cte, d.columns), level: null };
+}
+
+/** The statement's plan, preceded by its data-modifying WITH queries when it has any. */
+export function withDmlCtes(b: Binder, plan: Plan): Plan {
+  const dml = dmlCtes.get(b);
+  if (dml === undefined || dml.defs.length === 0) return plan;
+  return { kind: 'withDml', ctes: [...dml.defs], input: plan, width: plan.width };
 }
 
 function cteColumns(cte: CommonTableExpr, columns: readonly ResultColumn[]): CteColumn[] {
@@ -105,7 +203,7 @@ function bindCte(b: Binder, cte: CommonTableExpr, w: WithClause, scope: Scope, f
   const finish = (name: string, plan: Plan, columns: readonly CteColumn[]): CteEntry => {
     const correlated = scopes.some((s) => s.correlated);
     if (correlated) scope.correlated = true;
-    return { kind: 'cte', def: { name, plan, correlated }, columns, level: scope.parent };
+    return { kind: 'cte', def: { name, plan, correlated, dml: false }, columns, level: scope.parent };
   };
   if (w.recursive && query.kind === 'SetOp' && query.op === 'union') {
     const r = bindRecursive(b, cte, query, level, frame);
@@ -172,6 +270,9 @@ export function bindCteRef(b: Binder, item: Extract<FromItem, { kind: 'RangeVar'
   if (item.schema !== undefined) return undefined;
   const entry = lookupCte(b, item.name);
   if (entry === undefined) return undefined;
+  if (entry.kind === 'noReturning') {
+    throw err(SqlState.featureNotSupported, `WITH query "${entry.name}" does not have a RETURNING clause`, item.location);
+  }
   const alias = item.alias?.name ?? item.name;
   if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
   const aliasColumns = item.alias?.columns ?? [];
@@ -474,17 +575,5 @@ export function nonLateralReference(e: unknown, scope: Scope): unknown {
 /** INSERT / UPDATE / DELETE with a WITH clause: `bind` runs with the (read-only) WITH queries visible. */
 export function bindWithDml<T>(b: Binder, w: WithClause | undefined, bind: () => T): T {
   if (w === undefined) return bind();
-  const scope = new Scope(null);
-  const frame = new Map<string, CteEntry>();
-  const stack = stackOf(b);
-  stack.push(frame);
-  try {
-    for (const cte of w.ctes) {
-      if (frame.has(cte.name)) throw err('42712', `WITH query name "${cte.name}" specified more than once`, cte.location);
-      frame.set(cte.name, bindCte(b, cte, w, scope, frame));
-    }
-    return bind();
-  } finally {
-    stack.pop();
-  }
+  return withClause(b, w, new Scope(null), true, bind);
 }

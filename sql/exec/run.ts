@@ -89,6 +89,7 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
     case 'cteScan':
     case 'workTableScan':
     case 'functionScan':
+    case 'withDml':
       return runSetOpNode(plan, env);
     case 'virtualScan':
       return runVirtualScan(plan, env);

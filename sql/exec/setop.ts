@@ -44,6 +44,8 @@ export function runSetOpNode(p: SetOpPlan, env: Env): AsyncGenerator<Row> {
       return runWorkTableScan(p, env);
     case 'functionScan':
       return runFunctionScan(p, env);
+    case 'withDml':
+      return runWithDml(p, env);
     default:
       return assertNever(p, 'set operation plan node');
   }
@@ -142,6 +144,16 @@ async function* runRecursiveUnion(p: Extract<SetOpPlan, { kind: 'recursiveUnion'
   store.delete(p.work);
 }
 
+async function* runWithDml(p: Extract<SetOpPlan, { kind: 'withDml' }>, env: Env): AsyncGenerator<Row> {
+  const store = rowsOf(env);
+  for (const cte of p.ctes) {
+    // Its own row count: the statement's command tag counts only the main statement's rows.
+    const own: Env = { ...env, asyncValues: new Map(), affected: 0 };
+    store.set(cte, await collect(run(cte.plan, own), own));
+  }
+  yield* run(p.input, env);
+}
+
 async function* runCteScan(p: Extract<SetOpPlan, { kind: 'cteScan' }>, env: Env): AsyncGenerator<Row> {
   if (p.cte.correlated) {
     // Reads the enclosing query's current row: computed afresh (the reference is at the WITH clause's level).
@@ -150,6 +162,7 @@ async function* runCteScan(p: Extract<SetOpPlan, { kind: 'cteScan' }>, env: Env)
   }
   const store = rowsOf(env);
   let rows = store.get(p.cte);
+  assert(!p.cte.dml || rows !== undefined, 'data-modifying WITH queries run before the statement reads them');
   if (rows === undefined) {
     rows = await collect(run(p.cte.plan, env), env);
     store.set(p.cte, rows);

@@ -176,6 +176,8 @@ function outputNames(plan: Plan): Names {
     case 'workTableScan':
     case 'functionScan':
       return Array.from({ length: plan.width }, (_, i) => `column${i + 1}`);
+    case 'withDml':
+      return outputNames(plan.input);
     case 'insert':
     case 'update':
     case 'delete':
@@ -265,6 +267,11 @@ function build(plan: Plan, input: ExplainInput): Node {
       return node(`WorkTable Scan on ${plan.work.name}`, [], []);
     case 'functionScan':
       return node(`Function Scan on ${plan.calls.map((c) => c.name).join(', ')}`, [], []);
+    case 'withDml': {
+      const ctes = plan.ctes.map((c): Node => ({ header: `CTE ${c.name}`, details: [], children: [build(c.plan, input)], plan: c.plan }));
+      const main = build(plan.input, input);
+      return { ...main, children: [...ctes, ...main.children] };
+    }
     case 'virtualScan': {
       const names = outputNames(plan);
       const aliasPart = plan.alias === plan.table.def.name ? plan.table.def.name : `${plan.table.def.name} ${plan.alias}`;

@@ -4,7 +4,7 @@ import { assertNever } from '../../util/assert.js';
 import { Binder, Scope, type SubqueryBinder } from '../bind/binder.js';
 import { bindDelete, bindInsert, bindUpdate } from '../bind/dml.js';
 import { bindQuery } from '../bind/select.js';
-import { bindWithDml } from '../bind/setop.js';
+import { bindWithDml, markStatementWith, withDmlCtes } from '../bind/setop.js';
 import type { BindContext, PreparedQuery } from './api.js';
 import { planQuery } from './planner.js';
 
@@ -24,8 +24,9 @@ export function prepare(stmt: SelectStmt | InsertStmt | UpdateStmt | DeleteStmt,
     case 'Select':
     case 'Values':
     case 'SetOp': {
+      markStatementWith(b, stmt.with);
       const q = bindQuery(b, stmt, new Scope(null));
-      const plan = planQuery(q);
+      const plan = withDmlCtes(b, planQuery(q));
       return Object.freeze({
         ...base,
         commandTag: 'SELECT' as const,
@@ -54,7 +55,7 @@ export function prepare(stmt: SelectStmt | InsertStmt | UpdateStmt | DeleteStmt,
         columns: d.columns,
         readOnly: false,
         tables: [...b.tables],
-        plan: d.plan,
+        plan: withDmlCtes(b, d.plan),
       });
     }
     default:

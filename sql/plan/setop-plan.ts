@@ -12,6 +12,8 @@ export interface CteDef {
   readonly plan: Plan;
   /** Reads columns of the enclosing query: run again at every read instead of materialized once. */
   readonly correlated: boolean;
+  /** INSERT/UPDATE/DELETE: run to completion by the statement's `withDml` node before anything reads it. */
+  readonly dml: boolean;
 }
 
 /** Identity of a recursive WITH query's working table (the rows of the previous iteration). */
@@ -51,6 +53,8 @@ export type SetOpPlan =
       readonly types: readonly SqlType[];
       readonly width: number;
     }
+  /** Runs the statement's data-modifying WITH queries to completion, then the statement itself. */
+  | { readonly kind: 'withDml'; readonly ctes: readonly CteDef[]; readonly input: Plan; readonly width: number }
   | { readonly kind: 'cteScan'; readonly cte: CteDef; readonly width: number }
   | { readonly kind: 'workTableScan'; readonly work: WorkTable; readonly width: number }
   /** ROWS FROM (f1(...), f2(...)) [WITH ORDINALITY]: zipped, shorter ones padded with NULLs. */

@@ -59,6 +59,20 @@ INSERT INTO cte_log WITH x AS (SELECT 9 AS id) SELECT id, 'nine' FROM x;
 WITH RECURSIVE n(i) AS (SELECT 20 UNION ALL SELECT i + 1 FROM n WHERE i < 22) INSERT INTO cte_log SELECT i, 'n' || i FROM n;
 SELECT * FROM cte_log ORDER BY id;
 DROP TABLE cte_log;
+-- data-modifying statements in WITH: run once, to completion, before the main query
+CREATE TABLE cte_src (k int);
+CREATE TABLE cte_dst (k int);
+INSERT INTO cte_src VALUES (1), (2), (3);
+WITH moved AS (DELETE FROM cte_src WHERE k < 3 RETURNING k) INSERT INTO cte_dst SELECT k * 10 FROM moved RETURNING k;
+WITH i AS (INSERT INTO cte_src VALUES (7) RETURNING k), u AS (UPDATE cte_dst SET k = k + 1 RETURNING k)
+SELECT (SELECT count(*) FROM i) AS inserted, (SELECT sum(k) FROM u) AS updated_sum;
+WITH d AS (DELETE FROM cte_dst) SELECT 1 AS one;
+SELECT (SELECT count(*) FROM cte_dst) AS dst, (SELECT count(*) FROM cte_src) AS src;
+SELECT * FROM (WITH d AS (DELETE FROM cte_src RETURNING *) SELECT * FROM d) s;
+WITH d AS (DELETE FROM cte_src) SELECT * FROM d;
+SELECT k FROM cte_src ORDER BY k;
+DROP TABLE cte_src;
+DROP TABLE cte_dst;
 -- errors
 WITH t AS (SELECT 1), t AS (SELECT 2) SELECT * FROM t;
 WITH t(a, b) AS (SELECT 1) SELECT * FROM t;

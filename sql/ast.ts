@@ -506,6 +506,8 @@ export interface OnConflict {
   readonly where?: Expr;
   /** Of the ON CONFLICT clause (-1 when unknown). */
   readonly location?: number;
+  /** Of the conflict target (its opening parenthesis), where PostgreSQL reports a bad target column. */
+  readonly targetLocation?: number;
 }
 
 export interface InsertStmt {

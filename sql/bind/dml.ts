@@ -13,7 +13,7 @@ import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition } from
 import type { BExpr } from './expr.js';
 import type { BoundFrom } from './query.js';
 import { bindFromItem, bindQuery, expandTargets } from './select.js';
-import { bindOnConflict } from './upsert.js';
+import { aliasedTableReference, bindOnConflict } from './upsert.js';
 import { nonLateralReference } from './setop.js';
 
 /** generated_always (not in util/errors.ts's list yet). */
@@ -230,15 +230,26 @@ function sourcePlan(b: Binder, from: BoundFrom, where: Expr | undefined, scope: 
 export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
   const table = resolveTargetTable(b, stmt.table);
-  const scope = tableScope(b, table, stmt.table);
-  const from = targetFrom(b, table, stmt.table, stmt.from, scope);
-  const set = bindSetTargets(b, table, stmt.set, scope);
-  const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
-  const ret = bindReturning(b, stmt.returning, scope);
-  return {
-    plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
-    columns: ret?.columns ?? null,
-  };
+  return aliasedReferences(table, stmt.table, () => {
+    const scope = tableScope(b, table, stmt.table);
+    const from = targetFrom(b, table, stmt.table, stmt.from, scope);
+    const set = bindSetTargets(b, table, stmt.set, scope);
+    const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
+    const ret = bindReturning(b, stmt.returning, scope);
+    return {
+      plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+      columns: ret?.columns ?? null,
+    };
+  });
+}
+
+/** Runs `bind`, turning `t.col` for an aliased target `t` into PostgreSQL's 42P01 with its hint. */
+function aliasedReferences<T>(table: TableDescriptor, rv: RangeVar, bind: () => T): T {
+  try {
+    return bind();
+  } catch (e) {
+    throw aliasedTableReference(e, table, rv);
+  }
 }
 
 /** UPDATE SET / ON CONFLICT DO UPDATE SET: the new value per table column (null = unchanged). */
@@ -267,12 +278,14 @@ export function bindSetTargets(b: Binder, table: TableDescriptor, targets: reado
 export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
   const table = resolveTargetTable(b, stmt.table);
-  const scope = tableScope(b, table, stmt.table);
-  const from = targetFrom(b, table, stmt.table, stmt.using, scope);
-  const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
-  const ret = bindReturning(b, stmt.returning, scope);
-  return {
-    plan: { kind: 'delete', table, source: plan, recheck, returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
-    columns: ret?.columns ?? null,
-  };
+  return aliasedReferences(table, stmt.table, () => {
+    const scope = tableScope(b, table, stmt.table);
+    const from = targetFrom(b, table, stmt.table, stmt.using, scope);
+    const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
+    const ret = bindReturning(b, stmt.returning, scope);
+    return {
+      plan: { kind: 'delete', table, source: plan, recheck, returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+      columns: ret?.columns ?? null,
+    };
+  });
 }

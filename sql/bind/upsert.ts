@@ -41,7 +41,10 @@ function inferArbiters(b: Binder, table: TableDescriptor, oc: OnConflict, scope:
   const attnums = new Set<number>();
   for (const name of oc.target) {
     const col = table.columns.find((c) => !c.dropped && c.name === name);
-    if (col === undefined) throw err(SqlState.undefinedColumn, `column "${name}" does not exist`);
+    if (col === undefined) {
+      const loc = oc.targetLocation ?? -1;
+      throw err(SqlState.undefinedColumn, `column "${name}" does not exist`, loc >= 0 ? { position: loc + 1 } : {});
+    }
     attnums.add(col.attnum);
   }
   if (oc.targetWhere !== undefined) {
@@ -79,8 +82,23 @@ export function bindOnConflict(
   const arbiters = inferArbiters(b, table, oc, scope);
   if (oc.action === 'nothing') return { action: 'nothing', arbiters, anyUnique: oc.constraint === undefined && oc.target.length === 0 };
   scope.ranges.push(b.tableRange(table, 'excluded', '', table.columns.length, []));
-  const set = bindSet(scope);
-  const where =
-    oc.where === undefined ? null : b.coerceBool(b.bind(oc.where, scope, noAggregates('WHERE')), 'WHERE', astLocation(oc.where));
-  return { action: 'update', arbiters, set, where };
+  try {
+    const set = bindSet(scope);
+    const where =
+      oc.where === undefined ? null : b.coerceBool(b.bind(oc.where, scope, noAggregates('WHERE')), 'WHERE', astLocation(oc.where));
+    return { action: 'update', arbiters, set, where };
+  } catch (e) {
+    throw aliasedTableReference(e, table, rv);
+  }
+}
+
+/** `t.col` where the target is aliased: PostgreSQL's "invalid reference to FROM-clause entry" with its hint. */
+export function aliasedTableReference(e: unknown, table: TableDescriptor, rv: RangeVar): unknown {
+  const alias = rv.alias?.name;
+  if (alias === undefined || !(e instanceof SqlError) || e.code !== SqlState.undefinedTable) return e;
+  if (e.message !== `missing FROM-clause entry for table "${rv.name}"`) return e;
+  return new SqlError(e.code, `invalid reference to FROM-clause entry for table "${rv.name}"`, {
+    ...e.fields,
+    hint: `Perhaps you meant to reference the table alias "${alias}".`,
+  });
 }

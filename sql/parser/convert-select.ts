@@ -319,6 +319,7 @@ function onConflict(c: ExprConverter, o: pg.OnConflictClause): ast.OnConflict {
     action: action === 'ONCONFLICT_NOTHING' ? 'nothing' : 'update',
     set: updateTargets(c, o.targetList),
     location: c.ctx.loc(o.location),
+    targetLocation: c.ctx.loc(infer?.location),
   };
   const targetWhere = c.optExpr(infer?.whereClause, 'ON CONFLICT WHERE');
   if (targetWhere !== undefined) out = { ...out, targetWhere };

@@ -37,6 +37,8 @@ UPDATE dj_items SET qty = 1 FROM dj_items;
 UPDATE dj_items SET qty = 1 FROM dj_prices WHERE sku = 'a';
 UPDATE dj_items SET qty = nosuch FROM dj_prices;
 UPDATE dj_items SET qty = 1 FROM dj_nosuch;
+UPDATE dj_items i SET qty = 1 WHERE dj_items.id = 1;
+DELETE FROM dj_items i USING dj_prices p WHERE p.sku = dj_items.sku;
 UPDATE dj_items SET qty = 1 FROM dj_prices p JOIN dj_changes c ON c.sku = dj_items.sku;
 DELETE FROM dj_items USING dj_items;
 DELETE FROM dj_items USING dj_prices p WHERE p.nosuch = 1;

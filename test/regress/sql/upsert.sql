@@ -46,6 +46,10 @@ INSERT INTO ups VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET name = NULL;
 INSERT INTO ups VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET nosuch = 1;
 INSERT INTO ups VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET name = excluded.nosuch;
 INSERT INTO ups VALUES (11, 'a', 1, 'a@x') ON CONFLICT (id) DO NOTHING;
+INSERT INTO ups AS u VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET qty = ups.qty;
+INSERT INTO ups VALUES (1, 'a') ON CONFLICT (nosuch) DO NOTHING;
+INSERT INTO ups VALUES (1, 'a') ON CONFLICT (id) WHERE qty > 0 DO UPDATE SET qty = 1 WHERE 1;
+INSERT INTO ups VALUES (12, 'a', 1) ON CONFLICT (id) WHERE qty > 0 DO NOTHING RETURNING id;
 SELECT count(*), sum(qty) FROM ups;
 
 -- composite key, NULLs never conflict

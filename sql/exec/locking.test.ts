@@ -198,3 +198,30 @@ describe('queue pattern and REPEATABLE READ', () => {
     await a.rollback();
   });
 });
+
+describe('lock waits end as PostgreSQL', () => {
+  it('lock_timeout ends a FOR UPDATE wait with 55P03; crossed FOR UPDATE waits end in 40P01', async () => {
+    const s = db.session();
+    await s.exec('CREATE TABLE lt (id int PRIMARY KEY)');
+    await s.exec('INSERT INTO lt VALUES (1), (2)');
+    const a = db.session();
+    const b = db.session();
+    a.begin();
+    b.begin();
+    await a.exec('SELECT id FROM lt WHERE id = 1 FOR UPDATE');
+    b.session.lockTimeoutMs = 50;
+    const e = await sqlErrorOf(b.exec('SELECT id FROM lt WHERE id = 1 FOR SHARE'));
+    expect([e.code, e.message]).toEqual(['55P03', 'canceling statement due to lock timeout']);
+    await b.rollback();
+    b.session.lockTimeoutMs = 0;
+    b.begin();
+    await b.exec('SELECT id FROM lt WHERE id = 2 FOR UPDATE');
+    const ta = track(a, 'SELECT id FROM lt WHERE id = 2 FOR UPDATE');
+    await stillWaiting(ta);
+    const eb = await sqlErrorOf(b.exec('SELECT id FROM lt WHERE id = 1 FOR NO KEY UPDATE'));
+    await b.rollback();
+    expect(eb.code).toBe('40P01');
+    expect(await ta.result).toEqual([[2]]);
+    await a.commit();
+  });
+});

@@ -630,7 +630,8 @@ export class Binder {
     const orderBy: AggSortKey[] = [];
     try {
       args = e.star ? [] : e.args.map((a) => this.bind(a, scope, ac));
-      if (e.filter !== undefined) filter = this.coerceBool(this.bind(e.filter, scope, ac), 'FILTER', e.location);
+      // Aggregates and window functions are not allowed in FILTER (PostgreSQL's EXPR_KIND_FILTER).
+      if (e.filter !== undefined) filter = this.coerceBool(this.bind(e.filter, scope, noAggregates('FILTER')), 'FILTER', e.location);
       for (const s of e.orderBy) {
         const expr = this.resolveUnknownToText(this.bind(s.expr, scope, ac));
         const desc = s.direction === 'desc';

@@ -54,7 +54,7 @@ export type BExpr =
    * ./grouping.ts) while a SELECT is being bound; bindSelect replaces it by a column of the window /
    * aggregate node's output before planning, so the executor never sees it.
    */
-  | { readonly kind: 'lateRef'; readonly ref: 'window' | 'grouping'; readonly index: number; readonly type: SqlType };
+  | { readonly kind: 'lateRef'; readonly ref: 'window' | 'grouping'; readonly index: number; readonly type: SqlType; readonly location?: number };
 
 export type BExprKind = BExpr['kind'];
 

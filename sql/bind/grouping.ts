@@ -7,7 +7,8 @@ import type { Expr, GroupingElement } from '../ast.js';
 import { assertNever } from '../../util/assert.js';
 import { SqlError } from '../../util/errors.js';
 import type { BExpr } from './expr.js';
-import { exprKey } from './walk.js';
+import { exprKey, mapChildren } from './walk.js';
+import { astLocation } from './binder.js';
 
 /** Bound on the number of grouping sets one GROUP BY may expand to (PostgreSQL: 4096). */
 const groupingSetsMax = 4096;
@@ -23,6 +24,8 @@ export function bindGroupBy(elements: readonly GroupingElement[], distinct: bool
   const keys: string[] = [];
   const indexOf = (e: Expr): number => {
     const bound = bindItem(e);
+    const win = windowRefLocation(bound) ?? astLocation(e);
+    if (win !== undefined && hasWindowRef(bound)) throw new SqlError('42P20', 'window functions are not allowed in GROUP BY', win >= 0 ? { position: win + 1 } : {});
     const key = exprKey(bound);
     let i = keys.indexOf(key);
     if (i < 0) {
@@ -99,4 +102,25 @@ function isImplicitRow(e: Expr): boolean {
 
 function rowArgs(e: Expr): readonly Expr[] {
   return e.kind === 'Row' ? e.args : [e];
+}
+
+/** A GROUP BY item taken from the select list (GROUP BY 1) may hold a window function call. */
+function hasWindowRef(e: BExpr): boolean {
+  let found = false;
+  const walk = (x: BExpr): BExpr => {
+    if (x.kind === 'lateRef' && x.ref === 'window') found = true;
+    return mapChildren(x, walk);
+  };
+  walk(e);
+  return found;
+}
+
+function windowRefLocation(e: BExpr): number | undefined {
+  let at: number | undefined;
+  const walk = (x: BExpr): BExpr => {
+    if (x.kind === 'lateRef' && x.ref === 'window' && at === undefined) at = x.location;
+    return mapChildren(x, walk);
+  };
+  walk(e);
+  return at;
 }

@@ -81,7 +81,7 @@ export class LateState implements LateCollector {
     const spec = this.bindSpec(b, this.resolveSpec(e.over!), scope, this.innerContext(ac, 'window functions are not allowed in window definitions'));
     const call = this.bindCall(b, name, e, scope, this.innerContext(ac, 'window function calls cannot be nested'));
     this.calls.push({ spec, call });
-    return { kind: 'lateRef', ref: 'window', index: this.calls.length - 1, type: call.type };
+    return { kind: 'lateRef', ref: 'window', index: this.calls.length - 1, type: call.type, location: e.location };
   }
 
   /** Merges OVER (w ...) with the named window w, as PostgreSQL's transformWindowDefinitions. */
@@ -139,7 +139,7 @@ export class LateState implements LateCollector {
     if (e.orderBy.length > 0) throw err(SqlState.featureNotSupported, 'aggregate ORDER BY is not implemented for window functions', e.location);
     if (e.withinGroup) throw err(SqlState.featureNotSupported, 'WITHIN GROUP (ordered-set aggregates) is not supported yet', e.location);
     const args = e.star ? [] : e.args.map((a) => b.bind(a, scope, ac));
-    const filter = e.filter === undefined ? null : b.coerceBool(b.bind(e.filter, scope, ac), 'FILTER', e.location);
+    const filter = e.filter === undefined ? null : b.coerceBool(b.bind(e.filter, scope, noAggregates('FILTER')), 'FILTER', e.location);
     let agg;
     try {
       agg = resolveAggregate(lowered, args.map((a) => a.type));

@@ -89,6 +89,10 @@ SELECT sum(id) OVER (ORDER BY id ROWS -1 PRECEDING) FROM emp;
 SELECT sum(id) OVER (ORDER BY id, dept RANGE 1 PRECEDING) FROM emp;
 SELECT sum(id) OVER (GROUPS 1 PRECEDING) FROM emp;
 SELECT id, sum(id) OVER (w ORDER BY id) FROM emp WINDOW w AS (ORDER BY salary);
+SELECT row_number() OVER () FROM emp GROUP BY 1;
+SELECT dept FROM emp GROUP BY dept, rank() OVER (ORDER BY dept);
+SELECT count(*) FILTER (WHERE row_number() OVER () > 1) FROM emp;
+SELECT id, row_number() OVER w FROM emp WINDOW w AS (ORDER BY id), w AS (ORDER BY dept);
 
 DROP TABLE emp;
 

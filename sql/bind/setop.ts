@@ -500,13 +500,30 @@ function bindGenerateSeries(b: Binder, f: FuncCall, args: BExpr[]): SrfCall {
   return { name, impl: 'generate_series', args: coerced, type };
 }
 
+/** generate_subscripts(anyarray, dim int4 [, reverse bool]) → int4. */
+function bindGenerateSubscripts(b: Binder, f: FuncCall, args: BExpr[]): SrfCall {
+  const name = 'generate_subscripts';
+  if (args.length !== 2 && args.length !== 3) throw noFunction(name, args, f.location);
+  if (args[0]!.type.oid === Oid.unknown) {
+    throw err(SqlState.ambiguousFunction, `function ${signature(name, args)} is not unique`, f.location, {
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+    });
+  }
+  if (!isArrayOid(args[0]!.type.oid)) throw noFunction(name, args, f.location);
+  const dim = b.tryCoerce(args[1]!, sqlType(Oid.int4), 'implicit');
+  const reverse = args.length === 3 ? b.tryCoerce(args[2]!, sqlType(Oid.bool), 'implicit') : undefined;
+  if (dim === undefined || (args.length === 3 && reverse === undefined)) throw noFunction(name, args, f.location);
+  return { name, impl: 'generate_subscripts', args: reverse === undefined ? [args[0]!, dim] : [args[0]!, dim, reverse], type: sqlType(Oid.int4) };
+}
+
 function bindFromFunction(b: Binder, f: FuncCall, scope: Scope): SrfCall[] {
   const name = f.name[f.name.length - 1]!;
   const qualifiedOk = f.name.length === 1 || (f.name.length === 2 && f.name[0] === 'pg_catalog');
   const plain = !f.star && !f.distinct && !f.variadic && f.orderBy.length === 0 && f.filter === undefined && f.over === undefined;
-  if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest')) {
+  if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest' || name === 'generate_subscripts')) {
     const args = f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM')));
     if (name === 'generate_series') return [bindGenerateSeries(b, f, args)];
+    if (name === 'generate_subscripts') return [bindGenerateSubscripts(b, f, args)];
     if (args.length === 0) throw noFunction(name, args, f.location);
     return args.map((a) => {
       if (a.type.oid === Oid.unknown) {

@@ -15,7 +15,7 @@ import { isAggregateName } from '../types/aggregates.js';
 /** Alias of the generated function item: not writable as an unquoted identifier. */
 export const targetSrfAlias = '?select-list functions?';
 
-const setReturning = new Set(['generate_series', 'unnest']);
+const setReturning = new Set(['generate_series', 'generate_subscripts', 'unnest']);
 
 function isSrfCall(e: Expr): e is FuncCall {
   if (e.kind !== 'FuncCall') return false;

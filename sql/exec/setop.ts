@@ -227,9 +227,26 @@ function callIterator(call: SrfCall, args: readonly Datum[], env: Env): Iterator
     case 'generate_series':
       if (args.some((a) => a === null)) return [][Symbol.iterator]();
       return generateSeries(call.type, args, env);
+    case 'generate_subscripts':
+      if (args.some((a) => a === null)) return [][Symbol.iterator]();
+      return generateSubscripts(call.args[0]!.type, args);
     default:
       return assertNever(call.impl, 'set-returning function');
   }
+}
+
+/** Subscripts of one dimension; int2vector/oidvector are 0-based as in PostgreSQL. */
+function* generateSubscripts(arrayType: SqlType, args: readonly Datum[]): Generator<Datum> {
+  const a = args[0];
+  assert(a instanceof PgArray, 'generate_subscripts takes an array');
+  const dim = args[1] as number;
+  const reverse = args[2] === true;
+  if (dim < 1 || dim > a.dims.length) return;
+  const vector = arrayType.oid === Oid.int2vector || arrayType.oid === Oid.oidvector;
+  const lower = vector ? 0 : a.lbounds[dim - 1]!;
+  const upper = lower + a.dims[dim - 1]! - 1;
+  if (reverse) for (let i = upper; i >= lower; i--) yield i;
+  else for (let i = lower; i <= upper; i++) yield i;
 }
 
 function stepZero(): SqlError {

@@ -22,7 +22,7 @@ export interface WorkTable {
 }
 
 /** Set-returning functions in FROM; `scalar` is an ordinary function call (one row). */
-export type SrfImpl = 'generate_series' | 'unnest' | 'scalar';
+export type SrfImpl = 'generate_series' | 'generate_subscripts' | 'unnest' | 'scalar';
 
 export interface SrfCall {
   readonly name: string;

@@ -29,6 +29,12 @@ SELECT * FROM unnest(ARRAY[1, 2, 3], ARRAY['x', 'y']);
 SELECT * FROM unnest('{}'::int[]);
 SELECT * FROM unnest(NULL::text[]);
 SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY['a', 'b', 'c'])) WITH ORDINALITY AS r(n, s, o);
+SELECT * FROM generate_subscripts(ARRAY[10, 20, 30], 1) AS s;
+SELECT * FROM generate_subscripts(ARRAY[10, 20, 30], 1, true) AS s;
+SELECT * FROM generate_subscripts('[0:1]={5,6}'::int[], 1);
+SELECT * FROM generate_subscripts('{{1,2,3},{4,5,6}}'::int[], 2);
+SELECT * FROM generate_subscripts(ARRAY[1], 2);
+SELECT a, generate_subscripts(a, 1) AS i, unnest(a) AS v FROM (SELECT ARRAY['x', 'y'] AS a) s;
 -- plain functions in FROM
 SELECT * FROM upper('abc');
 SELECT x FROM abs(-4) AS x;

@@ -312,6 +312,12 @@ function build(plan: Plan, input: ExplainInput): Node {
     }
     case 'aggregate': {
       const names = outputNames(plan.input);
+      if (plan.sets !== undefined) {
+        // GROUPING SETS: one hash table per non-empty set, the empty set as a plain group (PostgreSQL's MixedAggregate).
+        const keys = plan.sets.map((set) => (set.length === 0 ? 'Group Key: ()' : `Hash Key: ${set.map((i) => deparse(plan.groupBy[i]!, names)).join(', ')}`));
+        const mixed = plan.sets.some((set) => set.length === 0);
+        return node(mixed ? 'MixedAggregate' : 'HashAggregate', keys, [build(plan.input, input)]);
+      }
       if (plan.groupBy.length === 0) return node('Aggregate', [], [build(plan.input, input)]);
       return node('HashAggregate', [`Group Key: ${plan.groupBy.map((g) => deparse(g, names)).join(', ')}`], [build(plan.input, input)]);
     }

@@ -161,16 +161,56 @@ async function* runCteScan(p: Extract<SetOpPlan, { kind: 'cteScan' }>, env: Env)
     return;
   }
   const store = rowsOf(env);
-  let rows = store.get(p.cte);
-  assert(!p.cte.dml || rows !== undefined, 'data-modifying WITH queries run before the statement reads them');
-  if (rows === undefined) {
-    rows = await collect(run(p.cte.plan, env), env);
-    store.set(p.cte, rows);
+  const done = store.get(p.cte);
+  assert(!p.cte.dml || done !== undefined, 'data-modifying WITH queries run before the statement reads them');
+  if (done !== undefined) {
+    for (const r of done) {
+      checkAbort(env);
+      yield r.slice();
+    }
+    return;
   }
-  for (const r of rows) {
+  // Materialized as far as some reader has read: `WITH RECURSIVE ... SELECT ... LIMIT n` stops an
+  // endless recursion, as in PostgreSQL. Readers take rows by position, so interleaved pulls keep order.
+  const buffers = buffersOf(env);
+  let buf = buffers.get(p.cte);
+  if (buf === undefined) {
+    buf = { rows: [], source: run(p.cte.plan, env), done: false };
+    buffers.set(p.cte, buf);
+  }
+  for (let pos = 0; ; pos++) {
     checkAbort(env);
-    yield r.slice();
+    while (pos >= buf.rows.length && !buf.done) {
+      const r = await buf.source.next();
+      if (r.done === true) buf.done = true;
+      else {
+        buf.rows.push(r.value);
+        if (buf.rows.length > cteRowsMax) throw new SqlError(SqlState.outOfMemory, `WITH query "${p.cte.name}" exceeds ${cteRowsMax} rows`);
+      }
+    }
+    if (pos >= buf.rows.length) return;
+    yield buf.rows[pos]!.slice();
   }
+}
+
+interface CteBuffer {
+  readonly rows: Row[];
+  readonly source: AsyncGenerator<Row>;
+  done: boolean;
+}
+
+/** Rows of one WITH query kept in memory at most (beyond: 53200). */
+const cteRowsMax = 10_000_000;
+
+const executionBuffers = new WeakMap<object, Map<CteDef, CteBuffer>>();
+
+function buffersOf(env: Env): Map<CteDef, CteBuffer> {
+  let m = executionBuffers.get(env.initRows);
+  if (m === undefined) {
+    m = new Map();
+    executionBuffers.set(env.initRows, m);
+  }
+  return m;
 }
 
 async function* runWorkTableScan(p: Extract<SetOpPlan, { kind: 'workTableScan' }>, env: Env): AsyncGenerator<Row> {

@@ -22,6 +22,9 @@ WITH t AS (SELECT 1 AS n UNION SELECT 2) SELECT n FROM t UNION ALL SELECT 3 ORDE
 -- WITH RECURSIVE: counting, UNION ALL and UNION (cycle stops at duplicates)
 WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r;
 WITH RECURSIVE r(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM r) SELECT n FROM r ORDER BY n;
+-- an endless recursion read only as far as LIMIT asks
+WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t) SELECT n FROM t LIMIT 5;
+WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 6) SELECT a.n, b.n FROM t a JOIN t b ON b.n = a.n * 2 ORDER BY 1;
 WITH RECURSIVE fib(a, b) AS (SELECT 0::bigint, 1::bigint UNION ALL SELECT b, a + b FROM fib WHERE b < 100) SELECT a FROM fib;
 -- a tree walk with a path and a depth
 WITH RECURSIVE tree AS (

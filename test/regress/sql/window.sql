@@ -71,6 +71,17 @@ WHERE rn = 1 ORDER BY dept;
 SELECT id, sum(salary) OVER (w ORDER BY id) AS s, count(*) OVER w AS c
 FROM emp WINDOW w AS (PARTITION BY dept) ORDER BY id;
 
+-- combined with DISTINCT, DISTINCT ON, LIMIT and GROUPING SETS
+SELECT DISTINCT dept, count(*) OVER (PARTITION BY dept) AS n FROM emp ORDER BY dept;
+SELECT DISTINCT ON (dept) dept, id, rank() OVER (PARTITION BY dept ORDER BY salary DESC NULLS LAST) AS r
+FROM emp ORDER BY dept, r, id;
+SELECT id, sum(salary) OVER (ORDER BY id) AS s FROM emp ORDER BY s DESC NULLS LAST, id LIMIT 2;
+SELECT dept, sum(salary) AS s, sum(sum(salary)) OVER (ORDER BY dept NULLS FIRST) AS running
+FROM emp GROUP BY ROLLUP (dept) ORDER BY dept NULLS FIRST;
+SELECT id, lag(id) OVER (ORDER BY id) + lead(id) OVER (ORDER BY id) AS around,
+       CASE WHEN row_number() OVER (ORDER BY id) % 2 = 0 THEN 'even' ELSE 'odd' END AS parity
+FROM emp ORDER BY id;
+
 -- empty input, NULL arguments
 SELECT row_number() OVER () FROM emp WHERE false;
 SELECT id, ntile(NULL) OVER (ORDER BY id), lag(id, NULL) OVER (ORDER BY id) FROM emp WHERE id < 3 ORDER BY id;

@@ -38,7 +38,14 @@ type CteEntry =
   /** A data-modifying WITH query without RETURNING: it runs, but cannot be read. */
   | { readonly kind: 'noReturning'; readonly name: string }
   /** A recursive WITH query's own name inside its recursive term. */
-  | { readonly kind: 'work'; readonly work: WorkTable; readonly columns: readonly CteColumn[]; referenced: boolean };
+  | {
+      readonly kind: 'work';
+      readonly work: WorkTable;
+      readonly columns: readonly CteColumn[];
+      /** The recursive term's own query level: read there or in FROM subqueries, not in expression subqueries. */
+      readonly scope: Scope;
+      referenced: boolean;
+    };
 
 /** Open WITH clauses per statement (innermost last). */
 const withStacks = new WeakMap<Binder, Map<string, CteEntry>[]>();
@@ -225,11 +232,12 @@ function bindRecursive(
   const lq = bindQuery(b, query.left, level());
   const columns = cteColumns(cte, lq.columns);
   const work: WorkTable = { name: cte.name };
-  const entry: CteEntry = { kind: 'work', work, columns, referenced: false };
+  const recursiveScope = level();
+  const entry: CteEntry = { kind: 'work', work, columns, scope: recursiveScope, referenced: false };
   frame.set(cte.name, entry);
   let rq: BoundQuery;
   try {
-    rq = bindQuery(b, query.right, level(), true);
+    rq = bindQuery(b, query.right, recursiveScope, true);
   } finally {
     frame.delete(cte.name);
   }
@@ -286,6 +294,11 @@ export function bindCteRef(b: Binder, item: Extract<FromItem, { kind: 'RangeVar'
   const width = entry.columns.length;
   let plan: Plan;
   if (entry.kind === 'work') {
+    // Subqueries in FROM run again with the recursive term; a subquery in an expression is computed
+    // once per execution and would never see the next working table.
+    if (scope.parent !== entry.scope.parent) {
+      throw err('42P19', `recursive reference to query "${entry.work.name}" must not appear within a subquery`, item.location);
+    }
     entry.referenced = true;
     plan = { kind: 'workTableScan', work: entry.work, width };
   } else {
@@ -476,12 +489,8 @@ function bindGenerateSeries(b: Binder, f: FuncCall, args: BExpr[]): SrfCall {
   let type: SqlType | undefined;
   const datetime: readonly number[] = [Oid.timestamp, Oid.timestamptz, Oid.date];
   if (known.some((o) => datetime.includes(o)) || third === Oid.interval) {
-    if (known.length === 0) {
-      throw err(SqlState.ambiguousFunction, `function ${signature(name, args)} is not unique`, f.location, {
-        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
-      });
-    }
-    type = known.some((o) => o === Oid.timestamptz || o === Oid.date) ? sqlType(Oid.timestamptz) : sqlType(Oid.timestamp);
+    // Untyped start and stop with an interval step: PostgreSQL prefers timestamptz (the preferred datetime type).
+    type = known.length === 0 || known.some((o) => o === Oid.timestamptz || o === Oid.date) ? sqlType(Oid.timestamptz) : sqlType(Oid.timestamp);
     if (args.length !== 3) throw noFunction(name, args, f.location);
   } else if (known.includes(Oid.numeric) || third === Oid.numeric) {
     type = sqlType(Oid.numeric);

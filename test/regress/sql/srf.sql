@@ -18,6 +18,7 @@ SELECT * FROM generate_series('2024-03-01 00:00'::timestamp, '2024-03-01 02:00',
 SET TIME ZONE 'UTC';
 SELECT * FROM generate_series('2024-01-01'::timestamptz, '2024-01-03', '1 day');
 SELECT pg_typeof(d) FROM generate_series('2024-01-01'::date, '2024-01-02'::date, '1 day') d LIMIT 1;
+SELECT * FROM generate_series('2024-01-01', '2024-01-02', '12 hours'::interval);
 RESET TIME ZONE;
 SELECT count(*), sum(g), min(g), max(g) FROM generate_series(1, 10000) g;
 SELECT * FROM generate_series(1, NULL);

@@ -167,6 +167,8 @@ export interface WindowSpec {
   readonly kind: 'WindowSpec';
   /** Reference to a named window (OVER w), or undefined. */
   readonly refName?: string;
+  /** OVER w without parentheses: copies the named window including its frame (OVER (w) may not). */
+  readonly bareRef?: boolean;
   readonly partitionBy: readonly Expr[];
   readonly orderBy: readonly SortBy[];
   readonly frame?: WindowFrame;

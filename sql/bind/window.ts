@@ -94,8 +94,11 @@ export class LateState implements LateCollector {
     if (spec.orderBy.length > 0 && ref.orderBy.length > 0) {
       throw err(windowingError, `cannot override ORDER BY clause of window "${spec.refName}"`, spec.location);
     }
-    if (ref.frame !== undefined && (spec.orderBy.length > 0 || spec.frame !== undefined)) {
-      throw err(windowingError, `cannot copy window "${spec.refName}" because it has a frame clause`, spec.location);
+    if (ref.frame !== undefined && spec.bareRef !== true) {
+      throw new SqlError(windowingError, `cannot copy window "${spec.refName}" because it has a frame clause`, {
+        ...(spec.location >= 0 ? { position: spec.location + 1 } : {}),
+        ...(spec.orderBy.length === 0 && spec.frame === undefined ? { hint: 'Omit the parentheses in this OVER clause.' } : {}),
+      });
     }
     const out: WindowSpec = {
       kind: 'WindowSpec',

@@ -388,7 +388,7 @@ export class ExprConverter {
     };
     const filter = this.optExpr(f.agg_filter, 'FILTER');
     // OVER w names a window of the WINDOW clause (the parser puts it in `name`, OVER (w ...) in `refname`).
-    const over = f.over === undefined ? undefined : f.over.name !== undefined ? { ...this.windowSpec(f.over), refName: f.over.name } : this.windowSpec(f.over);
+    const over = f.over === undefined ? undefined : f.over.name !== undefined ? { ...this.windowSpec(f.over), refName: f.over.name, bareRef: true } : this.windowSpec(f.over);
     if (filter === undefined && over === undefined) return call;
     if (filter === undefined) return { ...call, over };
     if (over === undefined) return { ...call, filter };

@@ -134,6 +134,13 @@ function overlapError(location: number): SqlError {
   );
 }
 
+/** b.tables = before ++ touched, in that order (the statement's table list keeps binding order). */
+function restoreTables(b: Binder, before: ReadonlySet<number>, touched: ReadonlySet<number>): void {
+  b.tables.clear();
+  for (const t of before) b.tables.add(t);
+  for (const t of touched) b.tables.add(t);
+}
+
 /** Runs `f`, recording the tables it binds; 0A000 when one of them is the target of a data-modifying WITH query. */
 function guardDmlTables<T>(b: Binder, location: number, f: () => T): T {
   const before = new Set(b.tables);
@@ -144,7 +151,7 @@ function guardDmlTables<T>(b: Binder, location: number, f: () => T): T {
     r = f();
   } finally {
     touched = new Set(b.tables);
-    for (const t of before) b.tables.add(t);
+    restoreTables(b, before, touched);
   }
   const dml = dmlCtes.get(b);
   if (dml !== undefined && [...touched].some((t) => dml.tables.has(t))) throw overlapError(location);
@@ -163,7 +170,7 @@ function bindDmlCte(b: Binder, cte: CommonTableExpr, q: InsertStmt | UpdateStmt 
     d = q.kind === 'Insert' ? bindInsert(b, q) : q.kind === 'Update' ? bindUpdate(b, q) : bindDelete(b, q);
   } finally {
     touched = new Set(b.tables);
-    for (const t of before) b.tables.add(t);
+    restoreTables(b, before, touched);
   }
   if ([...touched].some((t) => before.has(t) || dml.tables.has(t))) throw overlapError(cte.location);
   for (const t of touched) dml.tables.add(t);

@@ -13,7 +13,7 @@ import { arrayElemOid, isArrayOid } from '../types/registry.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
 import { planQuery } from '../plan/planner.js';
-import type { CteDef, SrfCall, WorkTable } from '../plan/setop-plan.js';
+import type { CteDef, SrfCall, SrfImpl, WorkTable } from '../plan/setop-plan.js';
 import { astLocation, Binder, int8Type, noAggregates, Scope, typeName, type ScopeColumn } from './binder.js';
 import type { BExpr } from './expr.js';
 import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js';
@@ -516,6 +516,31 @@ function bindGenerateSeries(b: Binder, f: FuncCall, args: BExpr[]): SrfCall {
   return { name, impl: 'generate_series', args: coerced, type };
 }
 
+interface JsonSrf {
+  readonly impl: SrfImpl;
+  readonly arg: number;
+  readonly result: number;
+  /** Name of the OUT column in FROM, when PostgreSQL declares one. */
+  readonly column?: string;
+}
+
+/** The json set-returning functions: argument type and result type. */
+const jsonSrfs: ReadonlyMap<string, JsonSrf> = new Map([
+  ['json_array_elements', { impl: 'json_array_elements', arg: Oid.json, result: Oid.json, column: 'value' }],
+  ['json_array_elements_text', { impl: 'json_array_elements_text', arg: Oid.json, result: Oid.text, column: 'value' }],
+  ['json_object_keys', { impl: 'json_object_keys', arg: Oid.json, result: Oid.text }],
+  ['jsonb_array_elements', { impl: 'json_array_elements', arg: Oid.jsonb, result: Oid.jsonb, column: 'value' }],
+  ['jsonb_array_elements_text', { impl: 'json_array_elements_text', arg: Oid.jsonb, result: Oid.text, column: 'value' }],
+  ['jsonb_object_keys', { impl: 'json_object_keys', arg: Oid.jsonb, result: Oid.text }],
+] as const);
+
+function bindJsonSrf(b: Binder, f: FuncCall, name: string, def: JsonSrf, args: BExpr[]): SrfCall {
+  const arg = args.length === 1 ? b.tryCoerce(args[0]!, sqlType(def.arg), 'implicit') : undefined;
+  if (arg === undefined) throw noFunction(name, args, f.location);
+  const call: SrfCall = { name, impl: def.impl, args: [arg], type: sqlType(def.result) };
+  return def.column === undefined ? call : { ...call, column: def.column };
+}
+
 /** generate_subscripts(anyarray, dim int4 [, reverse bool]) → int4. */
 function bindGenerateSubscripts(b: Binder, f: FuncCall, args: BExpr[]): SrfCall {
   const name = 'generate_subscripts';
@@ -536,10 +561,12 @@ function bindFromFunction(b: Binder, f: FuncCall, scope: Scope): SrfCall[] {
   const name = f.name[f.name.length - 1]!;
   const qualifiedOk = f.name.length === 1 || (f.name.length === 2 && f.name[0] === 'pg_catalog');
   const plain = !f.star && !f.distinct && !f.variadic && f.orderBy.length === 0 && f.filter === undefined && f.over === undefined;
-  if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest' || name === 'generate_subscripts')) {
+  if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest' || name === 'generate_subscripts' || jsonSrfs.has(name))) {
     const args = f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM')));
     if (name === 'generate_series') return [bindGenerateSeries(b, f, args)];
     if (name === 'generate_subscripts') return [bindGenerateSubscripts(b, f, args)];
+    const json = jsonSrfs.get(name);
+    if (json !== undefined) return [bindJsonSrf(b, f, name, json, args)];
     if (args.length === 0) throw noFunction(name, args, f.location);
     return args.map((a) => {
       if (a.type.oid === Oid.unknown) {
@@ -565,8 +592,9 @@ export function bindRangeFunction(b: Binder, item: Extract<FromItem, { kind: 'Ra
   const alias = item.alias?.name ?? names[0] ?? 'function';
   if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
   const types = calls.map((c) => c.type);
-  // A single function returning one column takes the alias as its column name (PostgreSQL).
-  const defaults = calls.length === 1 && item.alias !== undefined ? [item.alias.name] : names;
+  // A single function returning one unnamed column takes the alias as its column name (PostgreSQL);
+  // a named OUT column (json[b]_array_elements' "value") keeps its name.
+  const defaults = calls.length === 1 && item.alias !== undefined && calls[0]!.column === undefined ? [item.alias.name] : calls.map((c) => c.column ?? c.name);
   if (item.ordinality) {
     defaults.push('ordinality');
     types.push(int8Type);

@@ -15,7 +15,17 @@ import { isAggregateName } from '../types/aggregates.js';
 /** Alias of the generated function item: not writable as an unquoted identifier. */
 export const targetSrfAlias = '?select-list functions?';
 
-const setReturning = new Set(['generate_series', 'generate_subscripts', 'unnest']);
+const setReturning = new Set([
+  'generate_series',
+  'generate_subscripts',
+  'unnest',
+  'json_array_elements',
+  'json_array_elements_text',
+  'json_object_keys',
+  'jsonb_array_elements',
+  'jsonb_array_elements_text',
+  'jsonb_object_keys',
+]);
 
 function isSrfCall(e: Expr): e is FuncCall {
   if (e.kind !== 'FuncCall') return false;

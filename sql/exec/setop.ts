@@ -10,6 +10,7 @@ import type { CteDef, SetOpPlan, SrfCall, WorkTable } from '../plan/setop-plan.j
 import { timestampPlusInterval } from '../types/arith.js';
 import { zoneOrThrow } from '../types/datetime.js';
 import { numericAdd, numericFromInt } from '../types/numeric.js';
+import { jsonbEntries, jsonValueAsText, jsonValueText, parseJson } from '../types/json.js';
 import { compare, Decimal, hashKey, Interval, Oid, PgArray, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Env } from './expr.js';
 import { checkAbort, collect, run } from './run.js';
@@ -267,12 +268,33 @@ function callIterator(call: SrfCall, args: readonly Datum[], env: Env): Iterator
     case 'generate_series':
       if (args.some((a) => a === null)) return [][Symbol.iterator]();
       return generateSeries(call.type, args, env);
+    case 'json_array_elements':
+    case 'json_array_elements_text':
+    case 'json_object_keys':
+      if (args[0] === null || args[0] === undefined) return [][Symbol.iterator]();
+      return jsonSet(call, args[0] as string);
     case 'generate_subscripts':
       if (args.some((a) => a === null)) return [][Symbol.iterator]();
       return generateSubscripts(call.args[0]!.type, args);
     default:
       return assertNever(call.impl, 'set-returning function');
   }
+}
+
+function jsonSet(call: SrfCall, text: string): Iterator<Datum> {
+  const jsonb = call.args[0]!.type.oid === Oid.jsonb;
+  const v = parseJson(text, jsonb ? 'jsonb' : 'json');
+  const what = v.kind === 'array' ? 'an array' : v.kind === 'object' ? 'an object' : 'a scalar';
+  if (call.impl === 'json_object_keys') {
+    if (v.kind !== 'object') throw new SqlError(SqlState.invalidParameterValue, `cannot call ${call.name} on ${what}`);
+    const keys = jsonb ? jsonbEntries(v).map(([k]) => k) : v.entries.map(([k]) => k);
+    return keys[Symbol.iterator]();
+  }
+  if (v.kind !== 'array') {
+    throw new SqlError(SqlState.invalidParameterValue, jsonb ? `cannot extract elements from ${what}` : `cannot call ${call.name} on a non-array`);
+  }
+  const asText = call.impl === 'json_array_elements_text';
+  return v.items.map((it): Datum => (asText ? jsonValueAsText(text, it, jsonb) : jsonValueText(text, it, jsonb)))[Symbol.iterator]();
 }
 
 /** Subscripts of one dimension; int2vector/oidvector are 0-based as in PostgreSQL. */

@@ -22,7 +22,15 @@ export interface WorkTable {
 }
 
 /** Set-returning functions in FROM; `scalar` is an ordinary function call (one row). */
-export type SrfImpl = 'generate_series' | 'generate_subscripts' | 'unnest' | 'scalar';
+export type SrfImpl =
+  | 'generate_series'
+  | 'generate_subscripts'
+  | 'unnest'
+  /** json[b]_array_elements[_text], json[b]_object_keys (json or jsonb by the argument's type). */
+  | 'json_array_elements'
+  | 'json_array_elements_text'
+  | 'json_object_keys'
+  | 'scalar';
 
 export interface SrfCall {
   readonly name: string;
@@ -30,6 +38,8 @@ export interface SrfCall {
   readonly args: readonly BExpr[];
   /** The output column's type. */
   readonly type: SqlType;
+  /** The output column's name in FROM when the function declares one (else the function's name). */
+  readonly column?: string;
 }
 
 export type SetOpPlan =

@@ -36,6 +36,20 @@ SELECT * FROM generate_subscripts('[0:1]={5,6}'::int[], 1);
 SELECT * FROM generate_subscripts('{{1,2,3},{4,5,6}}'::int[], 2);
 SELECT * FROM generate_subscripts(ARRAY[1], 2);
 SELECT a, generate_subscripts(a, 1) AS i, unnest(a) AS v FROM (SELECT ARRAY['x', 'y'] AS a) s;
+-- json set-returning functions
+SELECT * FROM jsonb_array_elements('[1, "a", {"b": [2]}, null]');
+SELECT * FROM jsonb_array_elements_text('[1, "a", {"b": [2]}, null]') WITH ORDINALITY AS e(v, i);
+SELECT * FROM json_array_elements('[1,  "a" , {"b":[2]}]');
+SELECT json_array_elements_text('["x", 2]') AS v;
+SELECT * FROM jsonb_object_keys('{"z": 1, "a": 2, "a": 3}');
+SELECT * FROM json_object_keys('{"z": 1, "a": 2, "a": 3}');
+SELECT k, count(*) OVER () FROM (SELECT jsonb_object_keys('{"p": 1, "q": 2}') AS k) s ORDER BY k;
+SELECT * FROM jsonb_array_elements('{"a": 1}');
+SELECT * FROM jsonb_array_elements('3');
+SELECT * FROM json_array_elements('{"a": 1}');
+SELECT * FROM jsonb_object_keys('[1]');
+SELECT * FROM json_object_keys('"s"');
+SELECT * FROM jsonb_array_elements(NULL);
 -- plain functions in FROM
 SELECT * FROM upper('abc');
 SELECT x FROM abs(-4) AS x;

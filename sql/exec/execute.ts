@@ -21,7 +21,8 @@ export async function lockTablesShared(tables: readonly number[], ctx: ExecConte
   }
   for (const oid of tables) {
     if (held.has(oid)) continue;
-    await ctx.txn.lock(tableLockKey(oid), { mode: 'shared', signal: ctx.signal, lockTimeoutMs: ctx.session.lockTimeoutMs });
+    // The lock orders DML against DDL; its value is not needed (READ COMMITTED then skips the read).
+    await ctx.txn.lock(tableLockKey(oid), { mode: 'shared', signal: ctx.signal, lockTimeoutMs: ctx.session.lockTimeoutMs, readValue: false });
     held.add(oid);
   }
 }

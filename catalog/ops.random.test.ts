@@ -13,17 +13,8 @@ import { applyBatch, applyOp, type DdlOp } from './ops.js';
 import { rebaseBatch } from './store.js';
 import { resolveSequenceOptions } from './sequence.js';
 import { CatalogState } from './state.js';
+import { mulberry32 } from '../util/seeded-random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const names = ['a', 'b', 'c', 't', 'u', 't_pkey', 't_a_idx', 's'];
 const stepsPerRun = 300;

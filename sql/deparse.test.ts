@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Expr } from './ast.js';
 import { deparseExpr, deparseSelect, deparseStatement } from './deparse.js';
 import { initParser, parseSql } from './parser/index.js';
+import { mulberry32 as rng } from '../util/seeded-random.js';
 
 beforeAll(async () => {
   await initParser();
@@ -190,17 +191,6 @@ describe('deparseStatement round trip', () => {
   });
 });
 
-/** mulberry32, seeded so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const roundTripIterations = 1500;
 

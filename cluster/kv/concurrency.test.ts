@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlError } from '../../util/errors.js';
 import type { Isolation, TxnOptions } from './api.js';
 import { openLocalKv, type LocalKv } from './local.js';
+import { mulberry32 as rng } from '../../util/seeded-random.js';
 
 const accountsCount = 8;
 const initialBalance = 1000;
@@ -25,17 +26,6 @@ const acct = (i: number): Uint8Array => Buffer.from(`acct/${i}`);
 const num = (b: Uint8Array | undefined): number => Number(Buffer.from(b!).toString());
 const bytes = (n: number): Uint8Array => Buffer.from(String(n));
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let dir: string;
 let kv: LocalKv;

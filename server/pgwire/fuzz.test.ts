@@ -11,21 +11,13 @@ import { PgServer } from '../pg-server.js';
 import { ServerMetrics } from '../metrics.js';
 import { silentLogger } from '../log.js';
 import { FakeEngine } from '../testing/fake-engine.js';
+import { mulberry32 } from '../../util/seeded-random.js';
 
 const iterations = Number(process.env['NODEDB_FUZZ_ITERATIONS'] ?? 250);
 const seed = Number(process.env['NODEDB_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 /** How long one fuzz connection may stay open before we drop it. */
 const connectionMsMax = 150;
 
-function mulberry32(a: number): () => number {
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function validSession(): Buffer[] {
   return [

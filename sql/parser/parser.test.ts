@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SqlError } from '../../util/errors.js';
 import type { ParsedStatement, Statement } from '../ast.js';
 import { initParser, parseSql } from './index.js';
+import { mulberry32 as rng } from '../../util/seeded-random.js';
 
 beforeAll(async () => {
   await initParser();
@@ -365,17 +366,6 @@ describe('parseSql errors', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG so a failing fuzz case replays from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fuzzIterations = 3000;
 const fuzzPieces = [

@@ -8,6 +8,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import pg from 'pg';
 import { startNode, startPostgres, targetKind, waitFor, type ServerHandle } from '../harness/index.mjs';
+import { mulberry32 as rng } from '../../util/seeded-random.js';
 
 const writerCount = 4;
 const txnRowsMax = 4;
@@ -17,16 +18,6 @@ const cycles = 2;
 const seed = Number(process.env.NODEDB_DURABILITY_SEED ?? Date.now() % 1_000_000);
 console.log(`durability seed=${seed} (NODEDB_DURABILITY_SEED=${seed} replays the choices)`);
 
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Txn { id: string; rows: number; acked: boolean }
 

@@ -9,6 +9,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import pg from 'pg';
 import { target, targetKind, type ServerHandle } from '../harness/index.mjs';
 import * as w from './wire.mjs';
+import { mulberry32 as rng } from '../../util/seeded-random.js';
 
 const seed = Number(process.env.NODEDB_FUZZ_SEED ?? Date.now() % 1_000_000_007);
 const iterations = Number(process.env.NODEDB_FUZZ_ITERATIONS ?? 150);
@@ -22,16 +23,6 @@ const garbageReactionMsMax = 50;
 const badStartupReactionMsMax = 300;
 console.log(`fuzz seed=${seed} iterations=${iterations} target=${targetKind()} (replay: NODEDB_FUZZ_SEED=${seed})`);
 
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(seed);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;

@@ -165,6 +165,8 @@ export type DdlOp =
       readonly query: SelectStmt;
       readonly source: string;
       readonly dependsOn: readonly Oid[];
+      /** CREATE OR REPLACE VIEW of an existing view: that view (same oid, dependents kept) is replaced. */
+      readonly replaceOid?: Oid;
     }
   | { readonly kind: 'dropView'; readonly viewOid: Oid; readonly cascade: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly comment: string | null };
@@ -772,10 +774,24 @@ function setSequenceOwner(w: Work, op: Extract<DdlOp, { kind: 'setSequenceOwner'
 
 function createView(w: Work, op: Extract<DdlOp, { kind: 'createView' }>): void {
   w.schema(op.schemaOid);
-  checkRelationNameFree(w, op.schemaOid, op.name);
+  let oid: Oid;
+  let comment: string | undefined;
+  if (op.replaceOid === undefined) {
+    checkRelationNameFree(w, op.schemaOid, op.name);
+    oid = w.useOid(op.oid);
+  } else {
+    const old = w.get(op.replaceOid);
+    if (old === undefined || old.kind !== 'view' || old.schemaOid !== op.schemaOid || old.name !== op.name) {
+      throw missingObject('view', op.replaceOid);
+    }
+    oid = old.oid;
+    comment = old.comment;
+  }
   for (const dep of op.dependsOn) if (w.get(dep) === undefined) throw missingObject('relation', dep);
+  assert(!op.dependsOn.includes(oid), 'a view cannot depend on itself');
   const v: ViewDescriptor = {
-    kind: 'view', oid: w.useOid(op.oid), schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns: op.columns,
+    ...(comment === undefined ? {} : { comment }),
+    kind: 'view', oid, schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns: op.columns,
     query: op.query, source: op.source, dependsOn: op.dependsOn,
   };
   w.set(v);

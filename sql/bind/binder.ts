@@ -136,6 +136,11 @@ export class Binder {
   /** Highest parameter number referenced. */
   maxParam = 0;
   readonly tables = new Set<number>();
+  /**
+   * Tables and views named in this statement's FROM clauses (not those read through a view):
+   * what CREATE VIEW records as the view's dependencies (sql/ddl/view.ts).
+   */
+  readonly relations = new Set<number>();
   readOnly = true;
 
   constructor(

@@ -28,10 +28,11 @@ export interface BoundDml {
   readonly columns: readonly ResultColumn[] | null;
 }
 
-export function resolveTargetTable(b: Binder, rv: RangeVar): TableDescriptor {
+export function resolveTargetTable(b: Binder, rv: RangeVar, verb: ViewWriteVerb = 'copy to'): TableDescriptor {
   const names = rv.schema === undefined ? [rv.name] : [rv.schema, rv.name];
   let table: TableDescriptor;
   try {
+    rejectView(b, names, verb);
     table = b.ctx.catalog.resolveTable(b.ctx.searchPath, names);
   } catch (e) {
     throw withPosition(e, rv.location);
@@ -39,6 +40,27 @@ export function resolveTargetTable(b: Binder, rv: RangeVar): TableDescriptor {
   b.tables.add(table.oid);
   b.readOnly = false;
   return table;
+}
+
+type ViewWriteVerb = 'insert into' | 'update' | 'delete from' | 'copy to';
+
+/**
+ * Views are read-only here: PostgreSQL updates simple views automatically, nodedb does not yet
+ * (test/regress/DIFFERENCES.md). The message is PostgreSQL's for a view it cannot update.
+ */
+function rejectView(b: Binder, names: readonly string[], verb: ViewWriteVerb): void {
+  const entry = b.ctx.catalog.lookupClass(b.ctx.searchPath, names);
+  if (entry?.kind !== 'view') return;
+  const name = names[names.length - 1]!;
+  if (verb === 'copy to') {
+    throw new SqlError(SqlState.wrongObjectType, `cannot copy to view "${name}"`, {
+      hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.',
+    });
+  }
+  throw new SqlError(SqlState.featureNotSupported, `cannot ${verb} view "${name}"`, {
+    detail: 'Writing through views (automatically updatable views) is not supported yet.',
+    hint: 'Write to the tables the view reads instead.',
+  });
 }
 
 function tableScope(b: Binder, table: TableDescriptor, rv: RangeVar): Scope {
@@ -98,7 +120,7 @@ function identityAlwaysError(col: ColumnDescriptor): SqlError {
 
 export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
-  const table = resolveTargetTable(b, stmt.table);
+  const table = resolveTargetTable(b, stmt.table, 'insert into');
   const slotOf = new Map<string, number>();
   table.columns.forEach((c, i) => {
     if (!c.dropped) slotOf.set(c.name, i);
@@ -229,7 +251,7 @@ function sourcePlan(b: Binder, from: BoundFrom, where: Expr | undefined, scope: 
 
 export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
-  const table = resolveTargetTable(b, stmt.table);
+  const table = resolveTargetTable(b, stmt.table, 'update');
   return aliasedReferences(table, stmt.table, () => {
     const scope = tableScope(b, table, stmt.table);
     const from = targetFrom(b, table, stmt.table, stmt.from, scope);
@@ -277,7 +299,7 @@ export function bindSetTargets(b: Binder, table: TableDescriptor, targets: reado
 
 export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
-  const table = resolveTargetTable(b, stmt.table);
+  const table = resolveTargetTable(b, stmt.table, 'delete from');
   return aliasedReferences(table, stmt.table, () => {
     const scope = tableScope(b, table, stmt.table);
     const from = targetFrom(b, table, stmt.table, stmt.using, scope);

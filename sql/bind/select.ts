@@ -19,6 +19,7 @@ import { bindGroupBy } from './grouping.js';
 import { distinctOnSort, forbidWindows, LateState } from './window.js';
 import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
 import { rewriteTargetSrfs } from './srf-targets.js';
+import { bindViewRef } from './view.js';
 
 function err(code: string, message: string, location?: number): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1 } : {});
@@ -69,6 +70,7 @@ export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: nu
       if (entry === undefined) {
         throw err(SqlState.undefinedTable, `relation "${names.join('.')}" does not exist`, item.location);
       }
+      if (entry.kind === 'view') return bindViewRef(b, entry.oid, item, scope, offset);
       if (entry.kind !== 'table') {
         const what = entry.kind === 'index' ? `"${item.name}" is an index` : `selecting from a ${entry.kind} is not supported yet`;
         throw err(entry.kind === 'index' ? SqlState.wrongObjectType : SqlState.featureNotSupported, what, item.location);
@@ -79,6 +81,7 @@ export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: nu
       const schema = b.ctx.catalog.schema(table.schemaOid)?.name;
       scope.ranges.push(b.tableRange(table, alias, item.alias === undefined ? (schema ?? '') : '', offset, item.alias?.columns ?? []));
       b.tables.add(table.oid);
+      b.relations.add(table.oid);
       return { kind: 'table', table, alias, offset, span: table.columns.length };
     }
     case 'RangeSubselect': {

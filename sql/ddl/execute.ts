@@ -30,6 +30,7 @@ import { resolveTypeName } from '../types/index.js';
 import type { DdlContext, DdlResult } from './context.js';
 import { DdlRun } from './run.js';
 import { alterTable, createTable, rangeVarName } from './table.js';
+import { createView } from './view.js';
 
 /** SQLSTATE 3D000 invalid_catalog_name. */
 const invalidCatalogNameState = '3D000';
@@ -51,7 +52,7 @@ export async function executeDdl(stmt: DdlStatement, ctx: DdlContext): Promise<D
     case 'AlterSequence': return alterSequence(run, stmt);
     case 'Truncate': return truncate(run, stmt);
     case 'Comment': return comment(run, stmt);
-    case 'CreateView': throw notSupported('CREATE VIEW');
+    case 'CreateView': return createView(run, stmt);
     case 'CreateEnum': throw notSupported('CREATE TYPE ... AS ENUM');
     default: return assertNever(stmt, 'ddl statement');
   }

@@ -1,0 +1,89 @@
+/**
+ * CREATE [OR REPLACE] VIEW: the query is bound with the engine's binder against the
+ * transaction's overlay, which gives the view's columns (names and types) and the relations it
+ * reads (its dependencies: DROP of one of them needs CASCADE, catalog/ops.ts). The query AST is
+ * stored and re-bound whenever the view is read (sql/bind/view.ts). Errors follow PostgreSQL 15.
+ */
+import type { CreateViewStmt } from '../ast.js';
+import type { Oid, ViewColumn, ViewDescriptor } from '../../catalog/descriptors.js';
+import { assert } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { Scope } from '../bind/binder.js';
+import { bindQuery } from '../bind/select.js';
+import { newBinder } from '../plan/prepare.js';
+import { formatType } from '../types/index.js';
+import type { DdlResult } from './context.js';
+import type { DdlRun } from './run.js';
+import { rangeVarName } from './table.js';
+
+interface BoundView {
+  readonly columns: readonly ViewColumn[];
+  readonly dependsOn: readonly Oid[];
+}
+
+export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<DdlResult> {
+  const ctx = run.ctx;
+  const { schema, name } = run.state.creationSchema(ctx.searchPath, rangeVarName(stmt.view), ctx.user);
+  const bound = bindView(run, stmt);
+  const existing = run.state.classEntry(schema.oid, name);
+  let replaceOid: Oid | undefined;
+  if (existing !== undefined) {
+    if (!stmt.orReplace) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+    if (existing.kind !== 'view') throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a view`);
+    const old = run.state.view(existing.oid);
+    assert(old !== undefined, 'class entry of a view names a view');
+    checkReplacement(old, bound.columns);
+    if (bound.dependsOn.includes(old.oid)) {
+      throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in rules for relation "${name}"`);
+    }
+    replaceOid = old.oid;
+  }
+  run.apply({
+    kind: 'createView',
+    ...(replaceOid === undefined ? { oid: await run.allocOid() } : { replaceOid }),
+    schemaOid: schema.oid,
+    name,
+    ownerOid: run.ownerOid(),
+    columns: bound.columns,
+    query: stmt.query,
+    source: stmt.source,
+    dependsOn: bound.dependsOn,
+  });
+  return run.finish('CREATE VIEW');
+}
+
+function bindView(run: DdlRun, stmt: CreateViewStmt): BoundView {
+  const b = newBinder({ catalog: run.state, searchPath: run.ctx.searchPath, paramTypes: [] });
+  const q = bindQuery(b, stmt.query, new Scope(null));
+  if (b.maxParam > 0) throw new SqlError(SqlState.undefinedParameter, `there is no parameter $${b.maxParam}`);
+  if (!b.readOnly) throw new SqlError(SqlState.featureNotSupported, 'views must not contain data-modifying statements in WITH');
+  if (stmt.columns.length > q.columns.length) {
+    throw new SqlError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns');
+  }
+  const columns: ViewColumn[] = q.columns.map((c, i) => ({ name: stmt.columns[i] ?? c.name, type: c.type }));
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    seen.add(c.name);
+  }
+  return { columns, dependsOn: [...b.relations] };
+}
+
+/** CREATE OR REPLACE VIEW may only add columns at the end (PostgreSQL's checkViewTupleDesc). */
+function checkReplacement(old: ViewDescriptor, columns: readonly ViewColumn[]): void {
+  if (columns.length < old.columns.length) throw new SqlError(SqlState.invalidTableDefinition, 'cannot drop columns from view');
+  old.columns.forEach((o, i) => {
+    const n = columns[i]!;
+    if (o.name !== n.name) {
+      throw new SqlError(SqlState.invalidTableDefinition, `cannot change name of view column "${o.name}" to "${n.name}"`, {
+        hint: 'Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.',
+      });
+    }
+    if (o.type.oid !== n.type.oid || o.type.typmod !== n.type.typmod) {
+      throw new SqlError(
+        SqlState.invalidTableDefinition,
+        `cannot change data type of view column "${o.name}" from ${formatType(o.type)} to ${formatType(n.type)}`,
+      );
+    }
+  });
+}

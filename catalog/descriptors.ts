@@ -255,6 +255,8 @@ export interface ViewDescriptor {
   readonly source: string;
   /** Relations the view reads (DROP of one of them needs CASCADE). */
   readonly dependsOn: readonly Oid[];
+  /** search_path at CREATE VIEW: the stored query's names are resolved with it on every read. */
+  readonly searchPath?: readonly string[];
   readonly comment?: string;
 }
 

@@ -167,6 +167,7 @@ export type DdlOp =
       readonly dependsOn: readonly Oid[];
       /** CREATE OR REPLACE VIEW of an existing view: that view (same oid, dependents kept) is replaced. */
       readonly replaceOid?: Oid;
+      readonly searchPath?: readonly string[];
     }
   | { readonly kind: 'dropView'; readonly viewOid: Oid; readonly cascade: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly comment: string | null };
@@ -793,6 +794,7 @@ function createView(w: Work, op: Extract<DdlOp, { kind: 'createView' }>): void {
     ...(comment === undefined ? {} : { comment }),
     kind: 'view', oid, schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns: op.columns,
     query: op.query, source: op.source, dependsOn: op.dependsOn,
+    ...(op.searchPath === undefined ? {} : { searchPath: op.searchPath }),
   };
   w.set(v);
 }

@@ -39,7 +39,9 @@ export function bindViewRef(
   }
   // A binder of its own: the view's query sees no outer scope, no CTE and no parameter of the
   // statement that reads it; the tables it reads are locked and tracked by the outer statement.
-  const inner = new Binder(b.ctx, b.bindSubquery);
+  // Names in the stored query resolve with the search_path of CREATE VIEW, as PostgreSQL
+  // resolves them once when it stores the analysed query.
+  const inner = new Binder({ ...b.ctx, searchPath: view.searchPath ?? b.ctx.searchPath }, b.bindSubquery);
   viewDepth.set(inner, depth + 1);
   const sub = inner.bindSubquery(inner, view.query, new Scope(null));
   for (const t of inner.tables) b.tables.add(t);

@@ -48,6 +48,7 @@ export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<Ddl
     query: stmt.query,
     source: stmt.source,
     dependsOn: bound.dependsOn,
+    searchPath: ctx.searchPath,
   });
   return run.finish('CREATE VIEW');
 }

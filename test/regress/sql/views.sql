@@ -31,6 +31,15 @@ WITH vw_items AS (SELECT 1 AS id) SELECT count(*) FROM vw_in_stock;
 -- views see later changes to their tables
 UPDATE vw_items SET qty = 5 WHERE id = 2;
 SELECT * FROM vw_in_stock ORDER BY id;
+-- names in a view resolve with the search_path of CREATE VIEW
+CREATE SCHEMA vw_other;
+CREATE TABLE vw_other.vw_items (id int, name text, qty int);
+INSERT INTO vw_other.vw_items VALUES (100, 'shadow', 100);
+SET search_path = vw_other, public;
+SELECT * FROM vw_in_stock ORDER BY id;
+SELECT count(*) FROM vw_items;
+RESET search_path;
+DROP SCHEMA vw_other CASCADE;
 -- VALUES and set operations
 CREATE VIEW vw_vals AS VALUES (1, 'one'), (2, 'two');
 SELECT * FROM vw_vals ORDER BY 1;

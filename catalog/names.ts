@@ -4,6 +4,7 @@
  * `t_a_b_idx`, `t_a_check`, `t_id_seq`, with collisions resolved as `t_a_key1`, `t_a_key2`...
  */
 import { assert } from '../util/assert.js';
+import { SqlError, SqlState } from '../util/errors.js';
 import type { Oid } from './descriptors.js';
 import type { CatalogState } from './state.js';
 
@@ -106,4 +107,42 @@ export function indexNameAddition(columnNames: readonly string[]): string {
     if (byteLength(buf) >= identifierBytesMax) break;
   }
   return clipToBytes(buf, identifierBytesMax);
+}
+
+/** `a.b`, `"A".b` → ['a', 'b'] / ['A', 'b'] as PostgreSQL's stringToQualifiedNameList. */
+export function splitIdentifiers(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const invalid = (): SqlError => new SqlError(SqlState.invalidName, 'invalid name syntax');
+  while (i <= text.length) {
+    while (text[i] === ' ') i++;
+    let part = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw invalid();
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            part += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        part += text[i++];
+      }
+    } else {
+      const start = i;
+      while (i < text.length && text[i] !== '.' && text[i] !== ' ') i++;
+      part = text.slice(start, i).toLowerCase();
+      if (part === '') throw invalid();
+    }
+    out.push(part);
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    if (text[i] !== '.') throw invalid();
+    i++;
+  }
+  return out;
 }

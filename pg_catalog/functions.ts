@@ -9,6 +9,7 @@ import type { Kv } from '../cluster/kv/api.js';
 import { indexPrefix, prefixEnd, tablePrefix } from '../sql/encoding/key.js';
 import { BootstrapOid, type ConstraintDescriptor, type TableDescriptor } from '../catalog/descriptors.js';
 import { assertNever } from '../util/assert.js';
+import { splitIdentifiers } from '../catalog/names.js';
 import { SqlError, SqlState } from '../util/errors.js';
 import { allTypes, findTypeInfo, formatType, Oid, PgArray, resolveTypeName, sqlType, type Datum, type SqlType } from '../sql/types/index.js';
 import { constraintColumns, type VirtualSession } from './common.js';
@@ -320,44 +321,6 @@ function serialSequence(c: CatalogFnContext, tableName: string, column: string):
   return null;
 }
 
-/** `a.b`, `"A".b` → ['a', 'b'] / ['A', 'b'] as PostgreSQL's stringToQualifiedNameList. */
-export function splitIdentifiers(text: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  const invalid = (): SqlError => new SqlError('42602', 'invalid name syntax');
-  while (i <= text.length) {
-    while (text[i] === ' ') i++;
-    let part = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw invalid();
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            part += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        part += text[i++];
-      }
-    } else {
-      const start = i;
-      while (i < text.length && text[i] !== '.' && text[i] !== ' ') i++;
-      part = text.slice(start, i).toLowerCase();
-      if (part === '') throw invalid();
-    }
-    out.push(part);
-    while (text[i] === ' ') i++;
-    if (i >= text.length) break;
-    if (text[i] !== '.') throw invalid();
-    i++;
-  }
-  return out;
-}
-
 /** Input of a reg* literal ('t'::regclass, 'int4'::regtype ...) against the catalog: the oid. */
 export function regLiteralOid(cat: CatalogState, searchPath: readonly string[], user: string | undefined, typeOid: number, text: string): number {
   const trimmed = text.trim();
@@ -493,3 +456,4 @@ export function sizePretty(size: bigint): string {
   return `${v} PB`;
 }
 
+export { splitIdentifiers };

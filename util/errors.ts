@@ -74,6 +74,7 @@ export const SqlState = {
   syntaxError: '42601',
   insufficientPrivilege: '42501',
   undefinedColumn: '42703',
+  invalidName: '42602',
   undefinedFunction: '42883',
   undefinedTable: '42P01',
   undefinedParameter: '42P02',

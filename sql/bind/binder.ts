@@ -8,6 +8,7 @@ import type { Expr, FuncCall, SubLinkExpr, TypeName } from '../ast.js';
 import type { TableDescriptor } from '../../catalog/descriptors.js';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
+import { splitIdentifiers } from '../../catalog/names.js';
 import {
   applyTypmod,
   arrayElemOid,
@@ -613,7 +614,7 @@ export class Binder {
 
   /** regclass input for sequence names: 'public.s', '"MySeq"'. */
   resolveSequenceName(text: string, location: number): number {
-    const names = parseQualifiedIdentifier(text);
+    const names = splitIdentifiers(text);
     try {
       return this.ctx.catalog.resolveSequence(this.ctx.searchPath, names).oid;
     } catch (e) {
@@ -907,41 +908,6 @@ export function withPosition(e: unknown, location: number): unknown {
     return new SqlError(e.code, e.message, { ...e.fields, position: location + 1 });
   }
   return e;
-}
-
-/** Parses `a.b`, `"A"."b"` (regclass-style text) into identifier parts, folding unquoted ones to lower case. */
-export function parseQualifiedIdentifier(text: string): string[] {
-  const parts: string[] = [];
-  let i = 0;
-  const bad = (): SqlError => new SqlError(SqlState.invalidParameterValue, `invalid name syntax`);
-  while (i <= text.length) {
-    let part = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw bad();
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            part += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        part += text[i++];
-      }
-    } else {
-      while (i < text.length && text[i] !== '.') part += text[i++];
-      part = part.trim().toLowerCase();
-      if (part === '') throw bad();
-    }
-    parts.push(part);
-    if (i >= text.length) break;
-    if (text[i] !== '.') throw bad();
-    i++;
-  }
-  return parts;
 }
 
 export type { Datum };

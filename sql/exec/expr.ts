@@ -7,7 +7,8 @@
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { BExpr, SubqueryExpr } from '../bind/expr.js';
-import { parseQualifiedIdentifier, withPosition } from '../bind/binder.js';
+import { withPosition } from '../bind/binder.js';
+import { splitIdentifiers } from '../../catalog/names.js';
 import type { ExecContext } from '../plan/api.js';
 import { arraySlice, arraySubscript, compare, Oid, PgArray, type Datum } from '../types/index.js';
 import { currval, lastval, nextval, setval } from './sequence.js';
@@ -135,7 +136,7 @@ function resolveSequence(e: Extract<BExpr, { kind: 'seqFn' }>, row: readonly Dat
   const nameArg = compiled(e.args[0]!);
   const name = nameArg.fn(row, env);
   assert(typeof name === 'string', 'sequence name must be text');
-  return catalog.resolveSequence(env.ctx.searchPath ?? ['$user', 'public'], parseQualifiedIdentifier(name), env.ctx.session.user);
+  return catalog.resolveSequence(env.ctx.searchPath ?? ['$user', 'public'], splitIdentifiers(name), env.ctx.session.user);
 }
 
 async function sequenceCall(e: Extract<BExpr, { kind: 'seqFn' }>, row: readonly Datum[], env: Env): Promise<Datum> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareTs, Hlc, type Timestamp } from '../hlc/hlc.js';
 import type { DurableLog, WriteOp } from '../storage/engine.js';
 import { GroupCommitter, type CommitJob } from './group-commit.js';
+import { waitFor } from '../../util/wait-for.js';
 
 /** A log whose appends complete only when the test says so. */
 class ManualLog implements DurableLog {
@@ -31,14 +32,6 @@ function job(name: string, opsCount = 1): CommitJob {
   };
 }
 
-async function waitFor(cond: () => boolean, deadlineMs = 2000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not reached before deadline');
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
 describe('group commit', () => {
   it('coalesces commits queued behind an in-flight batch; readers stay below the in-flight batch', async () => {
     const log = new ManualLog();
@@ -46,7 +39,7 @@ describe('group commit', () => {
     const gc = new GroupCommitter(log, clock);
     const done: string[] = [];
     const pa = gc.submit(job('a')).then((ts) => (done.push('a'), ts));
-    await waitFor(() => log.inFlight === 1);
+    await waitFor(() => log.inFlight === 1, 2000);
     const cap = gc.readCap();
     expect(cap).toBeDefined();
     const readTs = gc.readTimestamp();
@@ -57,7 +50,7 @@ describe('group commit', () => {
     log.completeAll();
     const tsA: Timestamp = await pa;
     expect(compareTs(readTs, tsA)).toBeLessThan(0); // a reader during the batch cannot miss-then-see it
-    await waitFor(() => log.inFlight === 1);
+    await waitFor(() => log.inFlight === 1, 2000);
     expect(log.appended[1]!.length).toBe(2); // b and c in one batch
     log.completeAll();
     const [tsB, tsC] = await Promise.all([pb, pc]);
@@ -71,11 +64,11 @@ describe('group commit', () => {
     const log = new ManualLog();
     const gc = new GroupCommitter(log, new Hlc(), { groupCommitOpsMax: 4, groupCommitJobsMax: 10, commitQueueJobsMax: 10 });
     const first = gc.submit(job('first'));
-    await waitFor(() => log.inFlight === 1);
+    await waitFor(() => log.inFlight === 1, 2000);
     const rest = [gc.submit(job('x', 3)), gc.submit(job('y', 2)), gc.submit(job('big', 9)), gc.submit(job('z', 1))];
     for (let i = 0; i < 4; i++) {
       log.completeAll();
-      await waitFor(() => log.inFlight === 1 || log.appended.length === 5);
+      await waitFor(() => log.inFlight === 1 || log.appended.length === 5, 2000);
     }
     log.completeAll();
     await Promise.all([first, ...rest]);
@@ -86,14 +79,14 @@ describe('group commit', () => {
     const log = new ManualLog();
     const gc = new GroupCommitter(log, new Hlc(), { groupCommitOpsMax: 100, groupCommitJobsMax: 2, commitQueueJobsMax: 2 });
     const first = gc.submit(job('first'));
-    await waitFor(() => log.inFlight === 1);
+    await waitFor(() => log.inFlight === 1, 2000);
     const bad = gc.submit({ opsEstimate: 1, build: () => { throw new Error('validation failed'); } });
     const good = gc.submit(job('good'));
     await expect(gc.submit(job('overflow'))).rejects.toMatchObject({ code: '54000' });
     log.completeAll();
     await first;
     await expect(bad).rejects.toThrow('validation failed');
-    await waitFor(() => log.inFlight === 1);
+    await waitFor(() => log.inFlight === 1, 2000);
     log.completeAll();
     await good;
     expect(gc.stats()).toMatchObject({ commits: 2, failedCommits: 1 });

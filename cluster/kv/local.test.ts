@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqlError } from '../../util/errors.js';
 import type { Isolation, Txn, TxnOptions } from './api.js';
 import { openLocalKv, type LocalKv } from './local.js';
+import { waitFor } from '../../util/wait-for.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -31,15 +32,6 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<SqlError> 
     return err as SqlError;
   }
   throw new Error(`expected SQLSTATE ${code}`);
-}
-
-/** Polls `cond` until true or the deadline passes. */
-async function waitFor(cond: () => boolean, deadlineMs = 5000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not reached before deadline');
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 async function put(kv: LocalKv, pairs: Record<string, string | null>): Promise<void> {

@@ -3,6 +3,7 @@
 // of one key end in exactly one 23505 once the first commits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlErrorOf, TestDb } from './testing.js';
+import { waitFor } from '../../util/wait-for.js';
 
 let db: TestDb;
 
@@ -16,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-
-/** Polls `cond` until true or the deadline passes. */
-async function waitFor(cond: () => boolean, deadlineMs = 5000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached before the deadline');
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('concurrent writers', () => {
   it('two sessions incrementing one row never lose an update', async () => {

@@ -2,6 +2,7 @@
 // concurrent INSERT ... ON CONFLICT, with PostgreSQL 15's READ COMMITTED outcomes and messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlErrorOf, TestDb, type TestSession } from './testing.js';
+import { waitFor } from '../../util/wait-for.js';
 
 let db: TestDb;
 
@@ -15,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-
-/** Polls `cond` until true or the deadline passes. */
-async function waitFor(cond: () => boolean, deadlineMs = 5000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached before the deadline');
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 /** Runs `sql` on `s` and tracks whether it finished (to see that it waits). */
 function track(s: TestSession, sql: string): { done: () => boolean; result: Promise<unknown[][]> } {

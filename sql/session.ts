@@ -399,14 +399,8 @@ export class SqlSession implements Session {
       if (this.txn?.implicit) await this.rollbackTxn();
       return;
     }
-    if (this.txn?.implicit) {
-      try {
-        await this.commitTxn(undefined);
-      } catch (err) {
-        // The error is reported by the server as the Sync's error response.
-        throw err;
-      }
-    }
+    // A commit error is reported by the server as the Sync's error response.
+    if (this.txn?.implicit) await this.commitTxn(undefined);
   }
 
   errorInExtended(err: SqlError): void {
@@ -492,7 +486,7 @@ export class SqlSession implements Session {
     let fmt: EvalContext | undefined;
     if (!execution) {
       q = this.currentPlan(stmt);
-      const txn = this.ensureTxn(q.readOnly, q.commandTag);
+      const txn = await this.ensureTxn(q.readOnly, q.commandTag);
       const ctx = this.execContext(txn, signal);
       fmt = ctx.eval;
       execution = executeQuery(q, params, ctx);
@@ -625,13 +619,13 @@ export class SqlSession implements Session {
    * statement in an implicit transaction reads at the session's nodedb.read_consistency;
    * reads inside a read-write transaction are always strong.
    */
-  private ensureTxn(statementReadOnly: boolean, commandName = 'statement'): ActiveTxn {
+  private async ensureTxn(statementReadOnly: boolean, commandName = 'statement'): Promise<ActiveTxn> {
     const txn = this.txn ?? this.beginTxn(true);
     txn.anyStatement = true;
     if (txn.kv && txn.implicit && txn.kv.options.readOnly && !statementReadOnly) {
       // A write after reads in one implicit transaction (pipelined extended protocol):
       // the read-only KV transaction has nothing to commit; continue read-write.
-      void txn.kv.commit();
+      await txn.kv.commit();
       txn.kv = undefined;
     }
     if (!txn.kv) {
@@ -760,7 +754,7 @@ export class SqlSession implements Session {
       case 'Explain':
         return this.runExplain(s, sink, signal);
       case 'Copy': {
-        const txn = this.ensureTxn(s.direction === 'to', 'COPY FROM');
+        const txn = await this.ensureTxn(s.direction === 'to', 'COPY FROM');
         const n = await runCopy(s, {
           sink,
           bind: this.bindContext(this.catalogForStatement(), []),
@@ -1050,7 +1044,7 @@ export class SqlSession implements Session {
     if (s.format !== 'text') throw new SqlError(SqlState.featureNotSupported, 'EXPLAIN (FORMAT JSON) is not supported yet');
     const stmt = this.newStatement('', '', { statement: s.statement, text: '', offset: 0 }, []);
     const q = this.currentPlan(stmt);
-    const txn = this.ensureTxn(q.readOnly || !s.analyze);
+    const txn = await this.ensureTxn(q.readOnly || !s.analyze);
     const lines = await explainQuery(q, { analyze: s.analyze, verbose: s.verbose, costs: s.costs }, [], this.execContext(txn, signal));
     const cols = this.utilityColumns(s)!;
     sink.rowDescription(describeColumns(cols));
@@ -1101,7 +1095,7 @@ export class SqlSession implements Session {
       locking: [],
     };
     const q = prepareQuery(select, this.bindContext(this.catalogForStatement(), []));
-    const txn = this.ensureTxn(true);
+    const txn = await this.ensureTxn(true);
     const exec = executeQuery(q, [], this.execContext(txn, signal));
     const rows = await exec.fetch(1);
     await exec.close();
@@ -1123,14 +1117,14 @@ export class SqlSession implements Session {
       }
     }
     if (s.analyze) {
-      const txn = this.ensureTxn(false);
+      const txn = await this.ensureTxn(false);
       await analyzeTables(s.tables.length === 0 ? 'all' : s.tables, this.execContext(txn, signal));
     }
     sink.commandComplete(what);
   }
 
   private async runDdl(s: A.DdlStatement, sink: ResultSink, signal: AbortSignal): Promise<void> {
-    const txn = this.ensureTxn(false, ddlCommandName(s));
+    const txn = await this.ensureTxn(false, ddlCommandName(s));
     const base = txn.overlay ?? this.core.catalog.current();
     const exec = this.execContext(txn, signal);
     const result = await executeDdl(s, {

@@ -9,6 +9,7 @@
  */
 import { ClassicLevel } from 'classic-level';
 import { assert, assertNever } from '../../util/assert.js';
+import { absent, RowCache } from './row-cache.js';
 
 export type WriteOp =
   | { readonly kind: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
@@ -38,6 +39,7 @@ export interface RawIterator {
 }
 
 export interface StorageEngine extends DurableLog {
+  /** The value stored under `key`. Callers must not modify the returned buffer (it may be cached). */
   getSync(key: Uint8Array): Buffer | undefined;
   iterate(opts: RangeIteratorOptions): RawIterator;
   approximateSize(start: Uint8Array, end: Uint8Array): Promise<number>;
@@ -48,11 +50,18 @@ type Db = ClassicLevel<Buffer, Buffer>;
 
 class LevelEngine implements StorageEngine {
   private closed = false;
+  private readonly cache = new RowCache();
   constructor(private readonly db: Db) {}
 
   getSync(key: Uint8Array): Buffer | undefined {
     assert(!this.closed, 'storage is closed');
-    return this.db.getSync(Buffer.from(key.buffer, key.byteOffset, key.length));
+    const k = toBuffer(key);
+    const ck = RowCache.keyOf(k);
+    const hit = this.cache.get(ck);
+    if (hit !== undefined) return hit === absent ? undefined : hit;
+    const v = this.db.getSync(k);
+    this.cache.set(ck, v ?? absent);
+    return v;
   }
 
   iterate(opts: RangeIteratorOptions): RawIterator {
@@ -79,19 +88,30 @@ class LevelEngine implements StorageEngine {
     // A chained batch hands each op straight to the native batch (the array form clones and
     // re-validates every op: several times slower for large commits).
     const batch = this.db.batch();
+    // Cached reads of these keys are dropped before the write and again once it is visible: a
+    // read racing with the write may have cached either version (see row-cache.ts).
+    const cacheKeys: string[] = [];
     for (const op of ops) {
+      const key = toBuffer(op.key);
+      const ck = RowCache.keyOf(key);
+      this.cache.invalidate(ck);
+      cacheKeys.push(ck);
       switch (op.kind) {
         case 'put':
-          batch.put(toBuffer(op.key), toBuffer(op.value));
+          batch.put(key, toBuffer(op.value));
           break;
         case 'del':
-          batch.del(toBuffer(op.key));
+          batch.del(key);
           break;
         default:
           assertNever(op, 'write op');
       }
     }
-    await batch.write({ sync: true });
+    try {
+      await batch.write({ sync: true });
+    } finally {
+      for (const ck of cacheKeys) this.cache.invalidate(ck);
+    }
   }
 
   approximateSize(start: Uint8Array, end: Uint8Array): Promise<number> {
@@ -101,6 +121,7 @@ class LevelEngine implements StorageEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.cache.clear();
     await this.db.close();
   }
 }

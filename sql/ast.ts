@@ -393,10 +393,19 @@ export interface RangeSubselect {
   readonly location: number;
 }
 
+/** One column of a function's column definition list: `a int`. */
+export interface FunctionColumnDef {
+  readonly name: string;
+  readonly type: TypeName;
+  readonly location: number;
+}
+
 /** generate_series(1, 10) AS g(x), unnest(...) WITH ORDINALITY, ROWS FROM (...) */
 export interface RangeFunction {
   readonly kind: 'RangeFunction';
   readonly functions: readonly FuncCall[];
+  /** Column definition list of each function (`AS x(a int, b text)`, `ROWS FROM (f() AS (a int))`), parallel to `functions`. */
+  readonly columnDefs?: readonly (readonly FunctionColumnDef[] | undefined)[];
   readonly alias?: Alias;
   readonly lateral: boolean;
   readonly ordinality: boolean;

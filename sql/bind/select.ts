@@ -300,6 +300,8 @@ function figure(e: Expr): { name: string; strength: 1 | 2 } | undefined {
       return { name: 'row', strength: 2 };
     case 'Collate':
       return figure(e.arg);
+    case 'Subscript':
+      return figure(e.arg);
     default:
       return undefined;
   }

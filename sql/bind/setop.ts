@@ -6,7 +6,7 @@
  * WITH queries are visible to everything bound while their WITH clause is open (nested
  * subqueries included); the stack of open WITH clauses belongs to the statement's Binder.
  */
-import type { CommonTableExpr, DeleteStmt, Expr, FromItem, FuncCall, InsertStmt, SelectStmt, SortBy, UpdateStmt, WithClause } from '../ast.js';
+import type { CommonTableExpr, DeleteStmt, Expr, FromItem, FuncCall, FunctionColumnDef, InsertStmt, SelectStmt, SortBy, UpdateStmt, WithClause } from '../ast.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Oid, sqlType, type SqlType } from '../types/index.js';
 import { arrayElemOid, isArrayOid } from '../types/registry.js';
@@ -20,6 +20,7 @@ import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js
 import { bindLimit, bindQuery } from './select.js';
 import { bindDelete, bindInsert, bindUpdate, type BoundDml } from './dml.js';
 import { targetSrfAlias } from './srf-targets.js';
+import { bindRecordOrTextSrf, columnDefsNotAllowed, isRecordOrTextSrf } from './srf-record.js';
 
 function err(code: string, message: string, location?: number, extra: { hint?: string; detail?: string } = {}): SqlError {
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1, ...extra } : extra);
@@ -557,10 +558,15 @@ function bindGenerateSubscripts(b: Binder, f: FuncCall, args: BExpr[]): SrfCall 
   return { name, impl: 'generate_subscripts', args: reverse === undefined ? [args[0]!, dim] : [args[0]!, dim, reverse], type: sqlType(Oid.int4) };
 }
 
-function bindFromFunction(b: Binder, f: FuncCall, scope: Scope): SrfCall[] {
+function bindFromFunction(b: Binder, f: FuncCall, scope: Scope, defs: readonly FunctionColumnDef[] | undefined): SrfCall[] {
   const name = f.name[f.name.length - 1]!;
   const qualifiedOk = f.name.length === 1 || (f.name.length === 2 && f.name[0] === 'pg_catalog');
   const plain = !f.star && !f.distinct && !f.variadic && f.orderBy.length === 0 && f.filter === undefined && f.over === undefined;
+  if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && isRecordOrTextSrf(name)) {
+    const args = f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM')));
+    return [bindRecordOrTextSrf(b, f, name, args, defs)];
+  }
+  if (defs !== undefined) throw columnDefsNotAllowed(defs);
   if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest' || name === 'generate_subscripts' || jsonSrfs.has(name))) {
     const args = f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM')));
     if (name === 'generate_series') return [bindGenerateSeries(b, f, args)];
@@ -587,14 +593,15 @@ function bindFromFunction(b: Binder, f: FuncCall, scope: Scope): SrfCall[] {
 /** f(...) / ROWS FROM (f(...), g(...)) [WITH ORDINALITY] [AS alias(cols)]: implicitly LATERAL. */
 export function bindRangeFunction(b: Binder, item: Extract<FromItem, { kind: 'RangeFunction' }>, scope: Scope, offset: number): BoundFrom {
   const inner = new Scope(scope);
-  const calls = item.functions.flatMap((f) => bindFromFunction(b, f, inner));
+  const calls = item.functions.flatMap((f, i) => bindFromFunction(b, f, inner, item.columnDefs?.[i]));
   const names = calls.map((c) => c.name);
   const alias = item.alias?.name ?? names[0] ?? 'function';
   if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
-  const types = calls.map((c) => c.type);
+  const types = calls.flatMap((c) => c.columns?.map((col) => col.type) ?? [c.type]);
   // A single function returning one unnamed column takes the alias as its column name (PostgreSQL);
   // a named OUT column (json[b]_array_elements' "value") keeps its name.
-  const defaults = calls.length === 1 && item.alias !== undefined && calls[0]!.column === undefined ? [item.alias.name] : calls.map((c) => c.column ?? c.name);
+  const defaults =
+    calls.length === 1 && item.alias !== undefined && calls[0]!.column === undefined ? [item.alias.name] : calls.flatMap((c) => c.columns?.map((col) => col.name) ?? [c.column ?? c.name]);
   if (item.ordinality) {
     defaults.push('ordinality');
     types.push(int8Type);

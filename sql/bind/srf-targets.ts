@@ -25,7 +25,18 @@ const setReturning = new Set([
   'jsonb_array_elements',
   'jsonb_array_elements_text',
   'jsonb_object_keys',
+  'regexp_matches',
+  'regexp_split_to_table',
+  'string_to_table',
+  // Returning record: refused below (no record values in the select list yet).
+  'json_each',
+  'json_each_text',
+  'jsonb_each',
+  'jsonb_each_text',
+  'json_to_recordset',
+  'jsonb_to_recordset',
 ]);
+const returningRecord = new Set(['json_each', 'json_each_text', 'jsonb_each', 'jsonb_each_text', 'json_to_recordset', 'jsonb_to_recordset']);
 
 function isSrfCall(e: Expr): e is FuncCall {
   if (e.kind !== 'FuncCall') return false;
@@ -101,6 +112,7 @@ export function rewriteTargetSrfs(stmt: SimpleSelect, nameOf: (e: Expr) => strin
   const replace = (e: FuncCall): Expr => {
     if (someCall(e.args, (f) => isSrfCall(f))) throw unsupported('nested in one another', e.location);
     if (e.name[e.name.length - 1] === 'unnest' && e.args.length !== 1) throw unsupported('with several arrays for unnest', e.location);
+    if (returningRecord.has(e.name[e.name.length - 1]!)) throw unsupported(`returning record (${e.name[e.name.length - 1]!})`, e.location);
     calls.push(e);
     return { kind: 'ColumnRef', names: [targetSrfAlias, `f${calls.length}`], location: e.location };
   };

@@ -4,9 +4,10 @@
  * read; the rows live in a per-execution store keyed by the execution's `initRows` map (shared
  * by every nested Env of one execution, dropped with it).
  */
-import { assert, assertNever } from '../../util/assert.js';
+import { assert, AssertionError, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import type { CteDef, SetOpPlan, SrfCall, WorkTable } from '../plan/setop-plan.js';
+import { srfWidth, type CteDef, type SetOpPlan, type SrfCall, type WorkTable } from '../plan/setop-plan.js';
+import { recordRows, textSetRows } from './srf-record.js';
 import { timestampPlusInterval } from '../types/arith.js';
 import { zoneOrThrow } from '../types/datetime.js';
 import { numericAdd, numericFromInt } from '../types/numeric.js';
@@ -226,11 +227,16 @@ async function* runWorkTableScan(p: Extract<SetOpPlan, { kind: 'workTableScan' }
 // ─── functions in FROM ─────────────────────────────────────────────────────────────────────
 
 async function* runFunctionScan(p: Extract<SetOpPlan, { kind: 'functionScan' }>, env: Env): AsyncGenerator<Row> {
-  const iters: (Iterator<Datum> | null)[] = [];
+  // A call returning several columns (call.columns) yields whole rows; the others one value each.
+  const iters: (Iterator<Datum | readonly Datum[]> | null)[] = [];
+  const offsets: number[] = [];
+  let width = 0;
   for (const call of p.calls) {
     const args: Datum[] = [];
     for (const a of call.args) args.push(await evaluate(compiled(a), emptyRow, env));
-    iters.push(callIterator(call, args, env));
+    iters.push(call.columns !== undefined ? recordRows(call, args, env.ctx.eval) : callIterator(call, args, env));
+    offsets.push(width);
+    width += srfWidth(call);
   }
   let ordinal = 0n;
   for (;;) {
@@ -246,11 +252,12 @@ async function* runFunctionScan(p: Extract<SetOpPlan, { kind: 'functionScan' }>,
         continue;
       }
       any = true;
-      row[i] = r.value;
+      if (p.calls[i]!.columns !== undefined) (r.value as readonly Datum[]).forEach((d, j) => (row[offsets[i]! + j] = d));
+      else row[offsets[i]!] = r.value as Datum;
     }
     if (!any) return;
     ordinal++;
-    if (p.ordinality) row[p.calls.length] = ordinal;
+    if (p.ordinality) row[width] = ordinal;
     yield row;
   }
 }
@@ -276,6 +283,15 @@ function callIterator(call: SrfCall, args: readonly Datum[], env: Env): Iterator
     case 'generate_subscripts':
       if (args.some((a) => a === null)) return [][Symbol.iterator]();
       return generateSubscripts(call.args[0]!.type, args);
+    case 'regexp_matches':
+    case 'regexp_split_to_table':
+    case 'string_to_table':
+      return textSetRows(call, args);
+    case 'json_each':
+    case 'json_each_text':
+    case 'json_to_record':
+    case 'json_to_recordset':
+      throw new AssertionError(`${call.impl} returns several columns`);
     default:
       return assertNever(call.impl, 'set-returning function');
   }

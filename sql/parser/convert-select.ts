@@ -4,6 +4,7 @@ import type * as ast from '../ast.js';
 import type { ExprConverter } from './convert-expr.js';
 import { convertStatementNode } from './convert-stmt.js';
 import { bodyOf, internal, list, strings, tagOf, unsupported, type Node } from './pg.js';
+import { SqlError, SqlState } from '../../util/errors.js';
 
 export function convertSelect(c: ExprConverter, node: Node | undefined, where: string): ast.SelectStmt {
   const s = bodyOf(node, 'SelectStmt');
@@ -203,6 +204,16 @@ export function rangeVar(c: ExprConverter, r: pg.RangeVar | undefined, where: st
   return al === undefined ? withSchema : { ...withSchema, alias: al };
 }
 
+/** A function's column definition list: names and types only (PostgreSQL's grammar allows COLLATE too). */
+function functionColumnDefs(c: ExprConverter, nodes: readonly Node[]): ast.FunctionColumnDef[] {
+  return nodes.map((n) => {
+    const d = bodyOf(n, 'ColumnDef');
+    if (d === undefined) throw internal(`${tagOf(n)} in a column definition list`);
+    if (d.collClause !== undefined) throw unsupported('COLLATE in a column definition list');
+    return { name: d.colname ?? '', type: c.typeName(d.typeName, 'column definition list'), location: c.ctx.loc(d.location) };
+  });
+}
+
 function fromItem(c: ExprConverter, n: Node): ast.FromItem {
   const tag = tagOf(n);
   switch (tag) {
@@ -221,18 +232,32 @@ function fromItem(c: ExprConverter, n: Node): ast.FromItem {
     }
     case 'RangeFunction': {
       const r = bodyOf(n, 'RangeFunction') as pg.RangeFunction;
-      if (list(r.coldeflist).length > 0) throw unsupported('column definition list for a function');
+      const columnDefs: (ast.FunctionColumnDef[] | undefined)[] = [];
       const functions = list(r.functions).map((item) => {
         const pair = list(bodyOf(item, 'List')?.items);
         if (pair.length === 0) throw internal('empty function item in FROM');
-        if (list(bodyOf(pair[1], 'List')?.items).length > 0) throw unsupported('column definition list for a function');
+        const defs = list(bodyOf(pair[1], 'List')?.items);
+        columnDefs.push(defs.length > 0 ? functionColumnDefs(c, defs) : undefined);
         const f = bodyOf(pair[0], 'FuncCall');
         if (f === undefined) throw unsupported(`${tagOf(pair[0] as Node)} as a function in FROM`);
         return c.funcCall(f);
       });
+      // `f(...) AS x(a int)` (not ROWS FROM): the list belongs to the single function.
+      if (list(r.coldeflist).length > 0 && columnDefs.length === 1) {
+        const defs = functionColumnDefs(c, list(r.coldeflist));
+        if (r.ordinality === true) {
+          const at = defs[0]!.location;
+          throw new SqlError(SqlState.syntaxError, 'WITH ORDINALITY cannot be used with a column definition list', {
+            ...(at >= 0 ? { position: at + 1 } : {}),
+            hint: 'Put the column definition list inside ROWS FROM().',
+          });
+        }
+        columnDefs[0] = defs;
+      }
       const base: ast.RangeFunction = {
         kind: 'RangeFunction',
         functions,
+        ...(columnDefs.some((d) => d !== undefined) ? { columnDefs } : {}),
         lateral: r.lateral === true,
         ordinality: r.ordinality === true,
         location: functions[0]?.location ?? -1,

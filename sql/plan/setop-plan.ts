@@ -30,7 +30,22 @@ export type SrfImpl =
   | 'json_array_elements'
   | 'json_array_elements_text'
   | 'json_object_keys'
+  /** Several columns (SrfCall.columns): json[b]_each[_text] (key, value); json[b]_to_record[set] (a column definition list). */
+  | 'json_each'
+  | 'json_each_text'
+  | 'json_to_record'
+  | 'json_to_recordset'
+  /** regexp_matches (setof text[]), regexp_split_to_table, string_to_table (sql/exec/srf-record.ts). */
+  | 'regexp_matches'
+  | 'regexp_split_to_table'
+  | 'string_to_table'
   | 'scalar';
+
+/** One output column of a function returning several columns. */
+export interface SrfColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
 
 export interface SrfCall {
   readonly name: string;
@@ -40,6 +55,13 @@ export interface SrfCall {
   readonly type: SqlType;
   /** The output column's name in FROM when the function declares one (else the function's name). */
   readonly column?: string;
+  /** A function returning several columns: all of them (then `type` and `column` describe the first). */
+  readonly columns?: readonly SrfColumn[];
+}
+
+/** Number of FROM-row slots one call fills. */
+export function srfWidth(call: SrfCall): number {
+  return call.columns?.length ?? 1;
 }
 
 export type SetOpPlan =

@@ -863,6 +863,8 @@ export interface DeclareCursorStmt {
   readonly query: SelectStmt;
   readonly binary: boolean;
   readonly scroll: boolean;
+  /** NO SCROLL written (neither SCROLL nor NO SCROLL: scrollable when the plan allows, as in PostgreSQL). */
+  readonly noScroll: boolean;
   readonly hold: boolean;
   readonly location: number;
 }

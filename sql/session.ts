@@ -39,6 +39,7 @@ import type {
 } from './session-api.js';
 import { Settings, type SettingChange } from './settings.js';
 import { runCopy } from './copy.js';
+import { CursorSet } from './cursor.js';
 import type { BackendActivity } from '../pg_catalog/index.js';
 import { regObjectName } from '../pg_catalog/functions.js';
 import { engineDdlData } from './exec/ddl-data.js';
@@ -138,6 +139,8 @@ export class SqlSession implements Session {
   private extendedError = false;
   private readonly statements = new Map<string, PreparedStatement>();
   private readonly portals = new Map<string, Portal>();
+  /** DECLAREd cursors (sql/cursor.ts). */
+  private readonly cursors = new CursorSet();
   /** Simple-protocol plan cache: statement text → prepared statement (LRU by insertion order). */
   private readonly planCache = new Map<string, PreparedStatement>();
   private closed = false;
@@ -347,6 +350,7 @@ export class SqlSession implements Session {
 
   describePortal(name: string): readonly FieldDescription[] | null {
     const portal = this.portals.get(name);
+    if (!portal && this.cursors.has(name)) return describeColumns(this.cursors.columns(name)!);
     if (!portal) throw new SqlError(SqlState.invalidCursorName, `portal "${name}" does not exist`);
     if (!portal.stmt.parsed) return null;
     const cols = portal.query ? portal.query.columns : this.utilityColumns(portal.stmt.parsed.statement);
@@ -356,6 +360,9 @@ export class SqlSession implements Session {
 
   async execute(portalName: string, maxRows: number, sink: ResultSink, signal: AbortSignal): Promise<ExecuteOutcome> {
     const portal = this.portals.get(portalName);
+    if (!portal && this.cursors.has(portalName)) {
+      return this.cursors.executeAsPortal(portalName, maxRows, { sink, describe: false, formats: undefined, format: this.formatContext(), signal });
+    }
     if (!portal) throw new SqlError(SqlState.invalidCursorName, `portal "${portalName}" does not exist`);
     if (!portal.stmt.parsed) {
       sink.emptyQuery();
@@ -415,6 +422,7 @@ export class SqlSession implements Session {
     for (const p of this.portals.values()) if (p.execution && !p.execution.done) await p.execution.close();
     this.portals.clear();
     this.statements.clear();
+    await this.cursors.closeAll();
     if (this.txn) await this.rollbackTxn();
     this.core.sessionClosed(this);
   }
@@ -441,6 +449,11 @@ export class SqlSession implements Session {
     try {
       if (isQuery(s)) {
         return await this.runQuery(stmt, params, formats, sink, signal, portalRun);
+      }
+      if (s.kind === 'Fetch' && portalRun) {
+        // A bound FETCH: Describe sent its columns; the rows use the portal's result formats.
+        await this.cursors.fetch(s, { sink, describe: false, formats, format: this.formatContext(), signal });
+        return 'complete';
       }
       await this.runUtility(s, p, sink, signal, inImplicitBlock);
       return 'complete';
@@ -647,6 +660,7 @@ export class SqlSession implements Session {
   private async commitTxn(sink: ResultSink | undefined): Promise<void> {
     const txn = this.txn;
     if (!txn) return;
+    await this.cursors.beforeCommit();
     this.txn = undefined;
     this.failed = false;
     try {
@@ -672,6 +686,7 @@ export class SqlSession implements Session {
     this.txn = undefined;
     this.failed = false;
     if (!txn) return;
+    await this.cursors.atRollback();
     if (txn.kv && txn.kv.state === 'open') await txn.kv.rollback();
     this.reportSettings(sink, this.settings.restore(txn.settingsAtStart));
     this.reportSettings(sink, this.settings.endTransaction());
@@ -710,6 +725,8 @@ export class SqlSession implements Session {
         if (stmt?.parsed && isQuery(stmt.parsed.statement)) return this.currentPlan(stmt).columns;
         return null;
       }
+      case 'Fetch':
+        return s.move ? null : this.cursors.columns(s.name);
       default:
         return null;
     }
@@ -798,6 +815,7 @@ export class SqlSession implements Session {
         if (s.target === 'all') {
           this.statements.clear();
           this.portals.clear();
+          await this.cursors.closeAll();
           for (const c of this.settings.reset('all')) sink.parameterStatus(c.name, c.value);
         }
         if (s.target === 'all' || s.target === 'sequences') {
@@ -822,13 +840,11 @@ export class SqlSession implements Session {
           `${s.kind === 'ShowNodes' ? 'SHOW NODES' : s.kind === 'ShowRanges' ? 'SHOW RANGES' : 'SHOW ROUTING'} is not available yet: this build runs a single node without ranges`,
         );
       case 'CloseCursor':
-        // No cursor can be open (DECLARE is not supported yet): CLOSE ALL closes nothing, CLOSE x names none.
-        if (s.name !== undefined) throw new SqlError(SqlState.invalidCursorName, `cursor "${s.name}" does not exist`);
-        sink.commandComplete('CLOSE CURSOR ALL');
-        return;
+        return this.cursors.close(s, sink);
       case 'DeclareCursor':
+        return this.runDeclare(s, sink, inImplicitBlock);
       case 'Fetch':
-        throw new SqlError(SqlState.featureNotSupported, 'cursors (DECLARE/FETCH/MOVE) are not supported yet');
+        return this.cursors.fetch(s, { sink, describe: true, formats: undefined, format: this.formatContext(), signal });
       case 'Unlisten':
         // LISTEN is not supported, so no channel is ever listened to: UNLISTEN (any) removes nothing.
         sink.commandComplete('UNLISTEN');
@@ -905,6 +921,7 @@ export class SqlSession implements Session {
           ddlBase: txn.ddlBase,
           settings: this.settings.snapshot(),
         });
+        this.cursors.savepoint(txn.savepoints[txn.savepoints.length - 1]!);
         sink.commandComplete('SAVEPOINT');
         return;
       }
@@ -926,6 +943,7 @@ export class SqlSession implements Session {
             txn.kv.rollbackToSavepoint(0);
           } else txn.kv.rollbackToSavepoint(sp.kvSavepoint);
         }
+        await this.cursors.rollbackTo(sp);
         txn.ops.length = sp.opsLength;
         txn.overlay = sp.overlay;
         txn.ddlBase = sp.ddlBase;
@@ -1101,6 +1119,23 @@ export class SqlSession implements Session {
     await exec.close();
     assert(rows.length === 1, 'parameter evaluation returned no row');
     return [...rows[0]!];
+  }
+
+  /** DECLARE: binds and plans the query, then starts it; rows are read by FETCH (sql/cursor.ts). */
+  private async runDeclare(s: A.DeclareCursorStmt, sink: ResultSink, inImplicitBlock: boolean): Promise<void> {
+    const stmt = this.newStatement('', this.currentQuery, { statement: s.query, text: this.currentQuery, offset: 0 }, []);
+    const q = this.currentPlan(stmt);
+    CursorSet.checkDeclare(s, q);
+    if (!s.hold && (!this.txn || this.txn.implicit) && !inImplicitBlock) {
+      throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');
+    }
+    this.cursors.checkName(s.name);
+    const txn = await this.ensureTxn(q.readOnly, 'SELECT');
+    // The cursor outlives this statement: its execution gets its own abort signal, which FETCH forwards cancels to.
+    const abort = new AbortController();
+    const execution = executeQuery(q, [], this.execContext(txn, abort.signal));
+    this.cursors.declare({ stmt: s, statement: this.currentQuery, query: q, execution, abort, creationMicros: nowMicros() });
+    sink.commandComplete('DECLARE CURSOR');
   }
 
   private async runVacuum(s: A.VacuumStmt, sink: ResultSink, signal: AbortSignal, inImplicitBlock: boolean): Promise<void> {

@@ -478,6 +478,7 @@ function declareCursor(c: ExprConverter, s: pg.DeclareCursorStmt, location: numb
   const o = s.options ?? 0;
   const binary = 0x1;
   const scroll = 0x2;
+  const noScroll = 0x4;
   const hold = 0x20;
   return {
     kind: 'DeclareCursor',
@@ -485,6 +486,7 @@ function declareCursor(c: ExprConverter, s: pg.DeclareCursorStmt, location: numb
     query: convertSelect(c, s.query, 'DECLARE CURSOR'),
     binary: (o & binary) !== 0,
     scroll: (o & scroll) !== 0,
+    noScroll: (o & noScroll) !== 0,
     hold: (o & hold) !== 0,
     location,
   };

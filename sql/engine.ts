@@ -11,6 +11,7 @@ import type { BackendActivity } from '../pg_catalog/index.js';
 import { tablePrefix, prefixEnd } from './encoding/key.js';
 import { initParser, parseSql } from './parser/index.js';
 import { SqlSession } from './session.js';
+import { clearSpillDir, spillDirOf } from './exec/spill.js';
 import type { Engine, Session, SessionControl, StartupParams } from './session-api.js';
 import type { BackendSignal } from '../pg_catalog/index.js';
 import { defaultVersionString, resolveTypeName, typeInfo, arrayElemOid, type SqlType } from './types/index.js';
@@ -36,6 +37,8 @@ export class EngineCore {
   readonly nodeId: number;
   readonly versionString: string;
   readonly bootstrapUser: string;
+  /** Spill files of sorts, hash joins and hash aggregates (sql/exec/spill.ts); emptied at startup. */
+  readonly tempDir: string;
   private readonly parseCache = new Map<string, readonly A.ParsedStatement[]>();
   private readonly sessions = new Map<number, SqlSession>();
   private readonly controls = new Map<number, SessionControl>();
@@ -47,6 +50,7 @@ export class EngineCore {
     this.nodeId = opts.nodeId ?? 1;
     this.versionString = opts.versionString ?? defaultVersionString;
     this.bootstrapUser = opts.bootstrapUser ?? 'postgres';
+    this.tempDir = spillDirOf(opts.dataDir);
   }
 
   parse(sql: string): readonly A.ParsedStatement[] {
@@ -146,5 +150,6 @@ class NodeEngine implements Engine {
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   await initParser();
   const catalog = await openCatalog(opts.kv);
+  await clearSpillDir(spillDirOf(opts.dataDir));
   return new NodeEngine(new EngineCore(opts, catalog));
 }

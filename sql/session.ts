@@ -599,6 +599,8 @@ export class SqlSession implements Session {
       signal,
       session: this.execState,
       searchPath: this.settings.searchPath,
+      workMemBytes: this.settings.hot.workMemBytes,
+      tempDir: this.core.tempDir,
       showAllSettings: () => this.settings.showAll(),
       backendPid: this.backendPid,
       activity: () => this.core.activity(),

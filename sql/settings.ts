@@ -84,6 +84,36 @@ function showMs(ms: string): string {
   return `${n}ms`;
 }
 
+const memoryUnitsKb: Readonly<Record<string, number>> = { B: 1 / 1024, kB: 1, MB: 1024, GB: 1024 * 1024, TB: 1024 * 1024 * 1024 };
+const memoryKbMax = 2147483647;
+
+/** Memory-valued parameters (work_mem): canonical value in kB, PostgreSQL's units, rounding and messages. */
+function kbParam(minKb: number): ParamDef['parse'] {
+  return (values, name) => {
+    const raw = single(values, name);
+    const m = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([A-Za-z]*)\s*$/.exec(raw);
+    if (!m) throw invalid(name, raw);
+    const unit = m[2]!;
+    const perUnitKb = unit === '' ? 1 : memoryUnitsKb[unit];
+    if (perUnitKb === undefined) throw invalid(name, raw, 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".');
+    const kb = Math.round(Number(m[1]) * perUnitKb);
+    if (!Number.isFinite(kb) || Math.abs(kb) > memoryKbMax) throw invalid(name, raw, 'Value exceeds integer range.');
+    if (kb < minKb) {
+      throw new SqlError(SqlState.invalidParameterValue, `${kb} kB is outside the valid range for parameter "${name}" (${minKb} .. ${memoryKbMax})`);
+    }
+    return String(kb);
+  };
+}
+
+/** SHOW form of a kB value, as PostgreSQL prints it: the largest unit that divides it (64kB, 4MB, 1GB). */
+function showKb(kb: string): string {
+  const n = Number(kb);
+  for (const [unit, size] of [['TB', 1024 ** 3], ['GB', 1024 ** 2], ['MB', 1024]] as const) {
+    if (n !== 0 && n % size === 0) return `${n / size}${unit}`;
+  }
+  return `${n}kB`;
+}
+
 function stringParam(values: readonly string[]): string {
   return values.join(', ');
 }
@@ -209,6 +239,7 @@ const params: readonly ParamDef[] = [
   def('client_min_messages', 'notice', enumParam(['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error']), { description: 'Sets the message levels that are sent to the client.' }),
   // nodedb has no JIT compiler, so 'off' is the truth; asyncpg sets it before introspecting types.
   def('jit', 'off', boolParam, { description: 'Allow JIT compilation (nodedb has no JIT compiler: always off in effect).' }),
+  def('work_mem', '4096', kbParam(64), { description: 'Sets the maximum memory to be used for query workspaces.' }),
   def('max_index_keys', '32', readOnly('32'), { context: 'internal', description: 'Shows the maximum number of index keys.' }),
   def('max_identifier_length', '63', readOnly('63'), { context: 'internal', description: 'Shows the maximum identifier length.' }),
   def('nodedb.read_consistency', 'strong', (v, n) => formatReadConsistency(parseReadConsistency(single(v, n))), {
@@ -333,6 +364,7 @@ export class Settings {
     const d = this.def(key);
     const value = this.get(key);
     if (key === 'statement_timeout' || key === 'lock_timeout') return { column: d!.name, value: showMs(value) };
+    if (key === 'work_mem') return { column: d!.name, value: showKb(value) };
     return { column: d ? d.name : key, value };
   }
 
@@ -399,6 +431,7 @@ export class Settings {
       readConsistency: Object.freeze(parseReadConsistency(this.get('nodedb.read_consistency'))),
       defaultIsolation: iso === 'serializable' ? 'serializable' : iso === 'repeatable read' ? 'repeatable read' : 'read committed',
       defaultReadOnly: this.get('default_transaction_read_only') === 'on',
+      workMemBytes: Number(this.get('work_mem')) * 1024,
       format: Object.freeze({
         timeZone: this.get('TimeZone'),
         dateStyle: this.get('DateStyle'),
@@ -445,6 +478,8 @@ export interface HotSettings {
   readonly readConsistency: ReadConsistency;
   readonly defaultIsolation: 'read committed' | 'repeatable read' | 'serializable';
   readonly defaultReadOnly: boolean;
+  /** work_mem in bytes: the bound of each sort / hash table / hash aggregate (sql/exec/spill.ts). */
+  readonly workMemBytes: number;
   /** TimeZone, DateStyle, IntervalStyle, extra_float_digits, bytea_output. */
   readonly format: FormatContext;
 }

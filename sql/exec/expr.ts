@@ -4,6 +4,7 @@
  * (subqueries, nextval/setval) are evaluated first, in order, into `env.asyncValues`, and the
  * closures read them from there.
  */
+import type { SpillReport } from './spill.js';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { BExpr, SubqueryExpr } from '../bind/expr.js';
@@ -36,6 +37,8 @@ export interface NodeStats {
   loops: number;
   firstRowMs: number;
   totalMs: number;
+  /** Sort / hash join / hash aggregate / DISTINCT: memory used and bytes spilled (./spill.ts). */
+  spill?: SpillReport;
 }
 
 type Fn = (row: readonly Datum[], env: Env) => Datum;

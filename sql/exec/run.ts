@@ -18,6 +18,9 @@ import { runWindowNode } from './window.js';
 import { runUpsert } from './upsert.js';
 import { runLockRows } from './locking.js';
 import { runSetOpNode } from './setop.js';
+import { runSort } from './external-sort.js';
+import { runHashJoin } from './hash-join.js';
+import { runAggregate, runDistinct } from './hash-agg.js';
 import { virtualRows } from '../../pg_catalog/index.js';
 import {
   checkNotNull,
@@ -232,66 +235,6 @@ async function* runNestedLoop(p: Extract<Plan, { kind: 'nestedLoop' }>, env: Env
   }
 }
 
-function compositeKey(types: readonly SqlType[], values: readonly Datum[]): string | null {
-  let key = '';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v === null) return null;
-    key += `${String(hashKey(types[i]!, v))}\u0001`;
-  }
-  return key;
-}
-
-async function* runHashJoin(p: Extract<Plan, { kind: 'hashJoin' }>, env: Env): AsyncGenerator<Row> {
-  const rightKeys = p.rightKeys.map(compiled);
-  const leftKeys = p.leftKeys.map(compiled);
-  const on = p.on === null ? null : compiled(p.on);
-  const table = new Map<string, number[]>();
-  const rights: Row[] = [];
-  for await (const r of run(p.right, env)) {
-    checkAbort(env);
-    const vals: Datum[] = [];
-    for (const k of rightKeys) vals.push(await evaluate(k, r, env));
-    const key = compositeKey(p.keyTypes, vals);
-    if (key === null && p.joinType !== 'full') continue;
-    rights.push(r);
-    if (key === null) continue;
-    const bucket = table.get(key);
-    if (bucket === undefined) table.set(key, [rights.length - 1]);
-    else bucket.push(rights.length - 1);
-  }
-  const rightMatched = p.joinType === 'full' ? new Uint8Array(rights.length) : null;
-  for await (const left of run(p.left, env)) {
-    checkAbort(env);
-    const vals: Datum[] = [];
-    for (const k of leftKeys) vals.push(await evaluate(k, left, env));
-    const key = compositeKey(p.keyTypes, vals);
-    let matched = false;
-    for (const i of key === null ? [] : (table.get(key) ?? [])) {
-      const merged = mergeRows(left, rights[i]!, p.rightStart, p.rightEnd);
-      if (on === null || isTrue(await evaluate(on, merged, env))) {
-        matched = true;
-        if (rightMatched !== null) rightMatched[i] = 1;
-        yield merged;
-      }
-    }
-    if (!matched && p.joinType !== 'inner') yield left.slice();
-  }
-  if (rightMatched !== null) {
-    for (let i = 0; i < rights.length; i++) if (rightMatched[i] === 0) yield rights[i]!.slice();
-  }
-}
-
-interface Group {
-  readonly values: Datum[];
-  /** Index into the aggregate's grouping sets (0 without GROUPING SETS). */
-  readonly set: number;
-  readonly states: unknown[];
-  readonly seen: (Set<string> | null)[];
-  /** For aggregates with ORDER BY: (sort keys, args) collected, fed in order at the end. */
-  readonly ordered: ({ keys: Datum[]; args: Datum[] }[] | null)[];
-}
-
 function compareSortKeys(
   keys: readonly { readonly type: SqlType; readonly desc: boolean; readonly nullsFirst: boolean }[],
   a: readonly Datum[],
@@ -309,138 +252,6 @@ function compareSortKeys(
     if (c !== 0) return k.desc ? -c : c;
   }
   return 0;
-}
-
-async function* runAggregate(p: Extract<Plan, { kind: 'aggregate' }>, env: Env): AsyncGenerator<Row> {
-  const groupExprs = p.groupBy.map(compiled);
-  const aggArgs = p.aggs.map((a) => a.args.map(compiled));
-  const aggFilters = p.aggs.map((a) => (a.filter === null ? null : compiled(a.filter)));
-  const groups = new Map<string, Group>();
-  const evalCtx = env.ctx.eval;
-  const sets = p.sets ?? [p.groupBy.map((_, i) => i)];
-  const members = sets.map((s) => new Set(s));
-  const newGroup = (values: Datum[], set: number): Group => ({
-    values,
-    set,
-    states: p.aggs.map((a) => a.agg.init()),
-    seen: p.aggs.map((a) => (a.distinct ? new Set<string>() : null)),
-    ordered: p.aggs.map((a) => (a.orderBy.length > 0 ? [] : null)),
-  });
-  const aggOrder = p.aggs.map((a) => a.orderBy.map((o) => compiled(o.expr)));
-  for await (const row of run(p.input, env)) {
-    checkAbort(env);
-    const rowValues: Datum[] = [];
-    for (const g of groupExprs) rowValues.push(await evaluate(g, row, env));
-    for (let si = 0; si < sets.length; si++) {
-    const values = sets.length === 1 && p.sets === undefined ? rowValues : rowValues.map((v, i) => (members[si]!.has(i) ? v : null));
-    let key = sets.length === 1 ? '' : `${si}\u0002`;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      key += v === null ? '\u0000N\u0001' : `${String(hashKey(p.groupTypes[i]!, v))}\u0001`;
-    }
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = newGroup(values, si);
-      groups.set(key, group);
-    }
-    for (let a = 0; a < p.aggs.length; a++) {
-      const call = p.aggs[a]!;
-      const f = aggFilters[a];
-      if (f != null && !isTrue(await evaluate(f, row, env))) continue;
-      const args: Datum[] = [];
-      for (const c of aggArgs[a]!) args.push(await evaluate(c, row, env));
-      if (call.agg.strict && args.some((x) => x === null)) continue;
-      const seen = group.seen[a];
-      if (seen != null) {
-        const k = args.map((x, i) => (x === null ? 'N' : String(hashKey(call.argTypes[i]!, x)))).join('\u0001');
-        if (seen.has(k)) continue;
-        seen.add(k);
-      }
-      const ordered = group.ordered[a];
-      if (ordered != null) {
-        const keys: Datum[] = [];
-        for (const c of aggOrder[a]!) keys.push(await evaluate(c, row, env));
-        ordered.push({ keys, args });
-        continue;
-      }
-      group.states[a] = call.agg.step(group.states[a], args, evalCtx);
-    }
-    }
-  }
-  for (const g of groups.values()) {
-    for (let a = 0; a < p.aggs.length; a++) {
-      const ordered = g.ordered[a];
-      if (ordered == null) continue;
-      const keys = p.aggs[a]!.orderBy;
-      ordered.sort((x, y) => compareSortKeys(keys, x.keys, y.keys));
-      for (const o of ordered) {
-        checkAbort(env);
-        g.states[a] = p.aggs[a]!.agg.step(g.states[a], o.args, evalCtx);
-      }
-    }
-  }
-  if (groups.size === 0 && p.groupBy.length === 0) groups.set('', newGroup([], 0));
-  if (p.sets !== undefined) {
-    // An empty grouping set yields its (grand total) row even without input rows.
-    sets.forEach((s, si) => {
-      if (s.length === 0 && ![...groups.values()].some((g) => g.set === si)) groups.set(`${si}\u0002empty`, newGroup(p.groupBy.map(() => null), si));
-    });
-  }
-  for (const g of groups.values()) {
-    checkAbort(env);
-    const out: Row = [...g.values];
-    for (let a = 0; a < p.aggs.length; a++) out.push(p.aggs[a]!.agg.final(g.states[a], evalCtx));
-    for (const call of p.groupingCalls ?? []) {
-      let bits = 0;
-      for (const i of call) bits = (bits << 1) | (members[g.set]!.has(i) ? 0 : 1);
-      out.push(bits);
-    }
-    yield out;
-  }
-}
-
-async function* runSort(p: Extract<Plan, { kind: 'sort' }>, env: Env): AsyncGenerator<Row> {
-  const keys = p.keys.map((k) => ({ ...k, c: compiled(k.expr) }));
-  const decorated: { row: Row; vals: Datum[] }[] = [];
-  for await (const row of run(p.input, env)) {
-    checkAbort(env);
-    const vals: Datum[] = [];
-    for (const k of keys) vals.push(await evaluate(k.c, row, env));
-    decorated.push({ row, vals });
-  }
-  decorated.sort((a, b) => {
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const x = a.vals[i]!;
-      const y = b.vals[i]!;
-      if (x === null || y === null) {
-        if (x === null && y === null) continue;
-        return (x === null) === k.nullsFirst ? -1 : 1;
-      }
-      const c = compare(k.type, x, y);
-      if (c !== 0) return k.desc ? -c : c;
-    }
-    return 0;
-  });
-  for (const d of decorated) {
-    checkAbort(env);
-    yield d.row;
-  }
-}
-
-async function* runDistinct(p: Extract<Plan, { kind: 'distinct' }>, env: Env): AsyncGenerator<Row> {
-  const seen = new Set<string>();
-  for await (const row of run(p.input, env)) {
-    checkAbort(env);
-    let key = '';
-    for (let i = 0; i < p.types.length; i++) {
-      const v = row[i]!;
-      key += v === null ? '\u0000N\u0001' : `${String(hashKey(p.types[i]!, v))}\u0001`;
-    }
-    if (seen.has(key)) continue;
-    seen.add(key);
-    yield row;
-  }
 }
 
 function limitValue(e: BExpr | null, env: Env, clause: 'LIMIT' | 'OFFSET'): bigint | null {

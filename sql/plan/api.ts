@@ -86,6 +86,8 @@ export interface ExecContext {
   readonly backendPid?: number;
   /** Every session of this node (pg_stat_activity); absent => pg_stat_activity fails with 0A000. */
   readonly activity?: () => readonly BackendActivity[];
+  /** The session's DECLAREd cursors (pg_cursors); absent => pg_cursors fails with 0A000. */
+  readonly cursors?: () => readonly CursorInfo[];
   /**
    * pg_cancel_backend / pg_terminate_backend: cancels the running statement of / terminates the
    * session with this pid on this node; false when there is none. Absent => they fail with 0A000.
@@ -93,6 +95,10 @@ export interface ExecContext {
   readonly signalBackend?: (pid: number, signal: BackendSignal) => boolean;
   /** search_path for nextval('name') with a non-constant name (default: "$user", public). */
   readonly searchPath?: readonly string[];
+  /** work_mem in bytes: each sort / hash table / hash aggregate spills past it (default 4MB). */
+  readonly workMemBytes?: number;
+  /** Directory for spill files (`<data-dir>/tmp`); absent => the OS temp directory. */
+  readonly tempDir?: string;
 }
 
 /** A pull cursor (portals fetch N rows at a time). */

@@ -7,6 +7,7 @@
 import { assertNever } from '../../util/assert.js';
 import type { AggCall, BExpr } from '../bind/expr.js';
 import type { NodeStats } from '../exec/expr.js';
+import type { SpillReport } from '../exec/spill.js';
 import { formatType, type Datum } from '../types/index.js';
 import type { Plan } from './plan.js';
 
@@ -382,7 +383,18 @@ function render(n: Node, col: number, arrow: boolean, out: string[], input: Expl
   out.push(arrow ? `${pad}->  ${annotate(n, input)}` : `${pad}${annotate(n, input)}`);
   const textCol = arrow ? col + 4 : col;
   for (const d of n.details) out.push(`${' '.repeat(textCol + 2)}${d}`);
+  const spill = input.stats?.get(n.plan)?.spill;
+  if (spill !== undefined) out.push(`${' '.repeat(textCol + 2)}${spillLine(n.plan, spill)}`);
   for (const c of n.children) render(c, textCol + 2, true, out, input);
+}
+
+/** EXPLAIN ANALYZE: memory and spill of a Sort / hash join / hash aggregate, worded as PostgreSQL's. */
+function spillLine(plan: Plan, r: SpillReport): string {
+  const kb = (bytes: number): string => `${Math.ceil(bytes / 1024)}kB`;
+  if (plan.kind === 'sort') return r.diskBytes > 0 ? `Sort Method: external merge  Disk: ${kb(r.diskBytes)}` : `Sort Method: quicksort  Memory: ${kb(r.peakMemoryBytes)}`;
+  // Partition files: one per batch (a hash join writes a left and a right file per batch).
+  const batches = 1 + (plan.kind === 'hashJoin' ? r.files / 2 : r.files);
+  return `Batches: ${batches}  Memory Usage: ${kb(r.peakMemoryBytes)}${r.diskBytes > 0 ? `  Disk Usage: ${kb(r.diskBytes)}` : ''}`;
 }
 
 export function explainLines(plan: Plan, input: ExplainInput): string[] {

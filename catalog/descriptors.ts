@@ -38,6 +38,8 @@ export const SystemTableId = {
 /** Well-known bootstrap oids (the PostgreSQL 15 values). */
 export const BootstrapOid = {
   superuser: 10,
+  /** PostgreSQL 15's predefined role that owns the public schema. */
+  pgDatabaseOwner: 6171,
   pgCatalog: 11,
   public: 2200,
   informationSchema: 13000,

@@ -3,6 +3,8 @@ import type { CatalogState } from '../catalog/state.js';
 import type { ConstraintDescriptor, TableDescriptor } from '../catalog/descriptors.js';
 import { assertNever } from '../util/assert.js';
 import type { Datum } from '../sql/types/index.js';
+import type { CursorInfo } from './cursors.js';
+import type { LockSnapshotEntry } from '../cluster/kv/lock-table.js';
 
 export type VirtualRow = Readonly<Record<string, Datum>>;
 
@@ -16,12 +18,16 @@ export interface VirtualSession {
   readonly backendPid?: number;
   /** Every session of this node (pg_stat_activity); absent => pg_stat_activity fails with 0A000. */
   readonly activity?: () => readonly BackendActivity[];
+  /** The session's DECLAREd cursors (pg_cursors); absent => pg_cursors fails with 0A000. */
+  readonly cursors?: () => readonly CursorInfo[];
   /**
    * Cancels the running statement of / terminates the session with this pid on this node
    * (pg_cancel_backend / pg_terminate_backend); false when no such session. Absent => those
    * functions fail with 0A000.
    */
   readonly signalBackend?: (pid: number, signal: BackendSignal) => boolean;
+  /** The node's lock table (pg_locks); absent => pg_locks fails with 0A000. */
+  readonly locks?: () => readonly LockSnapshotEntry[];
 }
 
 /** What pg_cancel_backend / pg_terminate_backend ask of the session registry. */
@@ -42,6 +48,8 @@ export interface BackendActivity {
   readonly state: 'active' | 'idle' | 'idle in transaction' | 'idle in transaction (aborted)';
   /** The running statement, or the last one when idle (as PostgreSQL). */
   readonly query: string;
+  /** The KV transaction of the open transaction, if any (its lock owner id in pg_locks). */
+  readonly kvTxnId?: string;
 }
 
 export interface GenContext {

@@ -373,6 +373,30 @@ export const virtualTableDefs = {
     inhdetachpending boolean NOT NULL
   )`,
   },
+  'pg_locks': {
+    schema: 'pg_catalog',
+    name: 'pg_locks',
+    oid: 12073,
+    relkind: 'v',
+    sql: `CREATE TABLE pg_catalog.pg_locks (
+    locktype text,
+    database oid,
+    relation oid,
+    page integer,
+    tuple smallint,
+    virtualxid text,
+    transactionid xid,
+    classid oid,
+    objid oid,
+    objsubid smallint,
+    virtualtransaction text,
+    pid integer,
+    mode text,
+    granted boolean,
+    fastpath boolean,
+    waitstart timestamp with time zone
+  )`,
+  },
   'pg_matviews': {
     schema: 'pg_catalog',
     name: 'pg_matviews',
@@ -541,6 +565,22 @@ export const virtualTableDefs = {
     rngsubopc oid NOT NULL,
     rngcanonical regproc NOT NULL,
     rngsubdiff regproc NOT NULL
+  )`,
+  },
+  'pg_rewrite': {
+    schema: 'pg_catalog',
+    name: 'pg_rewrite',
+    oid: 2618,
+    relkind: 'r',
+    sql: `CREATE TABLE pg_catalog.pg_rewrite (
+    oid oid NOT NULL,
+    rulename name NOT NULL,
+    ev_class oid NOT NULL,
+    ev_type "char" NOT NULL,
+    ev_enabled "char" NOT NULL,
+    is_instead boolean NOT NULL,
+    ev_qual pg_node_tree NOT NULL,
+    ev_action pg_node_tree NOT NULL
   )`,
   },
   'pg_roles': {

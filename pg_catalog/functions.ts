@@ -17,6 +17,7 @@ import { indexDefinition, quoteIdent } from './rows.js';
 import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
 import { ioProcs } from './pg-data.js';
+import { databaseByName, databaseByOid } from './databases.js';
 import { sessionFunctions } from './session-functions.js';
 import { checkConstraintText, checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
 
@@ -86,9 +87,7 @@ function defs(): CatalogFunction[] {
     fn('obj_description', [OID, NAME], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), String(a[1]), 0)),
     fn('obj_description', [OID], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), undefined, 0)),
     fn('col_description', [OID, INT4], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), 'pg_class', Number(a[1]))),
-    fn('shobj_description', [OID, NAME], TEXT, (a, c) =>
-      String(a[1]) === 'pg_database' && oidArg(a[0]!) === c.catalog.database().oid ? (c.catalog.database().comment ?? null) : null,
-    ),
+    fn('shobj_description', [OID, NAME], TEXT, (a, c) => (String(a[1]) === 'pg_database' ? (databaseByOid(c.catalog, oidArg(a[0]!))?.comment ?? null) : null)),
     fn('pg_encoding_to_char', [INT4], NAME, (a) => (Number(a[0]) === 6 ? 'UTF8' : Number(a[0]) === 0 ? 'SQL_ASCII' : '')),
     fn('current_schemas', [BOOL], t(Oid._name), (a, c) => {
       const names = c.catalog.effectiveSearchPath(c.searchPath, c.session.user).map((o) => c.catalog.schema(o)?.name ?? '');
@@ -112,6 +111,8 @@ function defs(): CatalogFunction[] {
     afn('pg_table_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'main')),
     afn('pg_indexes_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'indexes')),
     afn('pg_total_relation_size', [REGCLASS], INT8, (a, c, kv) => relationSize(c.catalog, kv, oidArg(a[0]!), 'total')),
+    afn('pg_database_size', [NAME], INT8, (a, c, kv) => databaseSize(c.catalog, kv, databaseByName(c.catalog, String(a[0]))?.oid, String(a[0]))),
+    afn('pg_database_size', [OID], INT8, (a, c, kv) => databaseSize(c.catalog, kv, oidArg(a[0]!), undefined)),
     fn('pg_size_pretty', [INT8], TEXT, (a) => sizePretty(BigInt(a[0] as bigint))),
     // PostgreSQL's is_publishable_class: user tables are; system catalogs, views, sequences, indexes are not.
     fn('pg_relation_is_publishable', [REGCLASS], BOOL, (a, c) => {
@@ -429,6 +430,20 @@ async function relationSize(cat: CatalogState, kv: Kv, oid: number, what: 'main'
     default:
       return assertNever(rel, 'relation');
   }
+}
+
+/**
+ * pg_database_size: the storage of every table of the served database; the templates hold
+ * nothing in nodedb (0). By name, an unknown database is 3D000; by oid, NULL (as PostgreSQL).
+ */
+async function databaseSize(cat: CatalogState, kv: Kv, oid: number | undefined, name: string | undefined): Promise<Datum> {
+  if (oid === undefined) throw new SqlError('3D000', `database "${name ?? ''}" does not exist`);
+  const db = databaseByOid(cat, oid);
+  if (db === undefined) return null;
+  if (db.oid !== cat.database().oid) return 0n;
+  let sum = 0n;
+  for (const t of cat.tables()) sum += BigInt(await kv.approximateSize({ start: tablePrefix(t.oid), end: prefixEnd(tablePrefix(t.oid)) }));
+  return sum;
 }
 
 /** PostgreSQL 15's pg_size_pretty(bigint): bytes below 10 kB, then kB..PB with half-rounding. */

@@ -10,6 +10,7 @@ import { rowGenerators } from './rows.js';
 import type { VirtualTable } from './virtual.js';
 
 export { lookupVirtualTable, virtualTableByOid, virtualTables, typeSubstitutes, type VirtualTable, type VirtualColumn } from './virtual.js';
+export { databaseByName, type DatabaseFacts } from './databases.js';
 export type { BackendActivity, BackendSignal, VirtualSession } from './common.js';
 
 /** What a generator sees: the statement's catalog snapshot and the session. */

@@ -11,6 +11,7 @@ import {
   type ColumnDescriptor,
   type ConstraintDescriptor,
   type IndexDescriptor,
+  type SchemaDescriptor,
   type TableDescriptor,
 } from '../catalog/descriptors.js';
 import { assertNever } from '../util/assert.js';
@@ -22,10 +23,12 @@ import { btreeOpclasses, defaultBtreeOpclasses, ioProcs } from './pg-data.js';
 import { procRows } from './pg-proc-data.js';
 import { informationSchemaGenerators } from './information-schema.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
+import { clusterDatabases } from './databases.js';
+import { pgLocks } from './locks.js';
 import { checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
-export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260 } as const;
+export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260, pgRewrite: 2618 } as const;
 const heapAmOid = 2;
 const btreeAmOid = 403;
 const defaultTablespaceOid = 1663;
@@ -335,8 +338,22 @@ function pgConstraint(ctx: GenContext): VirtualRow[] {
 
 function pgNamespace(ctx: GenContext): VirtualRow[] {
   const rows: VirtualRow[] = [{ oid: pgToastNamespaceOid, nspname: 'pg_toast', nspowner: BootstrapOid.superuser }];
-  for (const s of ctx.catalog.schemas()) rows.push({ oid: s.oid, nspname: s.name, nspowner: s.ownerOid });
+  for (const s of ctx.catalog.schemas()) rows.push({ oid: s.oid, nspname: s.name, nspowner: s.ownerOid, nspacl: schemaAcl(ctx.catalog, s) });
   return rows;
+}
+
+/** PostgreSQL 15's initdb ACLs of the schemas it creates (owner: all, PUBLIC: USAGE); NULL for user schemas. */
+function schemaAcl(cat: CatalogState, s: SchemaDescriptor): PgArray | null {
+  const builtIn = s.oid === BootstrapOid.pgCatalog || s.oid === BootstrapOid.public || s.oid === BootstrapOid.informationSchema;
+  if (!builtIn) return null;
+  const owner = roleName(cat, s.ownerOid);
+  return textArray([`${owner}=UC/${owner}`, `=U/${owner}`]);
+}
+
+/** PostgreSQL 15's memberships among its predefined roles (pg_monitor's). */
+function pgAuthMembers(): VirtualRow[] {
+  const pgMonitor = 3373;
+  return [3374, 3375, 3377].map((member) => ({ roleid: member, member: pgMonitor, grantor: BootstrapOid.superuser, admin_option: false }));
 }
 
 function pgType(): VirtualRow[] {
@@ -401,24 +418,22 @@ function pgUser(ctx: GenContext): VirtualRow[] {
 }
 
 function pgDatabase(ctx: GenContext): VirtualRow[] {
-  const d = ctx.catalog.database();
-  return [
-    {
-      oid: d.oid,
-      datname: d.name,
-      datdba: d.ownerOid,
-      encoding: utf8Encoding,
-      datlocprovider: 'c',
-      datistemplate: false,
-      datallowconn: true,
-      datconnlimit: -1,
-      datfrozenxid: 0,
-      datminmxid: 1,
-      dattablespace: defaultTablespaceOid,
-      datcollate: d.collate,
-      datctype: d.ctype,
-    },
-  ];
+  return clusterDatabases(ctx.catalog).map((d) => ({
+    oid: d.oid,
+    datname: d.name,
+    datdba: d.ownerOid,
+    encoding: utf8Encoding,
+    datlocprovider: 'c',
+    datistemplate: d.isTemplate,
+    datallowconn: d.allowConn,
+    datconnlimit: -1,
+    datfrozenxid: 0,
+    datminmxid: 1,
+    dattablespace: defaultTablespaceOid,
+    datcollate: d.collate,
+    datctype: d.ctype,
+    datacl: d.acl === null ? null : textArray(d.acl),
+  }));
 }
 
 function pgDescription(ctx: GenContext): VirtualRow[] {
@@ -440,8 +455,7 @@ function pgDescription(ctx: GenContext): VirtualRow[] {
 }
 
 function pgShdescription(ctx: GenContext): VirtualRow[] {
-  const d = ctx.catalog.database();
-  return d.comment === undefined ? [] : [{ objoid: d.oid, classoid: ClassOid.pgDatabase, description: d.comment }];
+  return clusterDatabases(ctx.catalog).flatMap((d) => (d.comment === undefined ? [] : [{ objoid: d.oid, classoid: ClassOid.pgDatabase, description: d.comment }]));
 }
 
 function pgSettings(ctx: GenContext): VirtualRow[] {
@@ -502,7 +516,13 @@ function pgDepend(ctx: GenContext): VirtualRow[] {
       for (const ic of i.columns) dep(i.oid, 0, t.oid, ic.attnum, 'a');
     }
   }
-  for (const v of cat.views()) for (const r of v.dependsOn) dep(v.oid, 0, r, 0, 'n');
+  // A view's _RETURN rule (pg_rewrite oid = the view's oid) depends internally on the view and
+  // normally on what it reads (PostgreSQL records columns; nodedb tracks whole relations).
+  for (const v of cat.views()) {
+    dep(v.oid, 0, v.oid, 0, 'i', ClassOid.pgRewrite);
+    dep(v.oid, 0, v.oid, 0, 'n', ClassOid.pgRewrite);
+    for (const r of v.dependsOn) dep(v.oid, 0, r, 0, 'n', ClassOid.pgRewrite);
+  }
   return rows;
 }
 
@@ -663,6 +683,23 @@ function pgViews(ctx: GenContext): VirtualRow[] {
   return cat.views().map((v) => ({ schemaname: schemaName(cat, v.schemaOid), viewname: v.name, viewowner: roleName(cat, v.ownerOid), definition: v.source }));
 }
 
+/**
+ * One ON SELECT DO INSTEAD rule per view, as PostgreSQL stores views. Its oid is the view's (oids
+ * are unique per catalog); ev_action holds the view's query text, not PostgreSQL's node tree.
+ */
+function pgRewrite(ctx: GenContext): VirtualRow[] {
+  return ctx.catalog.views().map((v) => ({
+    oid: v.oid,
+    rulename: '_RETURN',
+    ev_class: v.oid,
+    ev_type: '1',
+    ev_enabled: 'O',
+    is_instead: true,
+    ev_qual: '<>',
+    ev_action: v.source,
+  }));
+}
+
 /** Catalogs that are empty in nodedb because it has no such objects (no rows is the truth). */
 const none: RowGenerator = () => [];
 
@@ -670,7 +707,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_am: pgAm,
   pg_attrdef: pgAttrdef,
   pg_attribute: pgAttribute,
-  pg_auth_members: none,
+  pg_auth_members: pgAuthMembers,
   pg_authid: pgAuthid,
   pg_class: pgClass,
   pg_collation: pgCollation,
@@ -686,6 +723,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_index: pgIndex,
   pg_indexes: pgIndexes,
   pg_inherits: none,
+  pg_locks: pgLocks,
   pg_matviews: none,
   pg_namespace: pgNamespace,
   pg_opclass: pgOpclass,
@@ -696,6 +734,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_publication_namespace: none,
   pg_publication_rel: none,
   pg_range: none,
+  pg_rewrite: pgRewrite,
   pg_roles: pgRoles,
   pg_seclabel: none,
   pg_sequence: pgSequence,

@@ -14,6 +14,7 @@ import type { CatalogFnContext, CatalogFunction } from './functions.js';
 import { regLiteralOid, splitIdentifiers } from './functions.js';
 import { procRows } from './pg-proc-data.js';
 import { virtualTableByOid } from './virtual.js';
+import { databaseByName, databaseByOid } from './databases.js';
 
 const t = (oid: number): SqlType => sqlType(oid);
 const OID = t(Oid.oid);
@@ -78,9 +79,8 @@ function objectExists(c: CatalogFnContext, kind: ObjectKind, d: Datum, byName: b
       if (byName) return c.catalog.resolveSchema(String(d)) !== undefined;
       return c.catalog.schema(Number(d)) !== undefined;
     case 'database': {
-      const db = c.catalog.database();
-      if (!byName) return Number(d) === db.oid;
-      if (String(d) !== db.name) throw new SqlError('3D000', `database "${String(d)}" does not exist`);
+      if (!byName) return databaseByOid(c.catalog, Number(d)) !== undefined;
+      if (databaseByName(c.catalog, String(d)) === undefined) throw new SqlError('3D000', `database "${String(d)}" does not exist`);
       return true;
     }
     case 'function':

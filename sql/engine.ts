@@ -7,7 +7,7 @@ import { openCatalog, type CatalogStore } from '../catalog/store.js';
 import { defaultDatabaseName } from '../catalog/state.js';
 import { SqlError, SqlState } from '../util/errors.js';
 import type * as A from './ast.js';
-import type { BackendActivity } from '../pg_catalog/index.js';
+import { databaseByName, type BackendActivity } from '../pg_catalog/index.js';
 import { tablePrefix, prefixEnd } from './encoding/key.js';
 import { initParser, parseSql } from './parser/index.js';
 import { SqlSession } from './session.js';
@@ -128,10 +128,16 @@ class NodeEngine implements Engine {
   openSession(params: StartupParams, control?: SessionControl): Session {
     const catalog = this.core.catalog.current();
     if (params.database !== defaultDatabaseName) {
-      throw new SqlError('3D000', `database "${params.database}" does not exist`, { severity: 'FATAL' });
+      const template = databaseByName(catalog, params.database);
+      if (template === undefined) throw new SqlError('3D000', `database "${params.database}" does not exist`, { severity: 'FATAL' });
+      if (!template.allowConn) throw new SqlError(SqlState.objectNotInPrerequisiteState, `database "${params.database}" is not currently accepting connections`, { severity: 'FATAL' });
+      throw new SqlError(SqlState.featureNotSupported, `connecting to template database "${params.database}" is not supported`, { severity: 'FATAL' });
     }
     if (params.user !== this.core.bootstrapUser && !catalog.roleByNameOrUndefined(params.user)) {
       throw new SqlError(SqlState.invalidAuthorizationSpecification, `role "${params.user}" does not exist`, { severity: 'FATAL' });
+    }
+    if (catalog.roleByNameOrUndefined(params.user)?.login === false) {
+      throw new SqlError(SqlState.invalidAuthorizationSpecification, `role "${params.user}" is not permitted to log in`, { severity: 'FATAL' });
     }
     const session = new SqlSession(this.core, params, this.core.allocatePid());
     this.core.register(session, control);

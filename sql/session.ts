@@ -233,6 +233,7 @@ export class SqlSession implements Session {
       clientPort: null,
       backendStartMicros: this.backendStartMicros,
       xactStartMicros: this.txn?.startMicros ?? null,
+      ...(this.txn?.kv === undefined ? {} : { kvTxnId: this.txn.kv.id }),
       queryStartMicros: this.queryStartMicros,
       stateChangeMicros: this.stateChangeMicros,
       state,

@@ -3,6 +3,7 @@
  * Single-node and multi-node implement the same interface. Keys and values are raw
  * bytes; ordering is unsigned lexicographic byte order.
  */
+import type { LockSnapshotEntry } from './lock-table.js';
 
 export type ReadConsistency =
   | { readonly kind: 'strong' }
@@ -112,5 +113,7 @@ export interface Kv {
   gc(span?: Span): Promise<GcStats>;
   /** Approximate bytes stored for a span (pg_relation_size). */
   approximateSize(span: Span): Promise<number>;
+  /** Row/table locks held and waited for on this node, by transaction id (pg_locks); absent => pg_locks is 0A000. */
+  lockSnapshot?(): readonly LockSnapshotEntry[];
   close(): Promise<void>;
 }

@@ -54,7 +54,7 @@ import type {
   TxnOptions,
 } from './api.js';
 import { GroupCommitter, groupCommitBoundsDefault, type GroupCommitBounds, type GroupCommitStats } from './group-commit.js';
-import { keyString, LockTable, type LockTableStats } from './lock-table.js';
+import { keyString, LockTable, type LockSnapshotEntry, type LockTableStats } from './lock-table.js';
 import { compareBytes, inSpan, WriteBuffer, type BufferEntry, type BufferLookup } from './write-buffer.js';
 
 export interface LocalKvOptions {
@@ -302,6 +302,10 @@ class LocalKvImpl implements LocalKv {
       removed += deleted;
     }
     return removed;
+  }
+
+  lockSnapshot(): readonly LockSnapshotEntry[] {
+    return this.locks.snapshot();
   }
 
   async approximateSize(span: Span): Promise<number> {

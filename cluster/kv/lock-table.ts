@@ -23,6 +23,8 @@ interface Waiter {
   readonly owner: string;
   readonly mode: LockMode;
   readonly upgrade: boolean;
+  /** Wall clock (ms since the epoch) when the wait began (pg_locks.waitstart). */
+  readonly sinceMs: number;
   resolve(): void;
   reject(err: Error): void;
 }
@@ -38,6 +40,15 @@ export const deadlockSearchNodesMax = 100_000;
 export interface LockTableStats {
   readonly lockedKeys: number;
   readonly waiters: number;
+}
+
+/** One lock held or waited for, as pg_locks shows it (waitStartMs only for waiters). */
+export interface LockSnapshotEntry {
+  readonly owner: string;
+  readonly key: Uint8Array;
+  readonly mode: LockMode;
+  readonly granted: boolean;
+  readonly waitStartMs: number | null;
 }
 
 export function keyString(key: Uint8Array): string {
@@ -101,6 +112,17 @@ export class LockTable {
     }
   }
 
+  /** Every lock held and every wait, holders first per key (a copy: pg_locks reads it). */
+  snapshot(): LockSnapshotEntry[] {
+    const out: LockSnapshotEntry[] = [];
+    for (const [k, e] of this.entries) {
+      const key = new Uint8Array(Buffer.from(k, 'latin1'));
+      for (const [owner, mode] of e.holders) out.push({ owner, key, mode, granted: true, waitStartMs: null });
+      for (const w of e.waiters) out.push({ owner: w.owner, key, mode: w.mode, granted: false, waitStartMs: w.sinceMs });
+    }
+    return out;
+  }
+
   stats(): LockTableStats {
     let waiters = 0;
     for (const e of this.entries.values()) waiters += e.waiters.length;
@@ -138,6 +160,7 @@ export class LockTable {
         owner,
         mode: opts.mode,
         upgrade,
+        sinceMs: Date.now(),
         resolve: () => {
           cleanup();
           resolve(granted);

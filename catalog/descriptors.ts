@@ -262,7 +262,14 @@ export interface ViewDescriptor {
   readonly comment?: string;
 }
 
-/** Enum types: later issue; CREATE TYPE ... AS ENUM is rejected with 0A000 for now. */
+/** One pg_enum row. Sort orders are floats never renumbered: keys and rows store them. */
+export interface EnumLabel {
+  readonly oid: Oid;
+  readonly label: string;
+  readonly sortOrder: number;
+}
+
+/** CREATE TYPE ... AS ENUM (pg_type row `name` plus its array type `_name`, pg_enum rows). */
 export interface EnumTypeDescriptor {
   readonly kind: 'enum';
   readonly oid: Oid;
@@ -270,7 +277,8 @@ export interface EnumTypeDescriptor {
   readonly schemaOid: Oid;
   readonly name: string;
   readonly ownerOid: Oid;
-  readonly labels: readonly string[];
+  /** In creation order (pg_enum oid order); sort by sortOrder for enum order. */
+  readonly labels: readonly EnumLabel[];
   readonly comment?: string;
 }
 

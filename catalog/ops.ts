@@ -16,6 +16,9 @@ import {
   type ConstraintDescriptor,
   type Descriptor,
   droppedColumnName,
+  type EnumLabel,
+  type EnumTypeDescriptor,
+  type FkAction,
   firstUserOid,
   type IdentitySpec,
   type IndexColumn,
@@ -75,7 +78,8 @@ export type CommentTarget =
   | { readonly kind: 'column'; readonly tableOid: Oid; readonly attnum: number }
   | { readonly kind: 'constraint'; readonly tableOid: Oid; readonly name: string }
   | { readonly kind: 'schema'; readonly oid: Oid }
-  | { readonly kind: 'database'; readonly oid: Oid };
+  | { readonly kind: 'database'; readonly oid: Oid }
+  | { readonly kind: 'type'; readonly oid: Oid };
 
 export type DdlOp =
   | { readonly kind: 'createSchema'; readonly name: string; readonly ownerOid: Oid; readonly oid?: Oid }
@@ -170,7 +174,27 @@ export type DdlOp =
       readonly searchPath?: readonly string[];
     }
   | { readonly kind: 'dropView'; readonly viewOid: Oid; readonly cascade: boolean }
-  | { readonly kind: 'comment'; readonly target: CommentTarget; readonly comment: string | null };
+  | { readonly kind: 'comment'; readonly target: CommentTarget; readonly comment: string | null }
+  | {
+      readonly kind: 'createEnum';
+      readonly oid?: Oid;
+      readonly arrayOid?: Oid;
+      readonly schemaOid: Oid;
+      readonly name: string;
+      readonly ownerOid: Oid;
+      readonly labels: readonly string[];
+    }
+  /** ALTER TYPE ... ADD VALUE: at the end, or just before/after an existing label. */
+  | {
+      readonly kind: 'addEnumValue';
+      readonly typeOid: Oid;
+      readonly label: string;
+      readonly position?: { readonly where: 'before' | 'after'; readonly neighbor: string };
+    }
+  | { readonly kind: 'renameEnumValue'; readonly typeOid: Oid; readonly from: string; readonly to: string }
+  /** Renames the type and its array type `_name`. */
+  | { readonly kind: 'renameType'; readonly typeOid: Oid; readonly newName: string }
+  | { readonly kind: 'dropType'; readonly typeOid: Oid; readonly cascade: boolean };
 
 export type DdlOpKind = DdlOp['kind'];
 
@@ -325,6 +349,11 @@ export function applyOpWithNotices(state: CatalogState, op: DdlOp): ApplyResult 
     case 'createView': createView(w, op); break;
     case 'dropView': dropObjects(w, { kind: 'view', oid: op.viewOid }, op.cascade); break;
     case 'comment': comment(w, op.target, op.comment); break;
+    case 'createEnum': createEnum(w, op); break;
+    case 'addEnumValue': addEnumValue(w, op); break;
+    case 'renameEnumValue': renameEnumValue(w, op); break;
+    case 'renameType': renameType(w, op); break;
+    case 'dropType': dropObjects(w, { kind: 'type', oid: op.typeOid }, op.cascade); break;
     default: assertNever(op, 'ddl op');
   }
   return w.finish();
@@ -837,6 +866,9 @@ function comment(w: Work, target: CommentTarget, text: string | null): void {
       w.set(withComment(d, text));
       return;
     }
+    case 'type':
+      w.set(withComment(enumTypeOf(w, target.oid), text));
+      return;
     default:
       assertNever(target, 'comment target');
   }
@@ -851,6 +883,7 @@ export type DropTarget =
   | { readonly kind: 'sequence'; readonly oid: Oid }
   | { readonly kind: 'view'; readonly oid: Oid }
   | { readonly kind: 'index'; readonly oid: Oid }
+  | { readonly kind: 'type'; readonly oid: Oid }
   | { readonly kind: 'column'; readonly tableOid: Oid; readonly attnum: number }
   | { readonly kind: 'default'; readonly tableOid: Oid; readonly attnum: number };
 
@@ -861,6 +894,7 @@ function targetKey(t: DropTarget): string {
     case 'sequence':
     case 'view':
     case 'index':
+    case 'type':
       return `${t.kind}:${t.oid}`;
     case 'column':
     case 'default':
@@ -903,6 +937,10 @@ export function describeTarget(state: CatalogState, t: DropTarget): string {
       const r = state.index(t.oid);
       return `index ${r === undefined ? t.oid : qualifiedRelName(state, r.table.schemaOid, r.index.name)}`;
     }
+    case 'type': {
+      const d = state.enumType(t.oid);
+      return `type ${d === undefined ? t.oid : qualifiedRelName(state, d.schemaOid, d.name)}`;
+    }
     case 'column':
     case 'default': {
       const tab = state.table(t.tableOid);
@@ -935,6 +973,7 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
         if (d.kind === 'table') out.push({ target: { kind: 'table', oid: d.oid }, auto: false });
         else if (d.kind === 'sequence' && d.schemaOid === t.oid) out.push({ target: { kind: 'sequence', oid: d.oid }, auto: false });
         else if (d.kind === 'view' && d.schemaOid === t.oid) out.push({ target: { kind: 'view', oid: d.oid }, auto: false });
+        else if (d.kind === 'enum' && d.schemaOid === t.oid) out.push({ target: { kind: 'type', oid: d.oid }, auto: false });
       }
       return out.filter((x) => x.target.kind !== 'table' || state.table(x.target.oid)?.schemaOid === t.oid);
     case 'table': {
@@ -952,6 +991,9 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
       relDependents(t.oid);
       return out;
     case 'index':
+      return out;
+    case 'type':
+      out.push(...enumTypeDependents(state, t.oid));
       return out;
     case 'column': {
       const tab = state.mustTable(t.tableOid);
@@ -1055,6 +1097,7 @@ function removeTarget(w: Work, t: DropTarget): void {
     case 'table':
     case 'sequence':
     case 'view':
+    case 'type':
       if (w.get(t.oid) !== undefined) w.remove(t.oid);
       return;
     case 'index': {
@@ -1099,4 +1142,104 @@ function removeTarget(w: Work, t: DropTarget): void {
     default:
       assertNever(t, 'drop target');
   }
+}
+
+// ─── enum types ──────────────────────────────────────────────────────────────────────────
+
+/** NAMEDATALEN - 1: the longest enum label in bytes. */
+const enumLabelBytesMax = 63;
+
+function enumTypeOf(w: Work, oid: Oid): EnumTypeDescriptor {
+  const d = w.get(oid);
+  if (d?.kind !== 'enum') throw missingObject('type', oid);
+  return d;
+}
+
+/** Columns of the type or of its array type (PostgreSQL: a normal pg_depend entry per column). */
+function enumTypeDependents(state: CatalogState, typeOid: Oid): Dependent[] {
+  const e = state.enumType(typeOid);
+  if (e === undefined) return [];
+  const out: Dependent[] = [];
+  for (const tab of state.tables()) {
+    for (const c of tab.columns) {
+      if (c.dropped || (c.type.oid !== e.oid && c.type.oid !== e.arrayOid)) continue;
+      out.push({ target: { kind: 'column', tableOid: tab.oid, attnum: c.attnum }, auto: false });
+    }
+  }
+  return out;
+}
+
+function checkTypeNameFree(w: Work, schemaOid: Oid, name: string): void {
+  const s = w.snapshot();
+  if (s.typeOidByName(schemaOid, name) !== undefined || s.classEntry(schemaOid, name)?.kind === 'table') {
+    throw new SqlError(SqlState.duplicateObject, `type "${name}" already exists`);
+  }
+}
+
+function checkEnumLabel(label: string): void {
+  if (label.length === 0 || Buffer.byteLength(label, 'utf8') > enumLabelBytesMax) {
+    throw new SqlError(SqlState.invalidName, `invalid enum label "${label}"`, {
+      detail: `Labels must be ${enumLabelBytesMax} bytes or less.`,
+    });
+  }
+}
+
+function enumLabelExists(label: string): SqlError {
+  return new SqlError(SqlState.duplicateObject, `enum label "${label}" already exists`);
+}
+
+function notAnEnumLabel(label: string): SqlError {
+  return new SqlError(SqlState.invalidParameterValue, `"${label}" is not an existing enum label`);
+}
+
+function createEnum(w: Work, op: Extract<DdlOp, { kind: 'createEnum' }>): void {
+  w.schema(op.schemaOid);
+  checkTypeNameFree(w, op.schemaOid, op.name);
+  const labels: string[] = [];
+  for (const label of op.labels) {
+    checkEnumLabel(label);
+    if (labels.includes(label)) throw new SqlError(SqlState.duplicateObject, `enum label "${label}" used more than once`);
+    labels.push(label);
+  }
+  const oid = w.useOid(op.oid);
+  const arrayOid = w.useOid(op.arrayOid);
+  const rows: EnumLabel[] = labels.map((label, i) => ({ oid: w.allocOid(), label, sortOrder: i + 1 }));
+  w.set({ kind: 'enum', oid, arrayOid, schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, labels: rows });
+}
+
+function addEnumValue(w: Work, op: Extract<DdlOp, { kind: 'addEnumValue' }>): void {
+  const e = enumTypeOf(w, op.typeOid);
+  checkEnumLabel(op.label);
+  if (e.labels.some((l) => l.label === op.label)) throw enumLabelExists(op.label);
+  const sorted = [...e.labels].sort((a, b) => a.sortOrder - b.sortOrder);
+  let sortOrder: number;
+  if (op.position === undefined) {
+    sortOrder = (sorted[sorted.length - 1]?.sortOrder ?? 0) + 1;
+  } else {
+    const neighbor = op.position.neighbor;
+    const i = sorted.findIndex((l) => l.label === neighbor);
+    if (i < 0) throw notAnEnumLabel(neighbor);
+    const n = sorted[i]!.sortOrder;
+    const other = op.position.where === 'before' ? sorted[i - 1]?.sortOrder : sorted[i + 1]?.sortOrder;
+    sortOrder = other === undefined ? (op.position.where === 'before' ? n - 1 : n + 1) : (n + other) / 2;
+    if (sortOrder === n || sortOrder === other) {
+      // PostgreSQL renumbers the labels here; our keys and rows store sort orders, so that would need a rewrite.
+      throw new SqlError(SqlState.featureNotSupported, `no room left between enum labels of type ${e.name} to add "${op.label}"`);
+    }
+  }
+  w.set({ ...e, labels: [...e.labels, { oid: w.allocOid(), label: op.label, sortOrder }] });
+}
+
+function renameEnumValue(w: Work, op: Extract<DdlOp, { kind: 'renameEnumValue' }>): void {
+  const e = enumTypeOf(w, op.typeOid);
+  checkEnumLabel(op.to);
+  if (!e.labels.some((l) => l.label === op.from)) throw notAnEnumLabel(op.from);
+  if (e.labels.some((l) => l.label === op.to)) throw enumLabelExists(op.to);
+  w.set({ ...e, labels: e.labels.map((l) => (l.label === op.from ? { ...l, label: op.to } : l)) });
+}
+
+function renameType(w: Work, op: Extract<DdlOp, { kind: 'renameType' }>): void {
+  const e = enumTypeOf(w, op.typeOid);
+  checkTypeNameFree(w, e.schemaOid, op.newName);
+  w.set({ ...e, name: op.newName });
 }

@@ -6,10 +6,12 @@
 import type { QualifiedName } from '../sql/ast.js';
 import { assert, assertNever } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
+import { registerEnumType } from '../sql/types/enum.js';
 import {
   BootstrapOid,
   type DatabaseDescriptor,
   type Descriptor,
+  type EnumTypeDescriptor,
   type IndexDescriptor,
   type Oid,
   type RelationDescriptor,
@@ -56,6 +58,8 @@ export class CatalogState {
   private readonly schemaByName: ReadonlyMap<string, Oid>;
   private readonly roleByName: ReadonlyMap<string, Oid>;
   private readonly indexTable: ReadonlyMap<Oid, Oid>;
+  /** pg_type names of catalog-defined types (enums and their `_name` array types) → type oid. */
+  private readonly typeByName: ReadonlyMap<string, Oid>;
 
   private constructor(version: number, nextOid: number, byOid: ReadonlyMap<Oid, Descriptor>) {
     this.version = version;
@@ -65,6 +69,7 @@ export class CatalogState {
     const schemaByName = new Map<string, Oid>();
     const roleByName = new Map<string, Oid>();
     const indexTable = new Map<Oid, Oid>();
+    const typeByName = new Map<string, Oid>();
     const addClass = (schemaOid: Oid, name: string, entry: ClassEntry): void => {
       const key = nameKey(schemaOid, name);
       assert(!classByName.has(key), `duplicate relation name ${name} in schema ${schemaOid}`);
@@ -94,8 +99,14 @@ export class CatalogState {
         case 'view':
           addClass(d.schemaOid, d.name, { kind: 'view', oid: d.oid });
           break;
-        case 'database':
         case 'enum':
+          assert(!typeByName.has(nameKey(d.schemaOid, d.name)), `duplicate type name ${d.name}`);
+          typeByName.set(nameKey(d.schemaOid, d.name), d.oid);
+          typeByName.set(nameKey(d.schemaOid, `_${d.name}`), d.arrayOid);
+          // Values of the type (I/O, order, key encoding) are looked up by oid in sql/types.
+          registerEnumType(d);
+          break;
+        case 'database':
           break;
         default:
           assertNever(d, 'descriptor');
@@ -105,6 +116,7 @@ export class CatalogState {
     this.schemaByName = schemaByName;
     this.roleByName = roleByName;
     this.indexTable = indexTable;
+    this.typeByName = typeByName;
     Object.freeze(this);
   }
 
@@ -208,6 +220,34 @@ export class CatalogState {
 
   views(): ViewDescriptor[] {
     return [...this.byOidMap.values()].filter((d): d is ViewDescriptor => d.kind === 'view');
+  }
+
+  enumType(oid: Oid): EnumTypeDescriptor | undefined {
+    const d = this.byOidMap.get(oid);
+    return d?.kind === 'enum' ? d : undefined;
+  }
+
+  enumTypes(): EnumTypeDescriptor[] {
+    return [...this.byOidMap.values()].filter((d): d is EnumTypeDescriptor => d.kind === 'enum');
+  }
+
+  /** The catalog-defined type (enum or its array type) named `name` in `schemaOid`: its oid. */
+  typeOidByName(schemaOid: Oid, name: string): Oid | undefined {
+    return this.typeByName.get(nameKey(schemaOid, name));
+  }
+
+  /** A catalog-defined type name along the search path (or in its explicit schema): its oid. */
+  lookupTypeOid(searchPath: readonly string[], name: QualifiedName, user?: string): Oid | undefined {
+    const { schemaName, relName } = splitQualifiedName(name);
+    if (schemaName !== undefined) {
+      const s = this.schemaByName.get(schemaName);
+      return s === undefined ? undefined : this.typeOidByName(s, relName);
+    }
+    for (const schemaOid of this.effectiveSearchPath(searchPath, user)) {
+      const t = this.typeOidByName(schemaOid, relName);
+      if (t !== undefined) return t;
+    }
+    return undefined;
   }
 
   roles(): RoleDescriptor[] {

@@ -4,6 +4,7 @@
  * statement's catalog snapshot: the binder binds a call to a `catalogFn` expression and the
  * executor passes the ExecContext's catalog and session (sql/exec/expr.ts).
  */
+import { resolveCatalogTypeName } from '../sql/bind/type-names.js';
 import type { CatalogState } from '../catalog/state.js';
 import type { Kv } from '../cluster/kv/api.js';
 import { indexPrefix, prefixEnd, tablePrefix } from '../sql/encoding/key.js';
@@ -340,7 +341,7 @@ export function regLiteralOid(cat: CatalogState, searchPath: readonly string[], 
     case Oid.regtype: {
       const byName = allTypes().find((x) => x.name === trimmed);
       if (byName !== undefined) return byName.oid;
-      const r = resolveTypeName(splitIdentifiers(trimmed.replace(/\[\]$/, '')), [], trimmed.endsWith('[]') ? 1 : 0);
+      const r = resolveCatalogTypeName(cat, searchPath, user, splitIdentifiers(trimmed.replace(/\[\]$/, '')), [], trimmed.endsWith('[]') ? 1 : 0);
       if (r.kind !== 'type') throw new SqlError(SqlState.undefinedObject, `type "${trimmed}" does not exist`);
       return r.type.oid;
     }

@@ -751,6 +751,21 @@ export interface CreateEnumStmt {
   readonly location: number;
 }
 
+/** ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'x' [BEFORE|AFTER 'y'] / RENAME VALUE 'a' TO 'b'. */
+export interface AlterEnumStmt {
+  readonly kind: 'AlterEnum';
+  readonly name: QualifiedName;
+  readonly action:
+    | {
+        readonly kind: 'addValue';
+        readonly label: string;
+        readonly ifNotExists: boolean;
+        readonly position?: { readonly where: 'before' | 'after'; readonly neighbor: string };
+      }
+    | { readonly kind: 'renameValue'; readonly from: string; readonly to: string };
+  readonly location: number;
+}
+
 // ---------------------------------------------------------------------------------------
 // Transactions, sessions, utilities
 
@@ -933,7 +948,8 @@ export type DdlStatement =
   | CreateViewStmt
   | TruncateStmt
   | CommentStmt
-  | CreateEnumStmt;
+  | CreateEnumStmt
+  | AlterEnumStmt;
 
 export type Statement =
   | SelectStmt

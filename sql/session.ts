@@ -61,7 +61,7 @@ function isQuery(s: A.Statement): s is QueryStmt {
 
 const ddlKinds = new Set<A.Statement['kind']>([
   'CreateTable', 'CreateIndex', 'Drop', 'AlterTable', 'Rename', 'CreateSchema', 'CreateSequence',
-  'AlterSequence', 'CreateView', 'Truncate', 'Comment', 'CreateEnum',
+  'AlterSequence', 'CreateView', 'Truncate', 'Comment', 'CreateEnum', 'AlterEnum',
 ]);
 
 function isDdl(s: A.Statement): s is A.DdlStatement {
@@ -1211,6 +1211,8 @@ function ddlCommandName(s: A.DdlStatement): string {
       return 'COMMENT';
     case 'CreateEnum':
       return 'CREATE TYPE';
+    case 'AlterEnum':
+      return 'ALTER TYPE';
     default:
       return assertNever(s, 'DDL statement');
   }

@@ -4,6 +4,7 @@
  * the way PostgreSQL does it. Query-level binding (FROM, GROUP BY, ORDER BY ...) is in
  * ./select.ts and ./dml.ts; both use the Binder and Scope defined here.
  */
+import { resolveCatalogTypeName } from './type-names.js';
 import type { Expr, FuncCall, SubLinkExpr, TypeName } from '../ast.js';
 import type { TableDescriptor } from '../../catalog/descriptors.js';
 import { assert, assertNever } from '../../util/assert.js';
@@ -483,7 +484,7 @@ export class Binder {
   bindCast(arg: BExpr, tn: TypeName, location: number): BExpr {
     let resolved;
     try {
-      resolved = resolveTypeName(tn.names, tn.typmods, tn.arrayBounds);
+      resolved = resolveCatalogTypeName(this.ctx.catalog, this.ctx.searchPath, undefined, tn.names, tn.typmods, tn.arrayBounds);
     } catch (e) {
       throw withPosition(e, tn.location >= 0 ? tn.location : location);
     }

@@ -3,6 +3,7 @@
  * nextval default + NOT NULL, exactly as PostgreSQL), NULL/NOT NULL/DEFAULT/IDENTITY, and the
  * constraints written on the column, collected for the table-level pass.
  */
+import type { TypeNameResolver } from '../bind/type-names.js';
 import type { ColumnDef, ConstraintDef, Expr, SequenceOptions } from '../ast.js';
 import type { Oid, StoredExpr } from '../../catalog/descriptors.js';
 import type { ColumnSpec } from '../../catalog/ops.js';
@@ -44,8 +45,8 @@ function resolveCollation(names: readonly string[], type: SqlType): string | und
   throw new SqlError(SqlState.featureNotSupported, `collation "${name}" is not supported (only "C" and "POSIX")`);
 }
 
-export function planColumn(def: ColumnDef, tableName: string): ColumnPlan {
-  const resolved = resolveTypeName(def.type.names, def.type.typmods, def.type.arrayBounds);
+export function planColumn(def: ColumnDef, tableName: string, resolveType: TypeNameResolver = resolveTypeName): ColumnPlan {
+  const resolved = resolveType(def.type.names, def.type.typmods, def.type.arrayBounds);
   const type = resolved.type;
   let notNull = false;
   let explicitNull = false;

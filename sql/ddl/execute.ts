@@ -31,6 +31,7 @@ import type { DdlContext, DdlResult } from './context.js';
 import { DdlRun } from './run.js';
 import { alterTable, createTable, rangeVarName } from './table.js';
 import { createView } from './view.js';
+import { alterEnum, commentTypeOid, createEnum, dropType, renameType } from './type.js';
 
 /** SQLSTATE 3D000 invalid_catalog_name. */
 const invalidCatalogNameState = '3D000';
@@ -53,7 +54,8 @@ export async function executeDdl(stmt: DdlStatement, ctx: DdlContext): Promise<D
     case 'Truncate': return truncate(run, stmt);
     case 'Comment': return comment(run, stmt);
     case 'CreateView': return createView(run, stmt);
-    case 'CreateEnum': throw notSupported('CREATE TYPE ... AS ENUM');
+    case 'CreateEnum': return createEnum(run, stmt);
+    case 'AlterEnum': return alterEnum(run, stmt);
     default: return assertNever(stmt, 'ddl statement');
   }
 }
@@ -152,11 +154,8 @@ async function drop(run: DdlRun, stmt: DropStmt): Promise<DdlResult> {
       continue;
     }
     if (stmt.objectKind === 'type') {
-      if (stmt.ifExists) {
-        run.notice(SqlState.successfulCompletion, `type "${formatQualifiedName(name)}" does not exist, skipping`);
-        continue;
-      }
-      throw new SqlError(SqlState.undefinedObject, `type "${formatQualifiedName(name)}" does not exist`);
+      await dropType(run, name, stmt.ifExists, stmt.cascade);
+      continue;
     }
     const { schemaName } = splitQualifiedName(name);
     if (schemaName !== undefined && run.state.schemaOidByName(schemaName) === undefined && stmt.ifExists) {
@@ -232,6 +231,7 @@ async function rename(run: DdlRun, stmt: RenameStmt): Promise<DdlResult> {
       return run.finish(tag);
     }
     case 'type':
+      return renameType(run, stmt.name, stmt.newName, stmt.ifExists);
     case 'materialized view':
       throw notSupported(`ALTER ${stmt.objectKind.toUpperCase()} ... RENAME`);
     default:
@@ -407,7 +407,8 @@ async function comment(run: DdlRun, stmt: CommentStmt): Promise<DdlResult> {
       break;
     }
     case 'type':
-      throw notSupported('COMMENT ON TYPE');
+      target = { kind: 'type', oid: commentTypeOid(run, stmt.name) };
+      break;
     default:
       return assertNever(stmt.objectKind, 'comment object');
   }

@@ -2,6 +2,7 @@
  * CREATE TABLE and ALTER TABLE, plus the constraint helpers both use (index-backed PRIMARY
  * KEY / UNIQUE with backfill, CHECK with validation of existing rows).
  */
+import { catalogTypeResolver } from '../bind/type-names.js';
 import type { AlterTableCmd, AlterTableStmt, ConstraintDef, CreateTableStmt, RangeVar } from '../ast.js';
 import type { ColumnDescriptor, Oid, StoredExpr, TableDescriptor } from '../../catalog/descriptors.js';
 import { findColumn } from '../../catalog/descriptors.js';
@@ -73,7 +74,8 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
     });
   }
   const ownerOid = run.ownerOid();
-  const plans = stmt.columns.map((c) => planColumn(c, name));
+  const types = catalogTypeResolver(run.state, ctx.searchPath, ctx.user);
+  const plans = stmt.columns.map((c) => planColumn(c, name, types));
 
   // Constraints in written order: column ones first within their column, then table ones.
   const constraints: ConstraintDef[] = [];
@@ -495,7 +497,7 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
     }
     throw new SqlError(SqlState.duplicateColumn, `column "${cmd.column.name}" of relation "${t.name}" already exists`);
   }
-  const p: ColumnPlan = planColumn(cmd.column, t.name);
+  const p: ColumnPlan = planColumn(cmd.column, t.name, catalogTypeResolver(run.state, ctx.searchPath, ctx.user));
   const hasRows = await ctx.data.tableHasRows(ctx.txn, run.state, t);
   if ((p.serial || p.identity !== undefined) && hasRows) {
     throw notSupported('ADD COLUMN with a serial or identity column on a table with rows');

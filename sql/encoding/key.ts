@@ -3,6 +3,7 @@
  * bytes equals `compare` order of the datums (DESC inverts, NULL placement honoured).
  * Keys are `/<tableId>/<indexId>/<key columns...>`, ids as sortable varints.
  */
+import { enumLabelOf, enumSortOrder, isEnumOid } from '../types/enum.js';
 import { Decimal, Interval, Oid, type Datum, type SqlType } from '../types/datum.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { assert } from '../../util/assert.js';
@@ -132,7 +133,7 @@ const keyEncodableOids = new Set<number>([
 ]);
 
 export function isKeyEncodable(type: SqlType): boolean {
-  return keyEncodableOids.has(type.oid);
+  return keyEncodableOids.has(type.oid) || isEnumOid(type.oid);
 }
 
 function writeInt64(out: KeyWriter, v: bigint): void {
@@ -317,6 +318,8 @@ function writeValue(out: KeyWriter, type: SqlType, d: Datum): void {
     case Oid.interval:
       return writeInterval(out, d as Interval);
     default:
+      // Enums: the label's sort order, so key order is enum order (sort orders never change).
+      if (isEnumOid(type.oid)) return writeFloat(out, enumSortOrder(type.oid, d as string));
       throw new SqlError(SqlState.featureNotSupported, `type with OID ${type.oid} cannot be used in a key`);
   }
 }
@@ -368,7 +371,7 @@ function fixedWidth(oid: number): number | undefined {
     case Oid.float8: return 8;
     case Oid.uuid:
     case Oid.interval: return 16;
-    default: return undefined;
+    default: return isEnumOid(oid) ? 8 : undefined;
   }
 }
 
@@ -420,6 +423,7 @@ function readValue(b: Uint8Array, o: number, type: SqlType): { datum: Datum; nex
     case Oid.interval:
       return { datum: readInterval(b, o), next: o + 16 };
     default:
+      if (isEnumOid(type.oid)) return { datum: enumLabelOf(type.oid, readFloat(b, o)), next: o + 8 };
       throw new SqlError(SqlState.featureNotSupported, `type with OID ${type.oid} cannot be used in a key`);
   }
 }

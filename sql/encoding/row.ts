@@ -2,6 +2,7 @@
  * Compact row encoding: a sequence of (column id, value) pairs. Columns absent from the
  * bytes decode as `undefined`, so ADD/DROP COLUMN needs no rewrite of stored rows.
  */
+import { enumLabelOf, enumSortOrder, isEnumOid } from '../types/enum.js';
 import type { Datum, SqlType } from '../types/datum.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { assert } from '../../util/assert.js';
@@ -115,6 +116,13 @@ function writeValue(w: RowWriter, type: SqlType, d: Datum): void {
       return;
     }
     default: {
+      if (isEnumOid(type.oid)) {
+        // The sort order, not the label: ALTER TYPE ... RENAME VALUE needs no rewrite.
+        w.ensure(8);
+        w.buf.writeDoubleBE(enumSortOrder(type.oid, d as string), w.len);
+        w.len += 8;
+        return;
+      }
       const b = encodeBinary(type, d, binaryCtx);
       w.ensure(b.length);
       w.buf.set(b, w.len);
@@ -154,6 +162,7 @@ function readValue(buf: Buffer, start: number, end: number, type: SqlType): Datu
     case Oid.uuid:
       return buf.toString('utf8', start, end);
     default:
+      if (isEnumOid(type.oid)) return enumLabelOf(type.oid, buf.readDoubleBE(start));
       return decodeBinary(type, buf.subarray(start, end), binaryCtx);
   }
 }

@@ -28,7 +28,7 @@ import { engineDdlData } from './ddl-data.js';
 
 const ddlKinds = new Set<Statement['kind']>([
   'CreateTable', 'CreateIndex', 'Drop', 'AlterTable', 'Rename', 'CreateSchema', 'CreateSequence', 'AlterSequence',
-  'CreateView', 'Truncate', 'Comment', 'CreateEnum',
+  'CreateView', 'Truncate', 'Comment', 'CreateEnum', 'AlterEnum',
 ]);
 
 const microsFrom2000 = 946684800000n * 1000n;

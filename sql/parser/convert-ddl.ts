@@ -575,3 +575,18 @@ export function comment(c: ExprConverter, s: pg.CommentStmt, location: number): 
 export function createEnum(s: pg.CreateEnumStmt, location: number): ast.CreateEnumStmt {
   return { kind: 'CreateEnum', name: strings(s.typeName, 'CREATE TYPE'), labels: strings(s.vals, 'enum labels'), location };
 }
+
+export function alterEnum(s: pg.AlterEnumStmt, location: number): ast.AlterEnumStmt {
+  const name = strings(s.typeName, 'ALTER TYPE');
+  if (s.oldVal !== undefined) {
+    return { kind: 'AlterEnum', name, action: { kind: 'renameValue', from: s.oldVal, to: s.newVal ?? '' }, location };
+  }
+  const label = s.newVal ?? '';
+  const ifNotExists = s.skipIfNewValExists === true;
+  const neighbor = s.newValNeighbor;
+  const action: ast.AlterEnumStmt['action'] =
+    neighbor === undefined
+      ? { kind: 'addValue', label, ifNotExists }
+      : { kind: 'addValue', label, ifNotExists, position: { where: s.newValIsAfter === true ? 'after' : 'before', neighbor } };
+  return { kind: 'AlterEnum', name, action, location };
+}

@@ -31,7 +31,6 @@ const unsupportedStatementWords: Record<string, string> = {
   CreateDomainStmt: 'CREATE DOMAIN',
   CompositeTypeStmt: 'CREATE TYPE AS (composite)',
   CreateRangeStmt: 'CREATE TYPE AS RANGE',
-  AlterEnumStmt: 'ALTER TYPE',
   DefineStmt: 'CREATE AGGREGATE/OPERATOR/TYPE',
   RuleStmt: 'CREATE RULE',
   CreatePolicyStmt: 'CREATE POLICY',
@@ -128,6 +127,8 @@ export function convertStatementNode(c: ExprConverter, node: Node | undefined, w
       return ddl.comment(c, bodyOf(node, 'CommentStmt') as pg.CommentStmt, location);
     case 'CreateEnumStmt':
       return ddl.createEnum(bodyOf(node, 'CreateEnumStmt') as pg.CreateEnumStmt, location);
+    case 'AlterEnumStmt':
+      return ddl.alterEnum(bodyOf(node, 'AlterEnumStmt') as pg.AlterEnumStmt, location);
     case 'TransactionStmt':
       return transaction(bodyOf(node, 'TransactionStmt') as pg.TransactionStmt, location);
     case 'VariableSetStmt':

@@ -1,4 +1,5 @@
 /** Binary send/recv formats, exactly as PostgreSQL's typsend/typreceive. */
+import { enumIn, isEnumOid } from './enum.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Decimal, Interval, Oid, PgArray, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from './datum.js';
@@ -176,6 +177,7 @@ export function encodeBinary(type: SqlType, datum: Datum, ctx: FormatContext): U
     default: {
       const elem = arrayElemOid(type.oid);
       if (elem !== 0) return encodeArray(datum as PgArray, elem, type.typmod, ctx);
+      if (isEnumOid(type.oid)) return Buffer.from(datum as string, 'utf8');
       throw new SqlError(SqlState.featureNotSupported, `binary output of type ${formatTypeOid(type.oid, -1)} is not supported`);
     }
   }
@@ -292,6 +294,7 @@ function decodeBinaryRaw(type: SqlType, b: Uint8Array, ctx: FormatContext): Datu
     default: {
       const elem = arrayElemOid(type.oid);
       if (elem !== 0) return decodeArray(b, elem, type.typmod, ctx);
+      if (isEnumOid(type.oid)) return enumIn(type.oid, decodeUtf8(b));
       throw new SqlError(SqlState.featureNotSupported, `binary input of type ${formatTypeOid(type.oid, -1)} is not supported`);
     }
   }

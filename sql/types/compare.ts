@@ -1,4 +1,5 @@
 /** Btree ordering, equality and hash keys of datums, per type. */
+import { compareEnum, isEnumOid } from './enum.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Decimal, Interval, Oid, PgArray, sqlType, type Datum, type SqlType } from './datum.js';
@@ -102,6 +103,7 @@ export function compare(type: SqlType, a: Datum, b: Datum): number {
     default: {
       const elem = arrayElemOid(type.oid);
       if (elem !== 0) return compareArrays(sqlType(elem), a as PgArray, b as PgArray);
+      if (isEnumOid(type.oid)) return compareEnum(type.oid, a as string, b as string);
       throw new SqlError(
         SqlState.undefinedFunction,
         `could not identify a comparison function for type ${formatTypeOid(type.oid, -1)}`,
@@ -198,6 +200,7 @@ export function hashKey(type: SqlType, d: Datum): string | number {
         const et = sqlType(elem);
         return JSON.stringify([arr.dims, arr.lbounds, arr.items.map((x) => hashKey(et, x))]);
       }
+      if (isEnumOid(type.oid)) return d as string;
       throw new SqlError(
         SqlState.undefinedFunction,
         `could not identify a hash function for type ${formatTypeOid(type.oid, -1)}`,

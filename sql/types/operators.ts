@@ -38,6 +38,7 @@ import {
 import { like, regexMatch } from './pattern.js';
 import { arrayElemOid, arrayTypeOf, findTypeInfo, formatTypeOid, typeCategory } from './registry.js';
 import { formatText } from './text-io.js';
+import { isEnumOid } from './enum.js';
 
 type OpFn = (a: Datum, b: Datum, ctx: EvalContext) => Datum;
 
@@ -406,6 +407,15 @@ export function resolveOperator(opName: string, left: SqlType | null, right: Sql
     const a = resolveArrayOp(name, l, r);
     if (a !== undefined) return a;
     if (arrayElemOid(l) !== 0 || arrayElemOid(r) !== 0) throw noOperator(name, l, r);
+  }
+  if (l !== null && (isEnumOid(l) || isEnumOid(r)) && (comparisons as readonly string[]).includes(name)) {
+    // enum_eq/enum_lt/...: both sides of the same enum type (an unknown literal adopts it).
+    const et = isEnumOid(l) ? l : r;
+    if ((l === et || l === Oid.unknown) && (r === et || r === Oid.unknown)) {
+      const t = sqlType(et);
+      const cmpName = name as CmpName;
+      return { name, leftType: t, rightType: t, resultType: sqlType(Oid.bool), eval: (a, b) => cmpResult(cmpName, compare(t, a, b)) };
+    }
   }
   if (name === '||' && l !== null && !(textLike(l) && textLike(r)) && l !== Oid.bytea && r !== Oid.bytea) {
     // anynonarray || text and text || anynonarray

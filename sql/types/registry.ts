@@ -3,6 +3,7 @@ import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Oid, sqlType, type SqlType } from './datum.js';
 import { pgTypeRows } from './pg-type-data.js';
+import { enumTypeInfo } from './enum.js';
 import type { ResolvedTypeName, TypeInfo } from './index.js';
 
 const typesByOid = new Map<number, TypeInfo>();
@@ -29,6 +30,11 @@ for (const r of pgTypeRows) {
   typesByOid.set(info.oid, info);
   typesByName.set(info.name, info);
 }
+/** Built-in types, then catalog-defined enum types (sql/types/enum.ts). */
+function lookupType(oid: number): TypeInfo | undefined {
+  return typesByOid.get(oid) ?? enumTypeInfo(oid);
+}
+
 const allTypeList: readonly TypeInfo[] = Object.freeze([...typesByOid.values()]);
 
 export const varcharLengthMax = 10485760;
@@ -42,11 +48,11 @@ export const intervalFullRange = 0x7fff;
 export const intervalFullPrecision = 0xffff;
 
 export function findTypeInfo(oid: number): TypeInfo | undefined {
-  return typesByOid.get(oid);
+  return lookupType(oid);
 }
 
 export function typeInfo(oid: number): TypeInfo {
-  const t = typesByOid.get(oid);
+  const t = lookupType(oid);
   if (t === undefined) throw new SqlError(SqlState.undefinedObject, `type with OID ${oid} does not exist`);
   return t;
 }
@@ -56,7 +62,7 @@ export function allTypes(): readonly TypeInfo[] {
 }
 
 export function arrayElemOid(oid: number): number {
-  const t = typesByOid.get(oid);
+  const t = lookupType(oid);
   if (t === undefined || t.typcategory !== 'A') return 0;
   return t.typelem;
 }
@@ -66,8 +72,8 @@ export function isArrayOid(oid: number): boolean {
 }
 
 export function arrayTypeOf(elemOid: number): number {
-  const t = typesByOid.get(elemOid);
-  if (t === undefined || t.typarray === 0 || !typesByOid.has(t.typarray)) {
+  const t = lookupType(elemOid);
+  if (t === undefined || t.typarray === 0 || lookupType(t.typarray) === undefined) {
     throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatTypeOid(elemOid, -1)}`);
   }
   return t.typarray;
@@ -214,7 +220,7 @@ export function formatType(type: SqlType): string {
 }
 
 export function formatTypeOid(oid: number, typmod: number): string {
-  const info = typesByOid.get(oid);
+  const info = lookupType(oid);
   if (info === undefined) return '???';
   // PostgreSQL's format_type: int2vector/oidvector (typstorage plain) print their own name.
   if (info.typcategory === 'A' && info.typelem !== 0 && info.typlen === -1 && info.typstorage !== 'p') {
@@ -293,9 +299,9 @@ export function intervalPrecisionTypmod(typmod: number): number | undefined {
 }
 
 export function typeCategory(oid: number): string {
-  return typesByOid.get(oid)?.typcategory ?? 'X';
+  return lookupType(oid)?.typcategory ?? 'X';
 }
 
 export function isPreferredType(oid: number): boolean {
-  return typesByOid.get(oid)?.typispreferred ?? false;
+  return lookupType(oid)?.typispreferred ?? false;
 }

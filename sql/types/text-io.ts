@@ -1,4 +1,5 @@
 /** Text input/output functions (typinput/typoutput) and typmod coercion. */
+import { enumIn, isEnumOid } from './enum.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Decimal, Interval, Oid, PgArray, sqlType, type Datum, type SqlType } from './datum.js';
@@ -121,6 +122,7 @@ function parseScalar(oid: number, text: string, ctx: FormatContext): Datum {
     case Oid.void:
       return null;
     default:
+      if (isEnumOid(oid)) return enumIn(oid, text);
       throw notSupported(`type ${typeLabel(oid)} is not supported`);
   }
 }
@@ -207,6 +209,7 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
         assert(datum instanceof PgArray, 'array datum must be a PgArray');
         return formatArray(datum, sqlType(elem, type.typmod), ctx);
       }
+      if (isEnumOid(oid)) return datum as string;
       throw notSupported(`type ${typeLabel(oid)} is not supported`);
     }
   }

@@ -688,6 +688,20 @@ export const virtualTableDefs = {
     description text NOT NULL
   )`,
   },
+  'pg_cursors': {
+    schema: 'pg_catalog',
+    name: 'pg_cursors',
+    oid: 12077,
+    relkind: 'v',
+    sql: `CREATE TABLE pg_catalog.pg_cursors (
+    name text,
+    statement text,
+    is_holdable boolean,
+    is_binary boolean,
+    is_scrollable boolean,
+    creation_time timestamp with time zone
+  )`,
+  },
   'pg_stat_activity': {
     schema: 'pg_catalog',
     name: 'pg_stat_activity',

@@ -25,6 +25,7 @@ import { informationSchemaGenerators } from './information-schema.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
 import { clusterDatabases } from './databases.js';
 import { pgLocks } from './locks.js';
+import { pgCursors } from './cursors.js';
 import { checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
@@ -742,6 +743,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_settings: pgSettings,
   pg_shdescription: pgShdescription,
   pg_stat_activity: pgStatActivity,
+  pg_cursors: pgCursors,
   pg_statistic_ext: none,
   pg_tables: pgTables,
   pg_tablespace: pgTablespace,

@@ -19,6 +19,7 @@
  * of the session. ROLLBACK drops the cursors declared in the transaction; ROLLBACK TO SAVEPOINT
  * drops those declared after the savepoint.
  */
+import type { CursorInfo } from '../pg_catalog/cursors.js';
 import { assert, assertNever } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
 import type * as A from './ast.js';
@@ -39,15 +40,6 @@ export const holdCursorRowsMax = 1_000_000;
 /** Bound on open cursors per session. */
 export const cursorsPerSessionMax = 10_000;
 
-/** One cursor as pg_cursors shows it. creationMicros: µs since 2000-01-01 UTC. */
-export interface CursorInfo {
-  readonly name: string;
-  readonly statement: string;
-  readonly isHoldable: boolean;
-  readonly isBinary: boolean;
-  readonly isScrollable: boolean;
-  readonly creationMicros: bigint;
-}
 
 type ScrollMode =
   /** Keeps every row read (SCROLL, bounded by scrollCursorRowsMax). */

@@ -605,6 +605,7 @@ export class SqlSession implements Session {
       showAllSettings: () => this.settings.showAll(),
       backendPid: this.backendPid,
       activity: () => this.core.activity(),
+      cursors: () => this.cursors.list(),
       signalBackend: (pid, signal) => this.core.signalBackend(pid, signal),
     };
   }

@@ -172,6 +172,7 @@ async function* runVirtualScan(p: Extract<Plan, { kind: 'virtualScan' }>, env: E
     ...(c.showAllSettings === undefined ? {} : { settings: c.showAllSettings() }),
     ...(c.backendPid === undefined ? {} : { backendPid: c.backendPid }),
     ...(c.activity === undefined ? {} : { activity: c.activity }),
+    ...(c.cursors === undefined ? {} : { cursors: c.cursors }),
     ...(c.kv?.lockSnapshot === undefined ? {} : { locks: () => c.kv.lockSnapshot!() }),
   };
   const filter = p.filter === null ? null : compiled(p.filter);

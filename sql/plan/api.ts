@@ -11,6 +11,7 @@ import type { Kv, Txn } from '../../cluster/kv/api.js';
 import type { Datum, EvalContext, SqlType } from '../types/index.js';
 import type { CatalogState } from '../../catalog/state.js';
 import type { BackendActivity, BackendSignal } from '../../pg_catalog/index.js';
+import type { CursorInfo } from '../../pg_catalog/cursors.js';
 import type { Plan } from './plan.js';
 import { prepare } from './prepare.js';
 import { explainLines } from './explain.js';

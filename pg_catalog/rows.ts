@@ -387,7 +387,8 @@ function pgType(): VirtualRow[] {
     typbasetype: 0,
     typtypmod: -1,
     typndims: 0,
-    typcollation: collatable.has(t.oid) ? (t.oid === Oid.name ? cCollationOid : defaultCollationOid) : 0,
+    // An array of a collatable type is collatable too (_text 100, _name 950), as in PostgreSQL.
+    typcollation: collatable.has(t.oid) || collatable.has(t.typelem) ? (t.oid === Oid.name || t.typelem === Oid.name ? cCollationOid : defaultCollationOid) : 0,
   }));
 }
 

@@ -456,8 +456,27 @@ export class Binder {
   }
 
   private bindSubscript(e: Extract<Expr, { kind: 'Subscript' }>, scope: Scope, ac: AggContext): BExpr {
+  /** jsonb[k] (PostgreSQL 14+): each subscript is `->` with a text key or an integer position. */
+  private bindJsonbSubscript(arg: BExpr, e: Extract<Expr, { kind: 'Subscript' }>, scope: Scope, ac: AggContext): BExpr {
+    let out = arg;
+    for (const i of e.indices) {
+      if (i.isSlice || i.upper === undefined) throw err(SqlState.datatypeMismatch, 'jsonb subscript does not support slices', astLocation(i.upper ?? i.lower ?? e.arg));
+      const sub = this.bind(i.upper, scope, ac);
+      const integer = sub.type.oid === Oid.int2 || sub.type.oid === Oid.int4 || sub.type.oid === Oid.int8;
+      const key = this.tryCoerce(sub, integer ? int4Type : sqlType(Oid.text), 'implicit');
+      if (key === undefined) {
+        throw err(SqlState.datatypeMismatch, `subscript type ${typeName(sub.type)} is not supported`, astLocation(i.upper), {
+          hint: 'jsonb subscript must be coercible to either integer or text.',
+        });
+      }
+      out = this.bindOperator('->', out, key, e.location);
+    }
+    return out;
+  }
+
     const arg = this.bind(e.arg, scope, ac);
     const elemOid = arrayElemOid(arg.type.oid);
+    if (arg.type.oid === Oid.jsonb) return this.bindJsonbSubscript(arg, e, scope, ac);
     if (elemOid === 0) {
       throw err(
         SqlState.datatypeMismatch,

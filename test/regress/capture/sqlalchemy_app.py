@@ -1,0 +1,114 @@
+"""SQLAlchemy 2 Core + ORM as an application uses it: create_all (checkfirst) over many column
+types, constraints and indexes, session CRUD, relationships, inspect(), drop_all.
+Run by capture.sh against a scratch PostgreSQL 15 with log_statement=all."""
+import datetime
+import decimal
+import os
+import uuid
+
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Float, Index, Integer,
+                        Interval, LargeBinary, MetaData, Numeric, SmallInteger, String, Table, Text, Time,
+                        UniqueConstraint, create_engine, delete, func, inspect, insert, select, text, update)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+
+url = f"postgresql+psycopg2://postgres@{os.environ['PGHOST']}:{os.environ['PGPORT']}/postgres"
+engine = create_engine(url, connect_args={"application_name": "sqlalchemy"})
+
+md = MetaData()
+kinds = Table(
+    "cap_kinds", md,
+    Column("id", Integer, primary_key=True),
+    Column("small", SmallInteger, nullable=False, server_default="0"),
+    Column("big", BigInteger),
+    Column("name", String(40), nullable=False, unique=True),
+    Column("body", Text),
+    Column("price", Numeric(10, 2), CheckConstraint("price >= 0", name="cap_kinds_price_ck")),
+    Column("ratio", Float),
+    Column("flag", Boolean, server_default="true"),
+    Column("born", Date),
+    Column("at", DateTime(timezone=True), server_default=func.now()),
+    Column("naive", DateTime),
+    Column("tod", Time),
+    Column("dur", Interval),
+    Column("blob", LargeBinary),
+    Column("doc", JSONB),
+    Column("plain_json", JSON),
+    Column("tags", ARRAY(Text)),
+    Column("uid", UUID(as_uuid=True)),
+    UniqueConstraint("big", "small", name="cap_kinds_big_small_key"),
+    Index("cap_kinds_born_idx", "born"),
+    Index("cap_kinds_ratio_name_idx", "ratio", "name", unique=True),
+)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Author(Base):
+    __tablename__ = "cap_authors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", order_by="Post.id",
+                                               primaryjoin="Author.id == foreign(Post.author_id)")
+
+
+class Post(Base):
+    __tablename__ = "cap_posts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text)
+    score: Mapped[decimal.Decimal] = mapped_column(Numeric(6, 2), default=decimal.Decimal("0"))
+    author: Mapped[Author] = relationship(back_populates="posts", primaryjoin="foreign(Post.author_id) == Author.id")
+
+
+md.create_all(engine)
+Base.metadata.create_all(engine)
+
+with engine.begin() as c:
+    c.execute(insert(kinds), [
+        {"id": 1, "small": 1, "big": 10, "name": "a", "body": "x", "price": decimal.Decimal("1.50"), "ratio": 0.5,
+         "born": datetime.date(2020, 1, 2), "naive": datetime.datetime(2020, 1, 2, 3, 4, 5), "tod": datetime.time(1, 2),
+         "dur": datetime.timedelta(days=1, seconds=5), "blob": b"\x00\x01", "doc": {"k": [1, 2]}, "plain_json": {"a": 1},
+         "tags": ["p", "q"], "uid": uuid.UUID("12345678-1234-5678-1234-567812345678")},
+    ])
+    c.execute(insert(kinds).values(id=2, small=2, big=20, name="b", price=decimal.Decimal("2"), flag=False))
+    c.execute(update(kinds).where(kinds.c.id == 2).values(body="y"))
+    c.execute(select(kinds.c.name, kinds.c.doc["k"], kinds.c.tags).where(kinds.c.doc.is_not(None))).all()
+    c.execute(select(func.count()).select_from(kinds)).scalar()
+    c.execute(delete(kinds).where(kinds.c.id == 2))
+
+with Session(engine) as s:
+    ann = Author(name="ann", posts=[Post(title="one", score=decimal.Decimal("1.5")), Post(title="two")])
+    s.add(ann)
+    s.add(Author(name="bob"))
+    s.commit()
+    a = s.scalars(select(Author).where(Author.name == "ann")).one()
+    [p.title for p in a.posts]
+    a.posts[0].score += 1
+    s.commit()
+    s.scalars(select(Author).options(selectinload(Author.posts)).order_by(Author.id)).all()
+    s.execute(select(Author.name, func.count(Post.id)).outerjoin(Post, Post.author_id == Author.id)
+              .group_by(Author.name).order_by(Author.name)).all()
+    s.get(Author, a.id)
+    s.delete(s.scalars(select(Author).where(Author.name == "bob")).one())
+    s.commit()
+    s.execute(text("select id, title from cap_posts where score > :m order by id"), {"m": 0}).all()
+
+insp = inspect(engine)
+insp.get_schema_names()
+insp.get_table_names()
+insp.has_table("cap_kinds")
+for t in ["cap_kinds", "cap_authors", "cap_posts"]:
+    insp.get_columns(t)
+    insp.get_pk_constraint(t)
+    insp.get_unique_constraints(t)
+    insp.get_indexes(t)
+    insp.get_check_constraints(t)
+    insp.get_table_comment(t)
+insp.get_view_names()
+insp.get_sequence_names()
+
+Base.metadata.drop_all(engine)
+md.drop_all(engine)

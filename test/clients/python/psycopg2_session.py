@@ -151,6 +151,38 @@ def autocommit():
     return {"updated": n, "seen_by_other": seen}
 
 
+def named_cursor():
+    # A server-side cursor: psycopg2 sends DECLARE "c" CURSOR WITHOUT HOLD FOR ... and then
+    # FETCH FORWARD itersize FROM "c" as the client iterates.
+    named = conn.cursor(name="py2_named")
+    named.itersize = 2
+    named.execute("SELECT g, 'n' || g FROM generate_series(1, 5) g ORDER BY g")
+    first = named.fetchone()
+    many = named.fetchmany(2)
+    rest = [r for r in named]
+    named.close()
+    scroll = conn.cursor(name="py2_scroll", scrollable=True)
+    scroll.execute("SELECT owner FROM py2_accounts ORDER BY owner")
+    scroll.fetchall()
+    scroll.scroll(1, mode="absolute")
+    second = scroll.fetchone()
+    scroll.close()
+    conn.commit()
+    held = conn.cursor(name="py2_held", withhold=True)
+    held.execute("SELECT g FROM generate_series(1, 3) g")
+    conn.commit()
+    after_commit = held.fetchall()
+    held.close()
+    try:
+        cur.execute('FETCH FORWARD 1 FROM "py2_named"')
+        missing = None
+    except psycopg2.Error as e:
+        missing = e.pgcode
+    conn.rollback()
+    return {"first": first, "many": many, "rest": rest, "second": second, "after_commit": after_commit,
+            "closed": missing}
+
+
 def teardown():
     cur.execute("DROP TABLE py2_transfers")
     cur.execute("DROP TABLE py2_accounts")
@@ -160,7 +192,8 @@ def teardown():
 
 for name, fn in [("setup", setup), ("insert_many", insert_many), ("types_round_trip", types_round_trip),
                  ("nulls", nulls), ("quoting", quoting), ("transactions", transactions), ("errors", errors),
-                 ("copy", copy), ("report", report), ("autocommit", autocommit), ("teardown", teardown)]:
+                 ("copy", copy), ("report", report), ("autocommit", autocommit), ("named_cursor", named_cursor),
+                 ("teardown", teardown)]:
     s.step(name, fn)
 conn.close()
 s.emit()

@@ -293,6 +293,9 @@ export class SqlSession implements Session {
     if (stmt.parsed && isQuery(stmt.parsed.statement)) {
       // Bind now so Describe can answer parameter types and errors surface at Parse, as in PostgreSQL.
       stmt.paramTypes = this.currentPlan(stmt).paramTypes;
+    } else if (stmt.parsed?.statement.kind === 'DeclareCursor') {
+      // DECLARE ... FOR a query with $n: the parameters are the query's.
+      stmt.paramTypes = this.currentPlan(this.cursorQueryStatement(stmt.parsed.statement, stmt.declaredTypes)).paramTypes;
     }
     this.statements.set(name, stmt);
   }
@@ -315,7 +318,7 @@ export class SqlSession implements Session {
     if (stmt.parsed && isQuery(stmt.parsed.statement)) {
       query = this.currentPlan(stmt);
       types = query.paramTypes;
-    }
+    } else if (stmt.parsed?.statement.kind === 'DeclareCursor') types = stmt.paramTypes ?? [];
     if (params.length !== types.length) {
       throw new SqlError(
         SqlState.protocolViolation,
@@ -346,7 +349,7 @@ export class SqlSession implements Session {
       return { paramTypes: q.paramTypes.map((t) => t.oid), fields: q.columns ? describeColumns(q.columns) : null };
     }
     const cols = this.utilityColumns(s);
-    return { paramTypes: stmt.declaredTypes.map((t) => t.oid), fields: cols ? describeColumns(cols) : null };
+    return { paramTypes: (stmt.paramTypes ?? stmt.declaredTypes).map((t) => t.oid), fields: cols ? describeColumns(cols) : null };
   }
 
   describePortal(name: string): readonly FieldDescription[] | null {
@@ -450,6 +453,10 @@ export class SqlSession implements Session {
     try {
       if (isQuery(s)) {
         return await this.runQuery(stmt, params, formats, sink, signal, portalRun);
+      }
+      if (s.kind === 'DeclareCursor') {
+        await this.runDeclare(s, sink, inImplicitBlock, params, stmt.paramTypes ?? []);
+        return 'complete';
       }
       if (s.kind === 'Fetch' && portalRun) {
         // A bound FETCH: Describe sent its columns; the rows use the portal's result formats.
@@ -846,7 +853,7 @@ export class SqlSession implements Session {
       case 'CloseCursor':
         return this.cursors.close(s, sink);
       case 'DeclareCursor':
-        return this.runDeclare(s, sink, inImplicitBlock);
+        return this.runDeclare(s, sink, inImplicitBlock, [], []);
       case 'Fetch':
         return this.cursors.fetch(s, { sink, describe: true, formats: undefined, format: this.formatContext(), signal });
       case 'Unlisten':
@@ -1126,9 +1133,14 @@ export class SqlSession implements Session {
   }
 
   /** DECLARE: binds and plans the query, then starts it; rows are read by FETCH (sql/cursor.ts). */
-  private async runDeclare(s: A.DeclareCursorStmt, sink: ResultSink, inImplicitBlock: boolean): Promise<void> {
-    const stmt = this.newStatement('', this.currentQuery, { statement: s.query, text: this.currentQuery, offset: 0 }, []);
-    const q = this.currentPlan(stmt);
+  private async runDeclare(
+    s: A.DeclareCursorStmt,
+    sink: ResultSink,
+    inImplicitBlock: boolean,
+    params: readonly Datum[],
+    paramTypes: readonly SqlType[],
+  ): Promise<void> {
+    const q = this.currentPlan(this.cursorQueryStatement(s, paramTypes));
     CursorSet.checkDeclare(s, q);
     if (!s.hold && (!this.txn || this.txn.implicit) && !inImplicitBlock) {
       throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');
@@ -1137,9 +1149,14 @@ export class SqlSession implements Session {
     const txn = await this.ensureTxn(q.readOnly, 'SELECT');
     // The cursor outlives this statement: its execution gets its own abort signal, which FETCH forwards cancels to.
     const abort = new AbortController();
-    const execution = executeQuery(q, [], this.execContext(txn, abort.signal));
+    const execution = executeQuery(q, params, this.execContext(txn, abort.signal));
     this.cursors.declare({ stmt: s, statement: this.currentQuery, query: q, execution, abort, creationMicros: nowMicros() });
     sink.commandComplete('DECLARE CURSOR');
+  }
+
+  /** The query of a DECLARE as a statement to plan. */
+  private cursorQueryStatement(s: A.DeclareCursorStmt, paramTypes: readonly SqlType[]): PreparedStatement {
+    return this.newStatement('', this.currentQuery, { statement: s.query, text: this.currentQuery, offset: 0 }, paramTypes);
   }
 
   private async runVacuum(s: A.VacuumStmt, sink: ResultSink, signal: AbortSignal, inImplicitBlock: boolean): Promise<void> {

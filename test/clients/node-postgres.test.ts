@@ -178,4 +178,20 @@ describe(`node-postgres against ${tgt.kind}`, () => {
       await other.end();
     }
   });
+
+  it('cursors through the extended protocol: DECLARE with parameters, FETCH and MOVE', async () => {
+    await c.query('BEGIN');
+    try {
+      await c.query({ text: 'DECLARE npg_cur SCROLL CURSOR FOR SELECT g, $1::text AS t FROM generate_series(1, $2) g', values: ['x', 4] });
+      const first = await c.query({ text: 'FETCH 2 FROM npg_cur', values: [] });
+      expect(first.command).toBe('FETCH');
+      expect(first.rows).toEqual([{ g: 1, t: 'x' }, { g: 2, t: 'x' }]);
+      const back = await c.query({ text: 'FETCH BACKWARD 1 FROM npg_cur', values: [], rowMode: 'array' });
+      expect(back.rows).toEqual([[1, 'x']]);
+      const moved = await c.query({ text: 'MOVE FORWARD ALL IN npg_cur', values: [] });
+      expect([moved.command, moved.rowCount]).toEqual(['MOVE', 3]);
+    } finally {
+      await c.query('COMMIT');
+    }
+  });
 });

@@ -55,6 +55,11 @@ export interface StoredExpr {
    * DROP SEQUENCE s needs CASCADE and CASCADE drops the default, as in PostgreSQL.
    */
   readonly dependsOn?: readonly Oid[];
+  /**
+   * Attnums of the table's own columns a generation expression reads: dropping one needs
+   * CASCADE (which drops the generated column), as in PostgreSQL.
+   */
+  readonly columns?: readonly number[];
 }
 
 export interface DatabaseDescriptor {

@@ -143,6 +143,10 @@ export type DdlOp =
   | { readonly kind: 'renameConstraint'; readonly tableOid: Oid; readonly name: string; readonly newName: string }
   | { readonly kind: 'setDefault'; readonly tableOid: Oid; readonly attnum: number; readonly default: StoredExpr | null }
   | { readonly kind: 'setNotNull'; readonly tableOid: Oid; readonly attnum: number; readonly notNull: boolean }
+  /** GENERATED ALWAYS AS (expr) STORED on (or, null: DROP EXPRESSION off) a column. */
+  | { readonly kind: 'setGenerated'; readonly tableOid: Oid; readonly attnum: number; readonly generated: StoredExpr | null }
+  /** ALTER COLUMN TYPE after the rows were rewritten: new type and collation, no missing value. */
+  | { readonly kind: 'setColumnType'; readonly tableOid: Oid; readonly attnum: number; readonly type: SqlType; readonly collation: string | null }
   | {
       readonly kind: 'createSequence';
       readonly oid?: Oid;
@@ -342,6 +346,8 @@ export function applyOpWithNotices(state: CatalogState, op: DdlOp): ApplyResult 
     case 'renameConstraint': renameConstraint(w, op); break;
     case 'setDefault': setDefault(w, op); break;
     case 'setNotNull': updateColumn(w, op.tableOid, op.attnum, (c) => ({ ...c, notNull: op.notNull })); break;
+    case 'setGenerated': setGenerated(w, op); break;
+    case 'setColumnType': setColumnType(w, op); break;
     case 'createSequence': createSequence(w, op); break;
     case 'alterSequence': alterSequence(w, op); break;
     case 'setSequenceOwner': setSequenceOwner(w, op); break;
@@ -520,6 +526,21 @@ function setDefault(w: Work, op: Extract<DdlOp, { kind: 'setDefault' }>): void {
   updateColumn(w, op.tableOid, op.attnum, (c) => {
     const { default: _old, ...rest } = c;
     return op.default === null ? rest : { ...rest, default: op.default };
+  });
+}
+
+function setGenerated(w: Work, op: Extract<DdlOp, { kind: 'setGenerated' }>): void {
+  updateColumn(w, op.tableOid, op.attnum, (c) => {
+    const { generated: _old, ...rest } = c;
+    assert(op.generated === null || (c.default === undefined && c.identity === undefined), 'generated columns have no default');
+    return op.generated === null ? rest : { ...rest, generated: op.generated };
+  });
+}
+
+function setColumnType(w: Work, op: Extract<DdlOp, { kind: 'setColumnType' }>): void {
+  updateColumn(w, op.tableOid, op.attnum, (c) => {
+    const { missing: _m, collation: _c, ...rest } = c;
+    return { ...rest, type: op.type, ...(op.collation !== null ? { collation: op.collation } : {}) };
   });
 }
 
@@ -1007,6 +1028,10 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
       }
       for (const i of tab.indexes) {
         if (i.columns.some((k) => k.attnum === t.attnum)) out.push({ target: { kind: 'index', oid: i.oid }, auto: true });
+      }
+      for (const c of tab.columns) {
+        if (c.dropped || c.generated?.columns?.includes(t.attnum) !== true) continue;
+        out.push({ target: { kind: 'column', tableOid: t.tableOid, attnum: c.attnum }, auto: false });
       }
       return out;
     }

@@ -20,7 +20,7 @@ import { procRows } from './pg-proc-data.js';
 import { ioProcs } from './pg-data.js';
 import { databaseByName, databaseByOid } from './databases.js';
 import { sessionFunctions } from './session-functions.js';
-import { checkConstraintText, checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
+import { checkConstraintText, checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
@@ -192,6 +192,9 @@ function prettyExpr(cat: CatalogState, text: string, relOid: number): string {
   for (const col of t.columns) {
     if (col.dropped || col.default === undefined || isNullDefault(col)) continue;
     if (defaultExprText(cat, t, col, false) === text) return defaultExprText(cat, t, col, true);
+  }
+  for (const col of t.columns) {
+    if (!col.dropped && col.generated !== undefined && generatedExprText(cat, t, col, false) === text) return generatedExprText(cat, t, col, true);
   }
   for (const con of t.constraints) {
     if (con.kind === 'check' && checkExprText(cat, t, con, false) === text) return checkExprText(cat, t, con, true);

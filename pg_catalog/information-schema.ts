@@ -8,7 +8,7 @@ import { assertNever } from '../util/assert.js';
 import { findTypeInfo, formatType, Oid, type SqlType } from '../sql/types/index.js';
 import { virtualTables } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
-import { defaultExprText, isNullDefault } from './typed-expr.js';
+import { defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
 
 function schemaName(cat: CatalogState, oid: number): string {
@@ -126,7 +126,7 @@ function columnRow(cat: CatalogState, t: TableDescriptor, c: ColumnDescriptor, p
     identity_minimum: seq?.min ?? null,
     identity_cycle: seq === undefined ? 'NO' : yesNo(seq.cycle),
     is_generated: c.generated === undefined ? 'NEVER' : 'ALWAYS',
-    generation_expression: c.generated?.source ?? null,
+    generation_expression: c.generated === undefined ? null : generatedExprText(cat, t, c, false),
     is_updatable: 'YES',
   };
 }

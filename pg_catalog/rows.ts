@@ -26,7 +26,7 @@ import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow 
 import { clusterDatabases } from './databases.js';
 import { pgLocks } from './locks.js';
 import { pgCursors } from './cursors.js';
-import { checkExprText, defaultExprText, isNullDefault } from './typed-expr.js';
+import { checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
 export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260, pgRewrite: 2618 } as const;
@@ -247,7 +247,7 @@ function pgAttrdef(ctx: GenContext): VirtualRow[] {
     for (const c of pgColumns(t)) {
       if (c.dropped) continue;
       if (c.default !== undefined && !isNullDefault(c)) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: defaultExprText(ctx.catalog, t, c, false) });
-      else if (c.generated !== undefined) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: c.generated.source });
+      else if (c.generated !== undefined) rows.push({ adrelid: t.oid, adnum: c.attnum, adbin: generatedExprText(ctx.catalog, t, c, false) });
     }
   }
   return rows;

@@ -53,6 +53,21 @@ export function defaultExprText(cat: CatalogState, table: TableDescriptor, col: 
   return deparseExpr(typed, { pretty, typeOf: (x) => (x === typed ? topType : undefined) });
 }
 
+/** A stored generation expression as pg_get_expr(adbin, adrelid [, pretty]) prints it (bound over the row). */
+export function generatedExprText(cat: CatalogState, table: TableDescriptor, col: ColumnDescriptor, pretty: boolean): string {
+  const stored = col.generated;
+  assert(stored !== undefined, 'column is generated');
+  const e = fromStorage(stored.expr);
+  const bound = bindForPrinting(() => {
+    const b = newBinder(bindContext(cat, table));
+    const scope = new Scope(null);
+    scope.ranges.push(b.tableRange(table, table.name, '', 0, []));
+    return b.bind(e, scope, noAggregates('column generation expressions'));
+  });
+  const typed = bound === undefined ? e : withImplicitCasts(e, bound);
+  return deparseExpr(typed, { pretty });
+}
+
 /** PostgreSQL stores no default for DEFAULT NULL (a null constant after coercion). */
 export function isNullDefault(col: ColumnDescriptor): boolean {
   let e = col.default?.expr;

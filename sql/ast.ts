@@ -585,7 +585,7 @@ export type ColumnConstraint =
   | { readonly kind: 'null' }
   | { readonly kind: 'default'; readonly expr: Expr; readonly source: string }
   | { readonly kind: 'identity'; readonly generated: 'always' | 'by default'; readonly options: SequenceOptions }
-  | { readonly kind: 'generated'; readonly expr: Expr; readonly source: string }
+  | { readonly kind: 'generated'; readonly expr: Expr; readonly source: string; readonly location: number }
   | ConstraintDef;
 
 export interface ColumnDef {
@@ -657,7 +657,16 @@ export type AlterTableCmd =
   | { readonly kind: 'dropDefault'; readonly column: string }
   | { readonly kind: 'setNotNull'; readonly column: string }
   | { readonly kind: 'dropNotNull'; readonly column: string }
-  | { readonly kind: 'alterColumnType'; readonly column: string; readonly type: TypeName; readonly using?: Expr }
+  | {
+      readonly kind: 'alterColumnType';
+      readonly column: string;
+      readonly type: TypeName;
+      readonly using?: Expr;
+      /** COLLATE name (qualified as written). */
+      readonly collation?: readonly string[];
+    }
+  /** ALTER COLUMN c DROP EXPRESSION [IF EXISTS]: a generated column becomes a plain one. */
+  | { readonly kind: 'dropExpression'; readonly column: string; readonly ifExists: boolean }
   | { readonly kind: 'setSchema'; readonly schema: string };
 
 export interface AlterTableStmt {

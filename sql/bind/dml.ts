@@ -7,7 +7,7 @@ import type { DeleteStmt, Expr, FromItem, InsertStmt, RangeVar, ResTarget, Updat
 import type { ColumnDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { ResultColumn } from '../plan/api.js';
-import type { CheckConstraint, Plan } from '../plan/plan.js';
+import type { CheckConstraint, GeneratedColumn, Plan } from '../plan/plan.js';
 import { planFromWhere, planQuery } from '../plan/planner.js';
 import { astLocation, Binder, int8Type, noAggregates, Scope, withPosition } from './binder.js';
 import type { BExpr } from './expr.js';
@@ -72,9 +72,8 @@ function tableScope(b: Binder, table: TableDescriptor, rv: RangeVar): Scope {
 
 /** The value a column gets when none is given: identity sequence, DEFAULT expression, or NULL. */
 export function defaultFor(b: Binder, table: TableDescriptor, col: ColumnDescriptor): BExpr {
-  if (col.generated !== undefined) {
-    throw err(SqlState.featureNotSupported, `generated column "${col.name}" is not supported yet`);
-  }
+  // A generated column's value is computed over the finished row (bindGenerated); NULL until then.
+  if (col.generated !== undefined) return { kind: 'const', type: col.type, value: null };
   if (col.identity !== undefined) {
     const next: BExpr = { kind: 'seqFn', fn: 'nextval', seqOid: col.identity.sequenceOid, args: [], type: int8Type };
     return b.coerceAssign(next, col.type, col.name, -1);
@@ -94,6 +93,25 @@ function bindReturning(b: Binder, returning: readonly ResTarget[], scope: Scope)
     exprs: targets.map((t) => t.expr),
     columns: targets.map((t) => ({ name: t.name, type: t.expr.type, tableOid: t.tableOid, attnum: t.attnum })),
   };
+}
+
+/** The table's stored generated columns bound over its row (slot = column index). */
+export function bindGenerated(b: Binder, table: TableDescriptor): GeneratedColumn[] {
+  const out: GeneratedColumn[] = [];
+  table.columns.forEach((c, slot) => {
+    if (c.dropped || c.generated === undefined) return;
+    const scope = new Scope(null);
+    scope.ranges.push(b.tableRange(table, table.name, '', 0, []));
+    const e = b.bind(c.generated.expr, scope, noAggregates('column generation expressions'));
+    out.push({ slot, expr: b.coerceAssign(e, c.type, c.name, -1) });
+  });
+  return out;
+}
+
+function generatedColumnError(col: ColumnDescriptor): SqlError {
+  return err(sqlStateGeneratedAlways, `cannot insert a non-DEFAULT value into column "${col.name}"`, -1, {
+    detail: `Column "${col.name}" is a generated column.`,
+  });
 }
 
 /** The table's CHECK constraints bound over its row (slot = column index). */
@@ -155,6 +173,8 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   const valueFor = (slot: number, bound: BExpr, location: number): BExpr => {
     const col = table.columns[slot]!;
     if (col.identity?.generated === 'always' && stmt.overriding !== 'system') throw identityAlwaysError(col);
+    // PostgreSQL reports this one without a position.
+    if (col.generated !== undefined) throw generatedColumnError(col);
     return b.coerceAssign(bound, col.type, col.name, location);
   };
   const fullRow = (given: ReadonlyMap<number, BExpr>): BExpr[] =>
@@ -198,6 +218,7 @@ export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
       table,
       source,
       materialize,
+      generated: bindGenerated(b, table),
       checks: bindChecks(b, table),
       returning: ret?.exprs ?? null,
       ...(onConflict === undefined ? {} : { onConflict }),
@@ -259,7 +280,10 @@ export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
     const { plan, recheck } = sourcePlan(b, from, stmt.where, scope);
     const ret = bindReturning(b, stmt.returning, scope);
     return {
-      plan: { kind: 'update', table, source: plan, recheck, set, checks: bindChecks(b, table), returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },
+      plan: {
+        kind: 'update', table, source: plan, recheck, set, generated: bindGenerated(b, table), checks: bindChecks(b, table),
+        returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0,
+      },
       columns: ret?.columns ?? null,
     };
   });
@@ -287,9 +311,9 @@ export function bindSetTargets(b: Binder, table: TableDescriptor, targets: reado
       set[slot] = defaultFor(b, table, col);
       continue;
     }
-    if (col.identity?.generated === 'always') {
-      throw err(sqlStateGeneratedAlways, `column "${name}" can only be updated to DEFAULT`, t.location, {
-        detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.`,
+    if (col.identity?.generated === 'always' || col.generated !== undefined) {
+      throw err(sqlStateGeneratedAlways, `column "${name}" can only be updated to DEFAULT`, col.generated !== undefined ? -1 : t.location, {
+        detail: col.generated !== undefined ? `Column "${name}" is a generated column.` : `Column "${name}" is an identity column defined as GENERATED ALWAYS.`,
       });
     }
     set[slot] = b.coerceAssign(b.bind(t.expr, scope, noAggregates('UPDATE')), col.type, col.name, exprLocation(t.expr));

@@ -24,6 +24,8 @@ export interface ColumnPlan {
   /** serial: create `<t>_<c>_seq` AS the column type, default nextval, OWNED BY. */
   readonly serial: boolean;
   readonly identity?: { readonly generated: 'always' | 'by default'; readonly options: SequenceOptions };
+  /** GENERATED ALWAYS AS (expr) STORED (validated against the table by ./generated.ts). */
+  readonly generated?: StoredExpr;
   /** PRIMARY KEY / UNIQUE / CHECK written on the column, as table constraints on [name]. */
   readonly constraints: readonly ConstraintDef[];
 }
@@ -33,7 +35,7 @@ function syntax(message: string): SqlError {
 }
 
 /** The collation a column may carry: C/POSIX/default; others are not supported. */
-function resolveCollation(names: readonly string[], type: SqlType): string | undefined {
+export function resolveCollation(names: readonly string[], type: SqlType): string | undefined {
   const name = names[names.length - 1]!;
   const info = typeInfo(type.oid);
   const elem = info.typcategory === 'A' ? typeInfo(info.typelem) : info;
@@ -52,6 +54,8 @@ export function planColumn(def: ColumnDef, tableName: string, resolveType: TypeN
   let explicitNull = false;
   let def_: StoredExpr | undefined;
   let identity: ColumnPlan['identity'];
+  let generated: StoredExpr | undefined;
+  let generatedLocation = -1;
   const constraints: ConstraintDef[] = [];
   const multipleDefaults = (): SqlError =>
     syntax(`multiple default values specified for column "${def.name}" of table "${tableName}"`);
@@ -74,7 +78,10 @@ export function planColumn(def: ColumnDef, tableName: string, resolveType: TypeN
         identity = { generated: c.generated, options: c.options };
         break;
       case 'generated':
-        throw new SqlError(SqlState.featureNotSupported, 'generated columns are not supported');
+        if (generated !== undefined) throw syntax(`multiple generation clauses specified for column "${def.name}" of table "${tableName}"`);
+        generated = { expr: c.expr, source: c.source };
+        generatedLocation = c.location;
+        break;
       case 'primaryKey':
       case 'unique':
       case 'check':
@@ -96,6 +103,15 @@ export function planColumn(def: ColumnDef, tableName: string, resolveType: TypeN
       throw new SqlError(SqlState.invalidParameterValue, 'identity column type must be smallint, integer, or bigint');
     }
   }
+  if (generated !== undefined) {
+    const at = positionOf(generatedLocation);
+    if (def_ !== undefined || serial) {
+      throw new SqlError(SqlState.syntaxError, `both default and generation expression specified for column "${def.name}" of table "${tableName}"`, at);
+    }
+    if (identity !== undefined) {
+      throw new SqlError(SqlState.syntaxError, `both identity and generation expression specified for column "${def.name}" of table "${tableName}"`, at);
+    }
+  }
   const collation = def.collation === undefined ? undefined : resolveCollation(def.collation, type);
   return {
     name: def.name,
@@ -105,6 +121,7 @@ export function planColumn(def: ColumnDef, tableName: string, resolveType: TypeN
     constraints,
     ...(def_ !== undefined ? { default: def_ } : {}),
     ...(identity !== undefined ? { identity } : {}),
+    ...(generated !== undefined ? { generated } : {}),
     ...(collation !== undefined ? { collation } : {}),
   };
 }

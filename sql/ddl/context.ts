@@ -12,6 +12,7 @@ import type { DdlOp } from '../../catalog/ops.js';
 import type { CatalogState } from '../../catalog/state.js';
 import type { NoticeFields } from '../session-api.js';
 import type { SqlType } from '../types/datum.js';
+import type { Expr } from '../ast.js';
 
 /** The value pre-existing rows get for a column added with a DEFAULT. */
 export type MissingValueResult =
@@ -23,7 +24,24 @@ export type MissingValueResult =
 /** Why an expression is bound at DDL time. */
 export type DdlExprPurpose =
   | { readonly kind: 'default'; readonly type: SqlType; readonly column: string }
-  | { readonly kind: 'check'; readonly constraint: string };
+  | { readonly kind: 'check'; readonly constraint: string }
+  /** GENERATED ALWAYS AS (expr): over the row, immutable, assigned to the column type. */
+  | { readonly kind: 'generated'; readonly type: SqlType; readonly column: string }
+  /**
+   * ALTER COLUMN TYPE keeps a DEFAULT only when the default as stored (coerced to the old type
+   * `from`) has an assignment cast to the new `type`: 42804 `default for column "c" cannot be
+   * cast automatically to type t` otherwise.
+   */
+  | { readonly kind: 'retypedDefault'; readonly from: SqlType; readonly type: SqlType; readonly column: string };
+
+/**
+ * A column's value in a table rewrite, bound over the row as it was before the statement:
+ * the generation expression of a column being added, or ALTER COLUMN TYPE's USING expression
+ * (absent: the column itself) assignment-cast to the new type.
+ */
+export type RewriteValue =
+  | { readonly kind: 'generated'; readonly attnum: number; readonly expr: StoredExpr }
+  | { readonly kind: 'retype'; readonly attnum: number; readonly using: Expr | undefined };
 
 export interface DdlDataOps {
   /**
@@ -45,6 +63,26 @@ export interface DdlDataOps {
   validateCheck(txn: Txn, state: CatalogState, table: TableDescriptor, name: string, check: StoredExpr): Promise<void>;
   /** 23502 `column "a" of relation "t" contains null values` when a row has NULL there. */
   validateNotNull(txn: Txn, state: CatalogState, table: TableDescriptor, column: ColumnDescriptor): Promise<void>;
+  /** Binds `values` as rewriteRows does (its errors, no data read). */
+  checkRewrite(
+    states: { readonly before: CatalogState; readonly after: CatalogState },
+    tables: { readonly before: TableDescriptor; readonly after: TableDescriptor },
+    values: readonly RewriteValue[],
+  ): void;
+  /**
+   * Rewrites every row of `before` as a row of `after` (same oid; `after` may have more columns,
+   * other types, other keys): `values` are computed over the old row, the others copied by attnum.
+   * Binds `values` first (errors even on an empty table, PostgreSQL's 42804 for ALTER TYPE), then
+   * checks `after`'s NOT NULL (23502 `column "c" of relation "t" contains null values`), CHECKs
+   * (23514 `... is violated by some row`) and unique keys (23505 `could not create unique index`),
+   * and replaces all entries of the table in `txn`.
+   */
+  rewriteRows(
+    txn: Txn,
+    states: { readonly before: CatalogState; readonly after: CatalogState },
+    tables: { readonly before: TableDescriptor; readonly after: TableDescriptor },
+    values: readonly RewriteValue[],
+  ): Promise<void>;
   /** The attmissingval of a column added with DEFAULT `expr` (already validated). */
   evaluateMissingValue(state: CatalogState, table: TableDescriptor, column: ColumnDescriptor, expr: StoredExpr): MissingValueResult;
 }

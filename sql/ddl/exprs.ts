@@ -9,6 +9,8 @@ export interface ExprFacts {
   /** ColumnRef names as written, with their 0-based locations. */
   readonly columnRefs: { readonly names: readonly string[]; readonly location: number }[];
   readonly hasSubquery: boolean;
+  /** 0-based location of the first subquery, -1 when none or unknown. */
+  readonly subqueryLocation: number;
   /** Sequence names used as nextval('name') / nextval('name'::regclass). */
   readonly nextvalSequences: string[];
 }
@@ -31,6 +33,7 @@ export function exprFacts(root: Expr): ExprFacts {
   const columnRefs: { readonly names: readonly string[]; readonly location: number }[] = [];
   const nextvalSequences: string[] = [];
   let hasSubquery = false;
+  let subqueryLocation = -1;
   const walk = (e: Expr | undefined): void => {
     if (e === undefined) return;
     switch (e.kind) {
@@ -106,6 +109,7 @@ export function exprFacts(root: Expr): ExprFacts {
         walk(e.array);
         return;
       case 'SubLink':
+        if (!hasSubquery) subqueryLocation = e.location;
         hasSubquery = true;
         walk(e.testExpr);
         return;
@@ -124,5 +128,5 @@ export function exprFacts(root: Expr): ExprFacts {
     }
   };
   walk(root);
-  return { columnRefs, hasSubquery, nextvalSequences };
+  return { columnRefs, hasSubquery, subqueryLocation, nextvalSequences };
 }

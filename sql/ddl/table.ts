@@ -25,6 +25,8 @@ import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
+import { alterColumnType } from './alter-column.js';
+import { addGeneration, dropExpression, rejectDefaultOnGenerated } from './generated.js';
 
 /** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
 const fillfactorMin = 10;
@@ -184,6 +186,10 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
     if (c.default !== undefined && !c.hidden) {
       ctx.data.validateExpr(run.state, run.table(table.oid), c.default, { kind: 'default', type: c.type, column: c.name });
     }
+  }
+  const generatedNames = new Set(plans.flatMap((p) => (p.generated !== undefined ? [p.name] : [])));
+  for (const p of plans) {
+    if (p.generated !== undefined) await addGeneration(run, table.oid, p.name, p.generated, { generatedNames, rewrite: false });
   }
   // CHECKs are named and added before the indexes, as in PostgreSQL.
   for (const c of constraints) {
@@ -345,6 +351,7 @@ function alterActionName(cmd: AlterTableCmd): string | undefined {
     case 'setNotNull': return 'ALTER COLUMN ... SET NOT NULL';
     case 'dropNotNull': return 'ALTER COLUMN ... DROP NOT NULL';
     case 'alterColumnType': return 'ALTER COLUMN ... SET DATA TYPE';
+    case 'dropExpression': return 'ALTER COLUMN ... DROP EXPRESSION';
     case 'renameColumn':
     case 'renameTable':
     case 'renameConstraint':
@@ -444,6 +451,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     case 'setDefault': {
       const c = columnForAlter(run, tableOid, cmd.column);
       if (c.identity !== undefined) throw identityError(c, t, false);
+      rejectDefaultOnGenerated(c, t, false);
       checkDefaultShape(cmd.expr);
       const deps = defaultDependencies(run.state, ctx.searchPath, ctx.user, cmd.expr);
       const dflt: StoredExpr = { expr: cmd.expr, source: cmd.source, ...(deps.length > 0 ? { dependsOn: deps } : {}) };
@@ -454,6 +462,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     case 'dropDefault': {
       const c = columnForAlter(run, tableOid, cmd.column);
       if (c.identity !== undefined) throw identityError(c, t, true);
+      rejectDefaultOnGenerated(c, t, true);
       run.apply({ kind: 'setDefault', tableOid, attnum: c.attnum, default: null });
       return;
     }
@@ -478,7 +487,11 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
       return;
     }
     case 'alterColumnType':
-      throw notSupported('ALTER TABLE ... ALTER COLUMN ... TYPE');
+      await alterColumnType(run, tableOid, cmd);
+      return;
+    case 'dropExpression':
+      dropExpression(run, tableOid, cmd, columnForAlter(run, tableOid, cmd.column));
+      return;
     case 'setSchema':
       throw notSupported('ALTER TABLE ... SET SCHEMA');
     default:
@@ -531,7 +544,7 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
       missing = { text: mv.text };
     }
   }
-  if (spec.notNull && hasRows && (missing === undefined || missing.text === null)) {
+  if (spec.notNull && hasRows && p.generated === undefined && (missing === undefined || missing.text === null)) {
     throw new SqlError(SqlState.notNullViolation, `column "${spec.name}" of relation "${t.name}" contains null values`, {
       schema: run.state.schema(t.schemaOid)?.name ?? '', table: t.name, column: spec.name,
     });
@@ -542,6 +555,7 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
     assert(col !== undefined, 'added column');
     run.apply({ kind: 'setSequenceOwner', sequenceOid: seqOid, ownedBy: { tableOid, attnum: col.attnum } });
   }
+  if (p.generated !== undefined) await addGeneration(run, tableOid, p.name, p.generated, { generatedNames: new Set([p.name]), rewrite: hasRows });
   for (const c of p.constraints) {
     switch (c.kind) {
       case 'check':

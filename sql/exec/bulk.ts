@@ -1,13 +1,13 @@
 /** COPY FROM (through the INSERT path) and ANALYZE (row counts under system table 4). */
 import type { RangeVar } from '../ast.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { bindChecks, defaultFor, resolveTargetTable } from '../bind/dml.js';
+import { bindChecks, bindGenerated, defaultFor, resolveTargetTable } from '../bind/dml.js';
 import type { BindContext, CopyFromTarget, ExecContext, ResultColumn } from '../plan/api.js';
 import { newBinder } from '../plan/prepare.js';
 import type { Datum } from '../types/index.js';
 import { lockTablesShared, newEnv } from './execute.js';
 import { tableStatsKey } from './keys.js';
-import { checkAbort, insertOne, writeOptions } from './run.js';
+import { checkAbort, computeGenerated, insertOne, writeOptions } from './run.js';
 import { compiled, evaluate, type Compiled } from './expr.js';
 import { scanTableRows, tableCodec } from './table.js';
 
@@ -17,11 +17,16 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
   const table = resolveTargetTable(b, { ...rv, location: -1 });
   let slots: number[];
   if (columnNames.length === 0) {
-    slots = table.columns.flatMap((c, i) => (c.dropped || c.hidden ? [] : [i]));
+    slots = table.columns.flatMap((c, i) => (c.dropped || c.hidden || c.generated !== undefined ? [] : [i]));
   } else {
     slots = columnNames.map((name) => {
       const i = table.columns.findIndex((c) => !c.dropped && c.name === name);
       if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
+      if (table.columns[i]!.generated !== undefined) {
+        throw new SqlError(SqlState.invalidColumnReference, `column "${name}" is a generated column`, {
+          detail: 'Generated columns cannot be used in COPY.',
+        });
+      }
       return i;
     });
     const dup = columnNames.find((n, i) => columnNames.indexOf(n) !== i);
@@ -29,6 +34,7 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
   }
   const given = new Set(slots);
   const defaults: (Compiled | null)[] = table.columns.map((c, i) => (c.dropped || given.has(i) ? null : compiled(defaultFor(b, table, c))));
+  const generated = bindGenerated(b, table);
   const checks = bindChecks(b, table);
   const columns: ResultColumn[] = slots.map((i) => ({
     name: table.columns[i]!.name,
@@ -51,6 +57,7 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
           row[i] = d == null ? null : await evaluate(d, [], env);
         }
         for (let k = 0; k < slots.length; k++) row[slots[k]!] = values[k] ?? null;
+        await computeGenerated(generated, row, env);
         await insertOne(table, checks, row, env, opts);
       }
       return env.affected;

@@ -14,10 +14,11 @@ import { hasAsyncParts, isVolatile } from '../bind/walk.js';
 import type { DdlDataOps, DdlExprPurpose, MissingValueResult } from '../ddl/context.js';
 import { newBinder } from '../plan/prepare.js';
 import { newSessionState, type ExecContext } from '../plan/api.js';
-import { defaultFormatContext, defaultVersionString, formatText, type Datum, type EvalContext } from '../types/index.js';
+import { defaultFormatContext, defaultVersionString, formatText, formatType, type Datum, type EvalContext } from '../types/index.js';
 import { compiled, evaluateSync, type Env } from './expr.js';
 import { newEnv } from './execute.js';
 import { indexEntryOf, indexSpan, scanTableRows, tableCodec, type IndexCodec } from './table.js';
+import { bindGeneration, bindRewriteValues, rewriteTableRows } from './rewrite.js';
 
 const defaultSearchPath = ['$user', 'public'];
 
@@ -49,6 +50,15 @@ function bindPurpose(ctx: DdlDataContext, state: CatalogState, table: TableDescr
     case 'check': {
       const e = b.bind(expr.expr, tableScope(b, table), noAggregates('check constraints'));
       return b.coerceBool(e, 'CHECK', -1);
+    }
+    case 'generated':
+      return bindGeneration(b, table, expr, purpose.type, purpose.column);
+    case 'retypedDefault': {
+      const e = b.bind(expr.expr, new Scope(null), noAggregates('DEFAULT expressions'));
+      const stored = b.coerceAssign(e, purpose.from, purpose.column, -1, 'default expression');
+      const cast = b.tryCoerce(stored, purpose.type, 'assignment');
+      if (cast !== undefined) return cast;
+      throw new SqlError(SqlState.datatypeMismatch, `default for column "${purpose.column}" cannot be cast automatically to type ${formatType(purpose.type)}`);
     }
   }
 }
@@ -146,6 +156,14 @@ export function engineDdlData(ctx: DdlDataContext = { searchPath: defaultSearchP
           });
         }
       }
+    },
+
+    checkRewrite(states, tables, values) {
+      bindRewriteValues((state) => binderFor(ctx, state), states.before, tables, values);
+    },
+
+    async rewriteRows(txn, states, tables, values) {
+      await rewriteTableRows({ txn, binder: (state) => binderFor(ctx, state), env: (state) => ddlEnv(ctx, state, txn), signal }, states, tables, values);
     },
 
     evaluateMissingValue(state, table, column, expr): MissingValueResult {

@@ -10,7 +10,7 @@ import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { BExpr } from '../bind/expr.js';
 import { encodeIndexKey, prefixEnd, type KeyColumn } from '../encoding/key.js';
-import type { CheckConstraint, Plan, ScanBounds } from '../plan/plan.js';
+import type { CheckConstraint, GeneratedColumn, Plan, ScanBounds } from '../plan/plan.js';
 import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type Env } from './expr.js';
 import { nextRowId } from './sequence.js';
@@ -606,6 +606,11 @@ export function writeOptions(env: Env, table: TableDescriptor): WriteOptions {
   return { lock, fmt: env.ctx.eval, schema: env.ctx.catalog.schema(table.schemaOid)?.name ?? '' };
 }
 
+/** Computes the stored generated columns of a new or updated row in place. */
+export async function computeGenerated(generated: readonly GeneratedColumn[], row: Row, env: Env): Promise<void> {
+  for (const g of generated) row[g.slot] = await evaluate(compiled(g.expr), row, env);
+}
+
 export async function validateRow(table: TableDescriptor, checks: readonly CheckConstraint[], row: Row, env: Env, schema: string): Promise<void> {
   checkNotNull(table, row, env.ctx.eval, schema);
   for (const c of checks) {
@@ -651,6 +656,7 @@ async function* runInsert(p: Extract<Plan, { kind: 'insert' }>, env: Env): Async
   for await (const src of source) {
     checkAbort(env);
     const row = src.slice();
+    await computeGenerated(p.generated, row, env);
     await insertOne(p.table, p.checks, row, env, opts);
     if (p.returning !== null) yield await returningRow(p.returning, row, env);
   }
@@ -694,6 +700,8 @@ async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): Async
       if (c != null) next[i] = await evaluate(c, current, env);
     }
     const nextRow = next.length > w ? next.slice(0, w) : next;
+    await computeGenerated(p.generated, nextRow, env);
+    if (nextRow !== next) p.generated.forEach((g) => (next[g.slot] = nextRow[g.slot]!));
     await validateRow(p.table, p.checks, nextRow, env, opts.schema);
     await updateRow(env.ctx.txn, codec, current.length > w ? current.slice(0, w) : current, nextRow, opts);
     updated.add(Buffer.from(primaryKeyOf(codec, nextRow)).toString('hex'));

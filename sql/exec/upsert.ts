@@ -13,7 +13,7 @@ import type { OnConflictPlan, Plan } from '../plan/plan.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { compiled, evaluate, isTrue, type Env } from './expr.js';
-import { checkAbort, collect, insertOne, returningRow, run, validateRow, writeOptions } from './run.js';
+import { checkAbort, collect, computeGenerated, insertOne, returningRow, run, validateRow, writeOptions } from './run.js';
 import {
   decodeIndexEntry,
   decodeTableRow,
@@ -102,6 +102,7 @@ export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnCon
   for await (const src of source) {
     checkAbort(env);
     const proposed = src.slice();
+    await computeGenerated(p.generated, proposed, env);
     for (let attempt = 0; ; attempt++) {
       if (attempt >= upsertAttemptsMax) {
         throw new SqlError(SqlState.serializationFailure, 'could not serialize access due to concurrent update');
@@ -132,6 +133,7 @@ export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnCon
         const c = set[i];
         if (c != null) next[i] = await evaluate(c, both, env);
       }
+      await computeGenerated(p.generated, next, env);
       await validateRow(p.table, p.checks, next, env, opts.schema);
       await updateRow(env.ctx.txn, codec, existing, next, opts);
       touched.add(hex(primaryKeyOf(codec, next)));

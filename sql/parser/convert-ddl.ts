@@ -161,7 +161,8 @@ function columnConstraints(c: ExprConverter, col: string, nodes: readonly Node[]
       case 'CONSTR_GENERATED': {
         if (k.generated_kind === 'v') throw unsupported('VIRTUAL generated column');
         const expr = c.expr(k.raw_expr, 'GENERATED');
-        out.push({ kind: 'generated', expr, source: generatedSource(c.ctx, k.location ?? minLocation(k.raw_expr)) });
+        const location = k.location ?? minLocation(k.raw_expr);
+        out.push({ kind: 'generated', expr, source: generatedSource(c.ctx, location), location });
         break;
       }
       case 'CONSTR_ATTR_NOT_DEFERRABLE':
@@ -352,11 +353,17 @@ function alterTableCmd(c: ExprConverter, n: Node): ast.AlterTableCmd {
     case 'AT_AlterColumnType': {
       const d = bodyOf(a.def, 'ColumnDef');
       if (d === undefined) throw internal('ALTER COLUMN TYPE without a column definition');
-      if (d.collClause !== undefined) throw unsupported('COLLATE in ALTER COLUMN TYPE');
       const type = c.typeName(d.typeName, 'ALTER COLUMN TYPE');
       const using = c.optExpr(d.raw_default, 'USING');
-      return using === undefined ? { kind: 'alterColumnType', column, type } : { kind: 'alterColumnType', column, type, using };
+      const collation = d.collClause === undefined ? undefined : strings(d.collClause.collname, 'COLLATE');
+      return {
+        kind: 'alterColumnType', column, type,
+        ...(using === undefined ? {} : { using }),
+        ...(collation === undefined ? {} : { collation }),
+      };
     }
+    case 'AT_DropExpression':
+      return { kind: 'dropExpression', column, ifExists: a.missing_ok === true };
     case 'AT_AddConstraint':
       return { kind: 'addConstraint', constraint: tableConstraint(c, a.def as Node) };
     case 'AT_DropConstraint':

@@ -157,6 +157,8 @@ export type Plan =
       readonly source: Plan;
       /** Materialize the source before writing (it reads the target table). */
       readonly materialize: boolean;
+      /** Stored generated columns, computed over the new row before its checks. */
+      readonly generated: readonly GeneratedColumn[];
       readonly checks: readonly CheckConstraint[];
       readonly returning: readonly BExpr[] | null;
       /** INSERT ... ON CONFLICT (sql/exec/upsert.ts). */
@@ -172,6 +174,7 @@ export type Plan =
       readonly recheck: BExpr | null;
       /** New value per table column (descriptor order) over the old row; null = unchanged. */
       readonly set: readonly (BExpr | null)[];
+      readonly generated: readonly GeneratedColumn[];
       readonly checks: readonly CheckConstraint[];
       readonly returning: readonly BExpr[] | null;
       readonly width: number;
@@ -186,6 +189,12 @@ export type Plan =
     };
 
 export type PlanKind = Plan['kind'];
+
+/** GENERATED ALWAYS AS (expr) STORED: `expr` over the table row gives the value of column `slot`. */
+export interface GeneratedColumn {
+  readonly slot: number;
+  readonly expr: BExpr;
+}
 
 /** A CHECK constraint bound over the table row (violated when it evaluates to false). */
 export interface CheckConstraint {

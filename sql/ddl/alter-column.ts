@@ -1,0 +1,72 @@
+/**
+ * ALTER TABLE ... ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE c] [USING expr]: the column gets
+ * its new type in the overlay and every row is rewritten in the statement's transaction (the
+ * engine's rewriteRows: USING or an assignment cast, NOT NULL/CHECK re-checked, every index —
+ * the primary key included — rebuilt under the new key encoding). Other sessions keep the old
+ * rows and type until COMMIT; ROLLBACK drops the buffered writes and ops.
+ */
+import type { AlterTableCmd } from '../ast.js';
+import type { ColumnDescriptor, Oid, TableDescriptor } from '../../catalog/descriptors.js';
+import { findColumn } from '../../catalog/descriptors.js';
+import { SqlError, SqlState } from '../../util/errors.js';
+import { resolveTypeName } from '../types/index.js';
+import { resolveCollation } from './columns.js';
+import { rejectUsedByGenerated } from './generated.js';
+import type { RewriteValue } from './context.js';
+import type { DdlRun } from './run.js';
+
+type AlterColumnTypeCmd = Extract<AlterTableCmd, { kind: 'alterColumnType' }>;
+
+/** Whether `source` (a view's query text) may name `column`: a word match or `*`, case-insensitive. */
+function mayReadColumn(source: string, column: string): boolean {
+  if (source.includes('*')) return true;
+  const lower = source.toLowerCase();
+  const name = column.toLowerCase();
+  for (let i = lower.indexOf(name); i >= 0; i = lower.indexOf(name, i + 1)) {
+    const before = i === 0 ? ' ' : lower[i - 1]!;
+    const after = lower[i + name.length] ?? ' ';
+    if (!/[a-z0-9_$]/.test(before) && !/[a-z0-9_$]/.test(after)) return true;
+  }
+  return false;
+}
+
+/** 0A000 as PostgreSQL when a view reads the column (views record table-level dependencies only). */
+function rejectUsedByView(run: DdlRun, t: TableDescriptor, col: ColumnDescriptor): void {
+  for (const v of run.state.views()) {
+    if (!v.dependsOn.includes(t.oid) || !mayReadColumn(v.source, col.name)) continue;
+    throw new SqlError(SqlState.featureNotSupported, 'cannot alter type of a column used by a view or rule', {
+      detail: `rule _RETURN on view ${v.name} depends on column "${col.name}"`,
+    });
+  }
+}
+
+export async function alterColumnType(run: DdlRun, tableOid: Oid, cmd: AlterColumnTypeCmd): Promise<void> {
+  const before = run.table(tableOid);
+  const col = findColumn(before, cmd.column);
+  if (col === undefined || col.hidden) {
+    throw new SqlError(SqlState.undefinedColumn, `column "${cmd.column}" of relation "${before.name}" does not exist`);
+  }
+  const resolved = resolveTypeName(cmd.type.names, cmd.type.typmods, cmd.type.arrayBounds);
+  if (resolved.kind === 'serial') throw new SqlError(SqlState.undefinedObject, `type "${cmd.type.names[cmd.type.names.length - 1]}" does not exist`);
+  const type = resolved.type;
+  if (col.generated !== undefined && cmd.using !== undefined) {
+    throw new SqlError(SqlState.syntaxError, `cannot specify USING when altering type of generated column`, {
+      detail: `Column "${col.name}" is a generated column.`,
+    });
+  }
+  rejectUsedByGenerated(before, col);
+  rejectUsedByView(run, before, col);
+  const collation = cmd.collation === undefined ? col.collation : resolveCollation(cmd.collation, type);
+  const stateBefore = run.state;
+  run.apply({ kind: 'setColumnType', tableOid, attnum: col.attnum, type, collation: collation ?? null });
+  const after = run.table(tableOid);
+  const states = { before: stateBefore, after: run.state };
+  const values: RewriteValue[] = [
+    col.generated !== undefined ? { kind: 'generated', attnum: col.attnum, expr: col.generated } : { kind: 'retype', attnum: col.attnum, using: cmd.using },
+  ];
+  run.ctx.data.checkRewrite(states, { before, after }, values);
+  if (col.default !== undefined) {
+    run.ctx.data.validateExpr(run.state, after, col.default, { kind: 'retypedDefault', from: col.type, type, column: col.name });
+  }
+  await run.ctx.data.rewriteRows(run.ctx.txn, states, { before, after }, values);
+}

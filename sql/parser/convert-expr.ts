@@ -163,6 +163,8 @@ export class ExprConverter {
         throw unsupported('SQL/JSON expressions');
       case 'MergeSupportFunc':
         throw unsupported('MERGE_ACTION()');
+      case 'CurrentOfExpr':
+        throw unsupported('WHERE CURRENT OF (positioned UPDATE/DELETE through a cursor)');
       default:
         throw unsupported(`expression ${tag} in ${where}`);
     }

@@ -4,6 +4,7 @@
  * statement's catalog snapshot: the binder binds a call to a `catalogFn` expression and the
  * executor passes the ExecContext's catalog and session (sql/exec/expr.ts).
  */
+import { enumProcNames } from './enum-rows.js';
 import { resolveCatalogTypeName } from '../sql/bind/type-names.js';
 import type { CatalogState } from '../catalog/state.js';
 import type { Kv } from '../cluster/kv/api.js';
@@ -74,8 +75,8 @@ function defs(): CatalogFunction[] {
   const oidArg = (d: Datum): number => Number(d);
   return [
     fn('pg_table_is_visible', [OID], BOOL, (a, c) => relationVisible(c, oidArg(a[0]!))),
-    fn('pg_type_is_visible', [OID], BOOL, (a) => findTypeInfo(oidArg(a[0]!)) !== undefined),
-    fn('format_type', [OID, INT4], TEXT, (a) => (a[0] === null ? null : formatTypeOrUnknown(oidArg(a[0]), a[1] === null ? -1 : Number(a[1]))), false),
+    fn('pg_type_is_visible', [OID], BOOL, (a, c) => enumTypeVisible(c, oidArg(a[0]!)) ?? findTypeInfo(oidArg(a[0]!)) !== undefined),
+    fn('format_type', [OID, INT4], TEXT, (a, c) => (a[0] === null ? null : enumTypeName(c, oidArg(a[0])) ?? formatTypeOrUnknown(oidArg(a[0]), a[1] === null ? -1 : Number(a[1]))), false),
     fn('pg_get_expr', [TEXT, OID], TEXT, (a) => a[0]),
     fn('pg_get_expr', [TEXT, OID, BOOL], TEXT, (a, c) => (a[2] === true ? prettyExpr(c.catalog, String(a[0]), oidArg(a[1]!)) : a[0])),
     fn('pg_get_indexdef', [OID], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), 0)),
@@ -235,6 +236,26 @@ function relationName(cat: CatalogState, oid: number): string | undefined {
 }
 
 /** PostgreSQL's RelationIsVisible: the first relation of that name along the search path is this one. */
+/** For an enum type or its array type: whether its name finds it on the search path; else undefined. */
+function enumTypeVisible(c: CatalogFnContext, oid: number): boolean | undefined {
+  const e = c.catalog.enumType(oid) ?? c.catalog.enumTypes().find((t) => t.arrayOid === oid);
+  if (e === undefined) return undefined;
+  const name = e.oid === oid ? e.name : `_${e.name}`;
+  for (const s of c.catalog.effectiveSearchPath(c.searchPath, c.session.user)) {
+    const found = c.catalog.typeOidByName(s, name);
+    if (found !== undefined) return found === oid;
+  }
+  return false;
+}
+
+/** format_type of an enum type or its array type: schema-qualified when not visible, as PostgreSQL. */
+function enumTypeName(c: CatalogFnContext, oid: number): string | undefined {
+  const e = c.catalog.enumType(oid) ?? c.catalog.enumTypes().find((t) => t.arrayOid === oid);
+  if (e === undefined) return undefined;
+  const base = enumTypeVisible(c, e.oid) === true ? quoteIdent(e.name) : `${quoteIdent(c.catalog.schema(e.schemaOid)?.name ?? '')}.${quoteIdent(e.name)}`;
+  return e.oid === oid ? base : `${base}[]`;
+}
+
 function relationVisible(c: CatalogFnContext, oid: number): boolean | null {
   const schemaOid = relationSchemaOid(c.catalog, oid);
   const name = relationName(c.catalog, oid);
@@ -303,6 +324,10 @@ function description(cat: CatalogState, oid: number, catalogName: string | undef
   if (catalogName === undefined || catalogName === 'pg_namespace') {
     const s = cat.schema(oid);
     if (s !== undefined) return s.comment ?? null;
+  }
+  if (catalogName === undefined || catalogName === 'pg_type') {
+    const e = cat.enumType(oid);
+    if (e !== undefined) return e.comment ?? null;
   }
   if (catalogName === undefined || catalogName === 'pg_constraint') {
     for (const tbl of cat.tables()) {
@@ -385,7 +410,9 @@ export function regObjectName(ctx: CatalogFnContext, typeOid: number, oid: numbe
       return `${quoteIdent(schema)}.${quoteIdent(name)}`;
     }
     case Oid.regproc:
-      return procByOid().get(oid)?.[1] ?? ioProcNames().get(oid);
+      return procByOid().get(oid)?.[1] ?? ioProcNames().get(oid) ?? enumProcNames.get(oid);
+    case Oid.regtype:
+      return enumTypeName(ctx, oid);
     case Oid.regnamespace: {
       const s = cat.schema(oid);
       return s === undefined ? undefined : quoteIdent(s.name);

@@ -26,6 +26,7 @@ import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow 
 import { clusterDatabases } from './databases.js';
 import { pgLocks } from './locks.js';
 import { pgCursors } from './cursors.js';
+import { enumPgTypeRows, pgEnum } from './enum-rows.js';
 import { checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
@@ -453,6 +454,7 @@ function pgDescription(ctx: GenContext): VirtualRow[] {
   }
   for (const s of cat.sequences()) add(s.oid, ClassOid.pgClass, 0, s.comment);
   for (const v of cat.views()) add(v.oid, ClassOid.pgClass, 0, v.comment);
+  for (const e of cat.enumTypes()) add(e.oid, ClassOid.pgType, 0, e.comment);
   return rows;
 }
 
@@ -718,7 +720,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_default_acl: none,
   pg_depend: pgDepend,
   pg_description: pgDescription,
-  pg_enum: none,
+  pg_enum: pgEnum,
   pg_event_trigger: none,
   pg_extension: pgExtension,
   pg_foreign_table: none,
@@ -749,7 +751,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_tables: pgTables,
   pg_tablespace: pgTablespace,
   pg_trigger: none,
-  pg_type: pgType,
+  pg_type: (ctx) => [...pgType(), ...enumPgTypeRows(ctx)],
   pg_user: pgUser,
   pg_views: pgViews,
   ...informationSchemaGenerators,

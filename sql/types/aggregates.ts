@@ -1,4 +1,5 @@
 /** Built-in aggregates: transition state, step and final as PostgreSQL computes them. */
+import { isEnumOid } from './enum.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Decimal, Interval, Oid, PgArray, sqlType, type Datum, type SqlType } from './datum.js';
 import { intervalAdd, intervalDiv } from './arith.js';
@@ -159,7 +160,8 @@ const comparableOids = [
   Oid.time, Oid.timestamp, Oid.timestamptz, Oid.interval, Oid.oid, Oid.uuid, Oid.jsonb, Oid.bool, Oid.char,
 ] as number[];
 for (const [name, sign] of [['min', -1], ['max', 1]] as const) {
-  for (const t of comparableOids) {
+  // Oid.anyenum: min/max(anyenum) for every enum type (enum_smaller / enum_larger).
+  for (const t of [...comparableOids, Oid.anyenum]) {
     def(name, [t], t, (types) => {
       const ty = types[0] ?? sqlType(t);
       return {
@@ -218,10 +220,12 @@ def('array_agg', [ANYNONARRAY], Oid.anyarray, (types) => {
 
 function concrete(d: AggDef, inputs: readonly number[]): number[] | undefined {
   if (d.params.length !== inputs.length) return undefined;
+  if (d.params.some((p, i) => p === Oid.anyenum && !isEnumOid(inputs[i]!))) return undefined;
   return d.params.map((p, i) => {
     const t = inputs[i]!;
     if (p === ANY) return t === Oid.unknown ? Oid.text : t;
     if (p === ANYNONARRAY) return t === Oid.unknown ? Oid.text : t;
+    if (p === Oid.anyenum) return t;
     return p;
   });
 }
@@ -257,7 +261,7 @@ export function resolveAggregate(aname: string, argTypes: readonly SqlType[]): R
     throw new SqlError(SqlState.featureNotSupported, 'array_agg of array values is not supported');
   }
   const types = params.map((p, i) => (p === inputs[i] ? argTypes[i]! : sqlType(p)));
-  const result = d.result === Oid.anyarray ? sqlType(arrayTypeOf(params[0]!)) : d.result === types[0]?.oid ? types[0]! : sqlType(d.result);
+  const result = d.result === Oid.anyarray ? sqlType(arrayTypeOf(params[0]!)) : d.result === types[0]?.oid || d.result === Oid.anyenum ? types[0]! : sqlType(d.result);
   const impl = d.make(types);
   return {
     name,

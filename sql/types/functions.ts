@@ -58,6 +58,7 @@ import { arrayElemOid, arrayTypeOf, formatTypeOid } from './registry.js';
 import { charLength, charPrefix, formatBytea, parseBytea } from './scalars.js';
 import { formatText } from './text-io.js';
 import { datumToJson } from './tojson.js';
+import { enumLabels, isEnumOid } from './enum.js';
 
 type Fn = (args: readonly Datum[], ctx: EvalContext, argTypes: readonly SqlType[]) => Datum;
 
@@ -65,6 +66,8 @@ type Fn = (args: readonly Datum[], ctx: EvalContext, argTypes: readonly SqlType[
 const ANYARRAY = Oid.anyarray;
 const ANYELEMENT = Oid.anyelement;
 const VARIADIC_ANY = Oid.any;
+/** An enum type (enum_first/enum_last/enum_range); an ANYARRAY result is its array type. */
+const ANYENUM = Oid.anyenum;
 
 interface FnDef {
   readonly name: string;
@@ -704,6 +707,16 @@ def('jsonb_build_object', [], Oid.jsonb, () => '{}', { volatility: 'stable' });
 def('json_build_array', [], Oid.json, () => '[]', { volatility: 'stable' });
 def('jsonb_build_array', [], Oid.jsonb, () => '[]', { volatility: 'stable' });
 def('pg_typeof', [VARIADIC_ANY], Oid.regtype, (_a, _c, t) => t[0]!.oid, { strict: false, volatility: 'stable' });
+// Enum support functions: the type comes from the argument's type, so NULL::mood works (not strict).
+def('enum_first', [ANYENUM], ANYENUM, (_a, _c, t) => enumLabels(t[0]!.oid)[0] ?? null, { strict: false, volatility: 'stable' });
+def('enum_last', [ANYENUM], ANYENUM, (_a, _c, t) => enumLabels(t[0]!.oid).at(-1) ?? null, { strict: false, volatility: 'stable' });
+def('enum_range', [ANYENUM], ANYARRAY, (_a, _c, t) => new PgArray(t[0]!.oid, enumLabels(t[0]!.oid)), { strict: false, volatility: 'stable' });
+def('enum_range', [ANYENUM, ANYENUM], ANYARRAY, (a, _c, t) => {
+  const labels = enumLabels(t[0]!.oid);
+  const lo = a[0] === null ? 0 : labels.indexOf(a[0] as string);
+  const hi = a[1] === null ? labels.length - 1 : labels.indexOf(a[1] as string);
+  return new PgArray(t[0]!.oid, lo <= hi ? labels.slice(lo, hi + 1) : []);
+}, { strict: false, volatility: 'stable' });
 
 // ─── Resolution ──────────────────────────────────────────────────────────────────────────
 
@@ -726,6 +739,12 @@ function concreteParams(d: FnDef, inputs: readonly number[]): number[] | undefin
     return inputs.map((t, i) => (i < fixedCount ? d.params[i]! : t === Oid.unknown ? Oid.text : t));
   }
   if (d.params.length !== inputs.length) return undefined;
+  if (d.params.includes(ANYENUM)) {
+    const known = inputs.filter((t) => t !== Oid.unknown);
+    const e = known[0];
+    if (e === undefined || !isEnumOid(e) || known.some((t) => t !== e)) return undefined;
+    return d.params.map((p) => (p === ANYENUM ? e : p));
+  }
   let elem: number | undefined;
   let array: number | undefined;
   d.params.forEach((p, i) => {
@@ -754,6 +773,10 @@ function concreteParams(d: FnDef, inputs: readonly number[]): number[] | undefin
 }
 
 function resultOid(d: FnDef, params: readonly number[]): number {
+  if (d.params.includes(ANYENUM)) {
+    const e = params[d.params.indexOf(ANYENUM)]!;
+    return d.result === ANYARRAY ? arrayTypeOf(e) : d.result === ANYENUM ? e : d.result;
+  }
   if (d.result === ANYARRAY) return params[d.params.indexOf(ANYARRAY)]!;
   if (d.result === ANYELEMENT) return params[d.params.indexOf(ANYELEMENT)]!;
   return d.result;

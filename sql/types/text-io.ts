@@ -158,7 +158,8 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
       return datum === 0 ? '-' : (ctx.regName?.(oid, Number(datum)) ?? String(datum));
     case Oid.regtype:
       if (datum === 0) return '-';
-      return findTypeInfo(Number(datum)) === undefined ? String(datum) : formatTypeOid(Number(datum), -1);
+      // Catalog-defined (enum) types come from the catalog: schema-qualified when not visible.
+      return ctx.regName?.(oid, Number(datum)) ?? (findTypeInfo(Number(datum)) === undefined ? String(datum) : formatTypeOid(Number(datum), -1));
     case Oid.float4:
     case Oid.float8:
       assert(typeof datum === 'number', 'float datum must be a number');

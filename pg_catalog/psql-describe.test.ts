@@ -18,6 +18,10 @@ CREATE SEQUENCE s1;
 CREATE SCHEMA other;
 CREATE TABLE other.hidden (x int);
 CREATE VIEW tv (ident, val) AS SELECT id, v FROM t WHERE n > 1;
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+COMMENT ON TYPE mood IS 'feelings';
+CREATE TYPE other.color AS ENUM ('red', 'green');
+CREATE TABLE person (name text, m mood NOT NULL DEFAULT 'ok', c other.color, ms mood[]);
 `;
 
 let node: ServerHandle;
@@ -39,7 +43,7 @@ afterAll(async () => {
 });
 
 describe('psql describe commands print what PostgreSQL 15 prints', () => {
-  for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv']) {
+  for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv', '\\dT+', '\\dT other.*', '\\dT+ mood', '\\d person', '\\d+ person']) {
     it(cmd, async () => {
       const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
       expect(ours).toBe(theirs);

@@ -129,9 +129,12 @@ export interface ColumnDescriptor {
 }
 
 export interface IndexColumn {
+  /** 0 for an expression column (pg_index.indkey 0). */
   readonly attnum: number;
   readonly direction: 'asc' | 'desc';
   readonly nulls: 'first' | 'last';
+  /** Expression index column: `lower(email)`, `(a + b)` (attnum is 0). */
+  readonly expr?: StoredExpr;
 }
 
 export type IndexState = 'backfilling' | 'public';
@@ -153,6 +156,8 @@ export interface IndexDescriptor {
   readonly nullsNotDistinct: boolean;
   /** Partial index predicate (WHERE ...). */
   readonly predicate?: StoredExpr;
+  /** Columns read by expression columns and the predicate (DROP COLUMN drops the index). */
+  readonly exprAttnums?: readonly number[];
   readonly state: IndexState;
   readonly comment?: string;
 }

@@ -118,6 +118,8 @@ export type DdlOp =
       readonly columns: readonly IndexColumn[];
       readonly nullsNotDistinct: boolean;
       readonly predicate?: StoredExpr;
+      /** Columns the expression columns and the predicate read. */
+      readonly exprAttnums?: readonly number[];
       readonly state: IndexState;
     }
   | { readonly kind: 'setIndexPublic'; readonly indexOid: Oid }
@@ -561,14 +563,19 @@ function createIndex(w: Work, op: Extract<DdlOp, { kind: 'createIndex' }>): void
   const t = w.table(op.tableOid);
   checkRelationNameFree(w, t.schemaOid, op.name);
   assert(op.columns.length > 0, 'index without columns');
-  for (const k of op.columns) liveColumn(t, k.attnum);
+  for (const k of op.columns) {
+    assert((k.attnum === 0) === (k.expr !== undefined), 'an index column is an attnum or an expression');
+    if (k.expr === undefined) liveColumn(t, k.attnum);
+  }
+  for (const a of op.exprAttnums ?? []) liveColumn(t, a);
   if (op.primary && t.constraints.some((c) => c.kind === 'primaryKey')) {
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${t.name}" are not allowed`);
   }
   const index: IndexDescriptor = {
     kind: 'index', oid: w.useOid(op.oid), name: op.name, tableOid: t.oid, indexId: t.nextIndexId, unique: op.unique || op.primary,
     primary: op.primary, hidden: false, columns: op.columns, nullsNotDistinct: op.nullsNotDistinct,
-    ...(op.predicate !== undefined ? { predicate: op.predicate } : {}), state: op.state,
+    ...(op.predicate !== undefined ? { predicate: op.predicate } : {}),
+    ...(op.exprAttnums !== undefined && op.exprAttnums.length > 0 ? { exprAttnums: op.exprAttnums } : {}), state: op.state,
   };
   w.set({ ...t, indexes: [...t.indexes, index], nextIndexId: t.nextIndexId + 1 });
 }
@@ -1027,7 +1034,7 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
         }
       }
       for (const i of tab.indexes) {
-        if (i.columns.some((k) => k.attnum === t.attnum)) out.push({ target: { kind: 'index', oid: i.oid }, auto: true });
+        if (i.columns.some((k) => k.attnum === t.attnum) || i.exprAttnums?.includes(t.attnum) === true) out.push({ target: { kind: 'index', oid: i.oid }, auto: true });
       }
       for (const c of tab.columns) {
         if (c.dropped || c.generated?.columns?.includes(t.attnum) !== true) continue;

@@ -22,6 +22,7 @@ import { ioProcs } from './pg-data.js';
 import { databaseByName, databaseByOid } from './databases.js';
 import { sessionFunctions } from './session-functions.js';
 import { checkConstraintText, checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
+import { indexColumnDef, indexDefinitionText, prettyIndexExpr } from './index-def.js';
 
 export interface CatalogFnContext {
   readonly catalog: CatalogState;
@@ -79,8 +80,8 @@ function defs(): CatalogFunction[] {
     fn('format_type', [OID, INT4], TEXT, (a, c) => (a[0] === null ? null : enumTypeName(c, oidArg(a[0])) ?? formatTypeOrUnknown(oidArg(a[0]), a[1] === null ? -1 : Number(a[1]))), false),
     fn('pg_get_expr', [TEXT, OID], TEXT, (a) => a[0]),
     fn('pg_get_expr', [TEXT, OID, BOOL], TEXT, (a, c) => (a[2] === true ? prettyExpr(c.catalog, String(a[0]), oidArg(a[1]!)) : a[0])),
-    fn('pg_get_indexdef', [OID], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), 0)),
-    fn('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), Number(a[1]))),
+    fn('pg_get_indexdef', [OID], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), 0, false)),
+    fn('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), Number(a[1]), a[2] === true)),
     fn('pg_get_constraintdef', [OID], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), false)),
     fn('pg_get_constraintdef', [OID, BOOL], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), a[1] === true)),
     fn('pg_get_viewdef', [OID], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
@@ -200,7 +201,7 @@ function prettyExpr(cat: CatalogState, text: string, relOid: number): string {
   for (const con of t.constraints) {
     if (con.kind === 'check' && checkExprText(cat, t, con, false) === text) return checkExprText(cat, t, con, true);
   }
-  return text;
+  return prettyIndexExpr(cat, t, text) ?? text;
 }
 
 // ─── helpers ───────────────────────────────────────────────────────────────────────────────
@@ -269,15 +270,17 @@ function relationVisible(c: CatalogFnContext, oid: number): boolean | null {
   return false;
 }
 
-function indexDef(c: CatalogFnContext, oid: number, column: number): string | null {
+function indexDef(c: CatalogFnContext, oid: number, column: number, pretty: boolean): string | null {
   const found = c.catalog.index(oid);
   if (found === undefined) return null;
   if (column > 0) {
     const ic = found.index.columns[column - 1];
     if (ic === undefined) return '';
-    return quoteIdent(found.table.columns.find((x) => x.attnum === ic.attnum)?.name ?? '');
+    return indexColumnDef(c.catalog, found.table, ic, pretty);
   }
-  return indexDefinition(c.catalog, found.table, found.index);
+  if (!pretty) return indexDefinition(c.catalog, found.table, found.index);
+  const name = regObjectName(c, Oid.regclass, found.table.oid) ?? quoteIdent(found.table.name);
+  return indexDefinitionText(c.catalog, found.table, found.index, name, true);
 }
 
 function columnList(t: TableDescriptor, attnums: readonly number[]): string {

@@ -28,6 +28,7 @@ import { pgLocks } from './locks.js';
 import { pgCursors } from './cursors.js';
 import { enumPgTypeRows, pgEnum } from './enum-rows.js';
 import { checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
+import { indexDefinitionText, indexExprColumn, indexExprsText, indexPredicateText } from './index-def.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
 export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260, pgRewrite: 2618 } as const;
@@ -258,7 +259,9 @@ function pgIndex(ctx: GenContext): VirtualRow[] {
   const rows: VirtualRow[] = [];
   for (const t of ctx.catalog.tables()) {
     for (const i of realIndexes(t)) {
-      const cols = i.columns.map((c) => t.columns.find((x) => x.attnum === c.attnum));
+      const cols = i.columns.map((c) =>
+        c.expr === undefined ? t.columns.find((x) => x.attnum === c.attnum) : indexExprColumn(ctx.catalog, t, c.expr),
+      );
       rows.push({
         indexrelid: i.oid,
         indrelid: t.oid,
@@ -279,7 +282,8 @@ function pgIndex(ctx: GenContext): VirtualRow[] {
         indcollation: oidvector(cols.map((c) => (c === undefined ? 0 : collationOf(c.type, c.collation)))),
         indclass: oidvector(cols.map((c) => (c === undefined ? 0 : (opclassByType.get(c.type.oid) ?? opclassByType.get(Oid.text)!)))),
         indoption: int2vector(i.columns.map((c) => (c.direction === 'desc' ? 1 : 0) | (c.nulls === 'first' ? 2 : 0))),
-        indpred: i.predicate?.source ?? null,
+        indexprs: indexExprsText(ctx.catalog, t, i),
+        indpred: indexPredicateText(ctx.catalog, t, i),
       });
     }
   }
@@ -651,16 +655,7 @@ function pgTables(ctx: GenContext): VirtualRow[] {
 
 /** pg_get_indexdef text: `CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)`. */
 export function indexDefinition(cat: CatalogState, t: TableDescriptor, i: IndexDescriptor): string {
-  const cols = i.columns.map((c) => {
-    const name = quoteIdent(t.columns.find((x) => x.attnum === c.attnum)?.name ?? `#${c.attnum}`);
-    const dir = c.direction === 'desc' ? ' DESC' : '';
-    const nulls = c.direction === 'desc' ? (c.nulls === 'last' ? ' NULLS LAST' : '') : c.nulls === 'first' ? ' NULLS FIRST' : '';
-    return `${name}${dir}${nulls}`;
-  });
-  const unique = i.unique || i.primary ? 'UNIQUE ' : '';
-  const nnd = i.nullsNotDistinct ? ' NULLS NOT DISTINCT' : '';
-  const where = i.predicate === undefined ? '' : ` WHERE (${i.predicate.source})`;
-  return `CREATE ${unique}INDEX ${quoteIdent(i.name)} ON ${quoteIdent(schemaName(cat, t.schemaOid))}.${quoteIdent(t.name)} USING btree (${cols.join(', ')})${nnd}${where}`;
+  return indexDefinitionText(cat, t, i, `${quoteIdent(schemaName(cat, t.schemaOid))}.${quoteIdent(t.name)}`, false);
 }
 
 const reservedWords = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with']);

@@ -103,7 +103,7 @@ function bindForPrinting<T>(bind: () => T): T | undefined {
  * arrays): FuncCall.argNames [null] would print as a named argument `null => x`. Copies with
  * those entries undefined again.
  */
-function fromStorage(e: ast.Expr): ast.Expr {
+export function fromStorage(e: ast.Expr): ast.Expr {
   return restoreUndefined(e) as ast.Expr;
 }
 

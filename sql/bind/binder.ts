@@ -35,6 +35,7 @@ import {
 import type { BindContext, ResultColumn } from '../plan/api.js';
 import type { AggCall, AggSortKey, BExpr, SubqueryExpr } from './expr.js';
 import { exprKey } from './walk.js';
+import { prepareIndexes } from './index-exprs.js';
 import { catalogFunctionFor, catalogInputTypes, regLiteralOid } from '../../pg_catalog/functions.js';
 
 export const unknownType: SqlType = sqlType(Oid.unknown);
@@ -846,6 +847,8 @@ export class Binder {
 
   /** A scope range for a table's live columns at `offset` (dropped columns are not visible). */
   tableRange(table: TableDescriptor, alias: string, schema: string, offset: number, aliasColumns: readonly string[]): ScopeRange {
+    const schemaName = this.ctx.catalog.schema(table.schemaOid)?.name ?? 'public';
+    prepareIndexes(table, () => new Binder({ catalog: this.ctx.catalog, searchPath: [schemaName], paramTypes: [] }, this.bindSubquery));
     const columns: ScopeColumn[] = [];
     let visibleIndex = 0;
     table.columns.forEach((c, i) => {

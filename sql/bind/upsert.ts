@@ -9,6 +9,7 @@ import { SqlError, SqlState } from '../../util/errors.js';
 import type { OnConflictPlan } from '../plan/plan.js';
 import { astLocation, Binder, noAggregates, Scope } from './binder.js';
 import type { BExpr } from './expr.js';
+import { andParts, impliedPredicate } from '../plan/index-match.js';
 
 function err(code: string, message: string, extra: { hint?: string; position?: number } = {}): SqlError {
   return new SqlError(code, message, extra);
@@ -47,18 +48,17 @@ function inferArbiters(b: Binder, table: TableDescriptor, oc: OnConflict, scope:
     }
     attnums.add(col.attnum);
   }
-  if (oc.targetWhere !== undefined) {
-    // Only decides which partial indexes may arbitrate; bound for its errors.
-    b.coerceBool(b.bind(oc.targetWhere, scope, noAggregates('index predicates')), 'ON CONFLICT WHERE', astLocation(oc.targetWhere));
-  }
+  // Decides which partial indexes may arbitrate: those whose predicate it implies.
+  const targetWhere =
+    oc.targetWhere === undefined
+      ? []
+      : andParts(b.coerceBool(b.bind(oc.targetWhere, scope, noAggregates('index predicates')), 'ON CONFLICT WHERE', astLocation(oc.targetWhere)));
   const out: IndexDescriptor[] = [];
   for (const idx of uniqueIndexes(table)) {
     const cols = new Set(idx.columns.map((c) => c.attnum));
     if (cols.size !== attnums.size || [...attnums].some((a) => !cols.has(a))) continue;
-    if (idx.predicate !== undefined) {
-      if (oc.targetWhere !== undefined) throw err(SqlState.featureNotSupported, 'ON CONFLICT with a partial unique index is not supported yet');
-      continue;
-    }
+    if (idx.columns.some((c) => c.expr !== undefined)) continue;
+    if (idx.predicate !== undefined && impliedPredicate(table, idx, 0, targetWhere) === undefined) continue;
     out.push(idx);
   }
   if (out.length === 0) throw err(SqlState.invalidColumnReference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');

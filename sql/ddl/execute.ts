@@ -31,6 +31,7 @@ import type { DdlContext, DdlResult } from './context.js';
 import { DdlRun } from './run.js';
 import { alterTable, createTable, rangeVarName } from './table.js';
 import { createView } from './view.js';
+import { createIndex } from './create-index.js';
 import { alterEnum, commentTypeOid, createEnum, dropType, renameType } from './type.js';
 
 /** SQLSTATE 3D000 invalid_catalog_name. */
@@ -58,56 +59,6 @@ export async function executeDdl(stmt: DdlStatement, ctx: DdlContext): Promise<D
     case 'AlterEnum': return alterEnum(run, stmt);
     default: return assertNever(stmt, 'ddl statement');
   }
-}
-
-// ─── CREATE INDEX ────────────────────────────────────────────────────────────────────────
-
-async function createIndex(run: DdlRun, stmt: CreateIndexStmt): Promise<DdlResult> {
-  const ctx = run.ctx;
-  if (stmt.method !== 'btree') throw notSupported(`access method "${stmt.method}"`);
-  if (stmt.include.length > 0) throw notSupported('CREATE INDEX ... INCLUDE');
-  if (stmt.where !== undefined) throw notSupported('partial indexes (CREATE INDEX ... WHERE)');
-  const rel = run.state.resolveRelation(ctx.searchPath, rangeVarName(stmt.table), ctx.user);
-  if (rel.kind !== 'table') {
-    throw new SqlError(SqlState.wrongObjectType, `cannot create index on relation "${stmt.table.name}"`, {
-      detail: `This operation is not supported for ${rel.kind === 'index' ? 'indexes' : rel.kind + 's'}.`,
-    });
-  }
-  const t = rel;
-  const columns: IndexColumn[] = [];
-  const names: string[] = [];
-  for (const el of stmt.elements) {
-    if (el.column === undefined) throw notSupported('index expressions');
-    const c = t.columns.find((col) => !col.dropped && !col.hidden && col.name === el.column);
-    if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${el.column}" does not exist`);
-    const direction = el.direction === 'desc' ? 'desc' : 'asc';
-    const nulls = el.nulls === 'default' ? (direction === 'desc' ? 'first' : 'last') : el.nulls;
-    columns.push({ attnum: c.attnum, direction, nulls });
-    names.push(c.name);
-  }
-  let name: string;
-  if (stmt.name !== undefined) {
-    if (run.state.classEntry(t.schemaOid, stmt.name) !== undefined) {
-      if (stmt.ifNotExists) {
-        run.notice(SqlState.duplicateTable, `relation "${stmt.name}" already exists, skipping`);
-        return run.finish('CREATE INDEX');
-      }
-      throw new SqlError(SqlState.duplicateTable, `relation "${stmt.name}" already exists`);
-    }
-    name = stmt.name;
-  } else {
-    name = chooseRelationName(run.state, t.schemaOid, { name1: t.name, name2: indexNameAddition(names), label: 'idx' }, { isConstraint: false });
-  }
-  await run.lockTable(t.oid);
-  run.apply({
-    kind: 'createIndex', oid: await run.allocOid(), tableOid: t.oid, name, unique: stmt.unique, primary: false, columns,
-    nullsNotDistinct: stmt.nullsNotDistinct, state: 'backfilling',
-  });
-  const schemaName = run.state.schema(t.schemaOid)?.name ?? '';
-  const index = run.state.resolveIndex([], [schemaName, name]).index;
-  await ctx.data.backfillIndex(ctx.txn, run.state, run.table(t.oid), index);
-  run.apply({ kind: 'setIndexPublic', indexOid: index.oid });
-  return run.finish('CREATE INDEX');
 }
 
 // ─── DROP ────────────────────────────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@ import { decodeSequenceValue, encodeSequenceValue, type SequenceValue } from '..
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { prefixEnd, tablePrefix } from '../encoding/key.js';
-import { encodeRowValue, indexEntryOf, primaryKeyOf, scanTableRows, tableCodec } from '../exec/table.js';
+import { encodeRowValue, indexEntry, primaryKeyOf, scanTableRows, tableCodec } from '../exec/table.js';
 import { defaultFormatContext, formatText, type Datum } from '../types/index.js';
 import type { DdlRun } from './run.js';
 
@@ -58,7 +58,7 @@ export async function rekeyToRowid(run: DdlRun, tableOid: Oid): Promise<void> {
   const txn = run.ctx.txn;
   const before = run.table(tableOid);
   const rows: Datum[][] = [];
-  for await (const row of scanTableRows(txn, tableCodec(before))) {
+  for await (const row of scanTableRows(txn, tableCodec(before, run.state))) {
     if (rows.length >= rekeyRowsMax) {
       throw new SqlError(SqlState.featureNotSupported, `dropping the primary key of a table with more than ${rekeyRowsMax} rows is not supported yet`);
     }
@@ -66,7 +66,7 @@ export async function rekeyToRowid(run: DdlRun, tableOid: Oid): Promise<void> {
   }
   run.apply({ kind: 'dropPrimaryKey', tableOid });
   const after = run.table(tableOid);
-  const codec = tableCodec(after);
+  const codec = tableCodec(after, run.state);
   assert(after.columns.length === before.columns.length + 1, 'rowid column appended');
   let rowid = rows.length > 0 ? await reserveRowids(run, tableOid, rows.length) : 0n;
   const start = tablePrefix(tableOid);
@@ -75,8 +75,8 @@ export async function rekeyToRowid(run: DdlRun, tableOid: Oid): Promise<void> {
     row.push(rowid++);
     txn.put(primaryKeyOf(codec, row), encodeRowValue(codec, row));
     for (const ic of codec.secondaries) {
-      const e = indexEntryOf(codec, ic, row);
-      txn.put(e.key, e.value);
+      const e = indexEntry(codec, ic, row);
+      if (e !== null) txn.put(e.key, e.value);
     }
   }
 }
@@ -94,7 +94,7 @@ export async function rekeyPrimary(
   const txn = run.ctx.txn;
   const before = run.table(tableOid);
   assert(before.rowidAttnum !== undefined, 'rekey needs a rowid table');
-  const oldCodec = tableCodec(before);
+  const oldCodec = tableCodec(before, run.state);
   const rows: Datum[][] = [];
   for await (const row of scanTableRows(txn, oldCodec)) {
     if (rows.length >= rekeyRowsMax) return false;
@@ -105,7 +105,7 @@ export async function rekeyPrimary(
     kind: 'setPrimaryKey', tableOid, name, indexOid: await run.allocOid(), constraintOid: await run.allocOid(), columns,
   });
   const after = run.table(tableOid);
-  const codec = tableCodec(after);
+  const codec = tableCodec(after, run.state);
   const rowidSlot = before.columns.findIndex((c) => c.attnum === before.rowidAttnum);
   assert(rowidSlot >= 0 && after.columns.length === before.columns.length, 'rekey keeps the column slots');
   const schema = run.state.schema(after.schemaOid)?.name ?? '';
@@ -126,8 +126,8 @@ export async function rekeyPrimary(
   rows.forEach((row, i) => {
     txn.put(keys[i]!, encodeRowValue(codec, row));
     for (const ic of codec.secondaries) {
-      const e = indexEntryOf(codec, ic, row);
-      txn.put(e.key, e.value);
+      const e = indexEntry(codec, ic, row);
+      if (e !== null) txn.put(e.key, e.value);
     }
   });
   return true;

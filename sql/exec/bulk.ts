@@ -81,7 +81,7 @@ export async function analyze(tables: readonly RangeVar[] | 'all', ctx: ExecCont
   for (const t of targets) {
     await lockTablesShared([t.oid], ctx);
     let rowCount = 0;
-    for await (const _row of scanTableRows(ctx.txn, tableCodec(t), ctx.signal)) rowCount++;
+    for await (const _row of scanTableRows(ctx.txn, tableCodec(t, ctx.catalog), ctx.signal)) rowCount++;
     const stats: TableStats = { rowCount };
     ctx.txn.put(tableStatsKey(t.oid), utf8.encode(JSON.stringify(stats)));
   }

@@ -17,7 +17,7 @@ import { newSessionState, type ExecContext } from '../plan/api.js';
 import { defaultFormatContext, defaultVersionString, formatText, formatType, type Datum, type EvalContext } from '../types/index.js';
 import { compiled, evaluateSync, type Env } from './expr.js';
 import { newEnv } from './execute.js';
-import { indexEntryOf, indexSpan, scanTableRows, tableCodec, type IndexCodec } from './table.js';
+import { indexEntry, indexSpan, indexValuesOf, scanTableRows, tableCodec, type IndexCodec } from './table.js';
 import { bindGeneration, bindRewriteValues, rewriteTableRows } from './rewrite.js';
 
 const defaultSearchPath = ['$user', 'public'];
@@ -88,10 +88,10 @@ function ddlEnv(ctx: DdlDataContext, state: CatalogState, txn: Txn | undefined):
   return newEnv([], { ...base, catalog: state, txn: txn ?? base.txn });
 }
 
-function formatKey(table: TableDescriptor, ic: IndexCodec, row: readonly Datum[]): { names: string; values: string } {
-  const names = ic.slots.map((s) => table.columns[s]!.name).join(', ');
-  const values = ic.slots
-    .map((s) => (row[s] === null ? 'null' : formatText(table.columns[s]!.type, row[s]!, defaultFormatContext)))
+function formatKey(ic: IndexCodec, row: readonly Datum[]): { names: string; values: string } {
+  const names = ic.names.join(', ');
+  const values = indexValuesOf(ic, row)
+    .map((v, i) => (v === null ? 'null' : formatText(ic.keyColumns[i]!.type, v, defaultFormatContext)))
     .join(', ');
   return { names, values };
 }
@@ -107,20 +107,21 @@ export function engineDdlData(ctx: DdlDataContext = { searchPath: defaultSearchP
       }
     },
 
-    async tableHasRows(txn, _state, table) {
-      const codec = tableCodec(table);
+    async tableHasRows(txn, state, table) {
+      const codec = tableCodec(table, state);
       for await (const _kv of txn.scan(indexSpan(codec.primary), { limit: 1 })) return true;
       return false;
     },
 
-    async backfillIndex(txn, _state, table: TableDescriptor, index: IndexDescriptor) {
-      const codec = tableCodec(table);
+    async backfillIndex(txn, state, table: TableDescriptor, index: IndexDescriptor) {
+      const codec = tableCodec(table, state);
       const ic = codec.secondaries.find((s) => s.index.indexId === index.indexId);
       assert(ic !== undefined, `index ${index.name} is not on table ${table.name}`);
       for await (const row of scanTableRows(txn, codec, signal)) {
-        const e = indexEntryOf(codec, ic, row);
+        const e = indexEntry(codec, ic, row);
+        if (e === null) continue;
         if (e.unique && (await txn.get(e.key)) !== undefined) {
-          const k = formatKey(table, ic, row);
+          const k = formatKey(ic, row);
           throw new SqlError(SqlState.uniqueViolation, `could not create unique index "${index.name}"`, {
             detail: `Key (${k.names})=(${k.values}) is duplicated.`,
             table: table.name,
@@ -135,7 +136,7 @@ export function engineDdlData(ctx: DdlDataContext = { searchPath: defaultSearchP
       const bound = bindPurpose(ctx, state, table, check, { kind: 'check', constraint: name });
       const c = compiled(bound);
       const env = ddlEnv(ctx, state, txn);
-      for await (const row of scanTableRows(txn, tableCodec(table), signal)) {
+      for await (const row of scanTableRows(txn, tableCodec(table, state), signal)) {
         if (evaluateSync(c, row, env) === false) {
           throw new SqlError(SqlState.checkViolation, `check constraint "${name}" of relation "${table.name}" is violated by some row`, {
             table: table.name,
@@ -145,10 +146,10 @@ export function engineDdlData(ctx: DdlDataContext = { searchPath: defaultSearchP
       }
     },
 
-    async validateNotNull(txn, _state, table, column: ColumnDescriptor) {
+    async validateNotNull(txn, state, table, column: ColumnDescriptor) {
       const slot = table.columns.findIndex((c) => c.attnum === column.attnum);
       assert(slot >= 0, `column ${column.name} is not in table ${table.name}`);
-      for await (const row of scanTableRows(txn, tableCodec(table), signal)) {
+      for await (const row of scanTableRows(txn, tableCodec(table, state), signal)) {
         if (row[slot] === null) {
           throw new SqlError(SqlState.notNullViolation, `column "${column.name}" of relation "${table.name}" contains null values`, {
             table: table.name,

@@ -54,7 +54,7 @@ async function lockRow(key: Uint8Array, opts: LockOptions, t: LockTarget, env: E
 }
 
 export async function* runLockRows(p: LockRowsPlan, env: Env): AsyncGenerator<Row> {
-  const targets = p.targets.map((t) => ({ t, codec: tableCodec(t.table), opts: lockOptions(t, env) }));
+  const targets = p.targets.map((t) => ({ t, codec: tableCodec(t.table, env.ctx.catalog), opts: lockOptions(t, env) }));
   const recheck = p.recheck === null ? null : compiled(p.recheck);
   next: for await (const input of run(p.input, env)) {
     checkAbort(env);

@@ -19,7 +19,7 @@ import { quoteIdentifier } from '../deparse.js';
 import { prefixEnd, tablePrefix } from '../encoding/key.js';
 import { defaultFormatContext, formatText, formatType, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Compiled, type Env } from './expr.js';
-import { encodeRowValue, indexEntryOf, primaryKeyOf, scanTableRows, tableCodec, type IndexCodec, type TableCodec } from './table.js';
+import { encodeRowValue, indexEntry, indexValuesOf, primaryKeyOf, scanTableRows, tableCodec, type IndexCodec, type TableCodec } from './table.js';
 
 /** Rows held in memory while a table is rewritten (the new keys are checked for duplicates first). */
 export const rewriteRowsMax = 500_000;
@@ -92,8 +92,8 @@ function keyHex(key: Uint8Array): string {
 }
 
 function duplicateKey(table: TableDescriptor, ic: IndexCodec, row: readonly Datum[]): SqlError {
-  const names = ic.slots.map((s) => table.columns[s]!.name).join(', ');
-  const vals = ic.slots.map((s) => (row[s] === null ? 'null' : formatText(table.columns[s]!.type, row[s]!, defaultFormatContext))).join(', ');
+  const names = ic.names.join(', ');
+  const vals = indexValuesOf(ic, row).map((v, i) => (v === null ? 'null' : formatText(ic.keyColumns[i]!.type, v, defaultFormatContext))).join(', ');
   return new SqlError(SqlState.uniqueViolation, `could not create unique index "${ic.index.name}"`, {
     detail: `Key (${names})=(${vals}) is duplicated.`,
     table: table.name,
@@ -134,7 +134,8 @@ function replaceEntries(txn: Txn, codec: TableCodec, rows: readonly Datum[][]): 
     primaryKeys.add(hex);
     txn.put(key, encodeRowValue(codec, row));
     codec.secondaries.forEach((ic, i) => {
-      const e = indexEntryOf(codec, ic, row);
+      const e = indexEntry(codec, ic, row);
+      if (e === null) return;
       if (e.unique) {
         const k = keyHex(e.key);
         if (uniqueKeys[i]!.has(k)) throw duplicateKey(codec.table, ic, row);
@@ -182,7 +183,7 @@ export async function rewriteTableRows(
   const copyFrom = after.columns.map((c) => before.columns.findIndex((x) => x.attnum === c.attnum));
   const env = io.env(states.after);
   const rows: Datum[][] = [];
-  for await (const old of scanTableRows(io.txn, tableCodec(before), io.signal)) {
+  for await (const old of scanTableRows(io.txn, tableCodec(before, states.before), io.signal)) {
     if (rows.length >= rewriteRowsMax) {
       throw new SqlError(SqlState.featureNotSupported, `rewriting a table with more than ${rewriteRowsMax} rows is not supported yet`);
     }
@@ -191,5 +192,5 @@ export async function rewriteTableRows(
     await checkNewRow(after, checks, row, env);
     rows.push(row);
   }
-  replaceEntries(io.txn, tableCodec(after), rows);
+  replaceEntries(io.txn, tableCodec(after, states.after), rows);
 }

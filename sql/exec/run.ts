@@ -387,7 +387,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 async function* runScan(p: Extract<Plan, { kind: 'scan' }>, env: Env, input: readonly Datum[]): AsyncGenerator<Row> {
-  const codec = tableCodec(p.table);
+  const codec = tableCodec(p.table, env.ctx.catalog);
   const ic = indexCodecOf(codec, p.index.indexId);
   const filter = p.filter === null ? null : compiled(p.filter);
   const txn = env.ctx.txn;
@@ -639,7 +639,7 @@ export async function insertOne(
   env: Env,
   opts: WriteOptions = writeOptions(env, table),
 ): Promise<void> {
-  const codec = tableCodec(table);
+  const codec = tableCodec(table, env.ctx.catalog);
   if (codec.rowidSlot >= 0 && row[codec.rowidSlot] === null) row[codec.rowidSlot] = await nextRowId(env.ctx.kv, table.oid);
   await validateRow(table, checks, row, env, opts.schema);
   await insertRow(env.ctx.txn, codec, row, opts);
@@ -682,7 +682,7 @@ async function lockCurrent(
 }
 
 async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): AsyncGenerator<Row> {
-  const codec = tableCodec(p.table);
+  const codec = tableCodec(p.table, env.ctx.catalog);
   const opts = writeOptions(env, p.table);
   const sets = p.set.map((e) => (e === null ? null : compiled(e)));
   const sourceRows = await collect(run(p.source, env), env);
@@ -711,7 +711,7 @@ async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): Async
 }
 
 async function* runDelete(p: Extract<Plan, { kind: 'delete' }>, env: Env): AsyncGenerator<Row> {
-  const codec = tableCodec(p.table);
+  const codec = tableCodec(p.table, env.ctx.catalog);
   const opts = writeOptions(env, p.table);
   const sourceRows = await collect(run(p.source, env), env);
   for (const oldRow of sourceRows) {

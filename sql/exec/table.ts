@@ -16,16 +16,27 @@
  */
 import type { LockOptions, Txn } from '../../cluster/kv/api.js';
 import type { ColumnDescriptor, IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
+import type { CatalogState } from '../../catalog/state.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { decodeKey, encodeIndexKey, encodeKeyPart, indexPrefix, KeyWriter, prefixEnd, type KeyColumn } from '../encoding/key.js';
 import { decodeRow, encodeRow, type RowColumn } from '../encoding/row.js';
 import { defaultFormatContext, formatText, parseText, type Datum, type FormatContext } from '../types/index.js';
+import { bindIndexes, boundIndexesOf, tableHasIndexExprs, type BoundIndex, type BoundIndexes } from '../bind/index-exprs.js';
+import { newBinder } from '../plan/prepare.js';
+import { compiled, evaluateSync, type Compiled } from './expr.js';
+import { indexColumnText, indexEvalEnv } from './index-keys.js';
 
 export interface IndexCodec {
   readonly index: IndexDescriptor;
-  /** Row slots of the index columns. */
+  /** Row slots of the index columns; -1 for an expression column (see `keyExprs`). */
   readonly slots: readonly number[];
+  /** Per index column: the compiled expression of an expression column, else null. */
+  readonly keyExprs: readonly (Compiled | null)[];
+  /** Partial index: rows for which this is not true have no entry. */
+  readonly predicate: Compiled | null;
+  /** Per index column, as pg_get_indexdef prints it (`a`, `lower(email)`, `(a + b)`): error details. */
+  readonly names: readonly string[];
   readonly keyColumns: readonly KeyColumn[];
   readonly prefix: Uint8Array;
 }
@@ -53,14 +64,18 @@ function slotOfAttnum(table: TableDescriptor, attnum: number): number {
   return slot;
 }
 
-function indexCodec(table: TableDescriptor, index: IndexDescriptor): IndexCodec {
-  const slots = index.columns.map((c) => slotOfAttnum(table, c.attnum));
+function indexCodec(table: TableDescriptor, index: IndexDescriptor, bound: BoundIndex | undefined): IndexCodec {
+  const slots = index.columns.map((c) => (c.expr !== undefined ? -1 : slotOfAttnum(table, c.attnum)));
+  assert(bound !== undefined || slots.every((s) => s >= 0) && index.predicate === undefined, `index ${index.name} expressions bound`);
   const keyColumns = index.columns.map((c, i) => ({
-    type: table.columns[slots[i]!]!.type,
+    type: slots[i]! >= 0 ? table.columns[slots[i]!]!.type : bound!.keys[i]!.type,
     dir: c.direction,
     nulls: c.nulls,
   }));
-  return { index, slots, keyColumns, prefix: indexPrefix(table.oid, index.indexId) };
+  const keyExprs = index.columns.map((c, i) => (c.expr !== undefined ? compiled(bound!.keys[i]!) : null));
+  const predicate = bound?.predicate == null ? null : compiled(bound.predicate);
+  const names = index.columns.map((c, i) => indexColumnText(table, c, slots[i]!, bound?.keys[i]));
+  return { index, slots, keyExprs, predicate, names, keyColumns, prefix: indexPrefix(table.oid, index.indexId) };
 }
 
 function missingValue(col: ColumnDescriptor): Datum | undefined {
@@ -68,11 +83,23 @@ function missingValue(col: ColumnDescriptor): Datum | undefined {
   return parseText(col.type, col.missing.text, defaultFormatContext);
 }
 
-/** The codec of a table descriptor (cached per descriptor object: descriptors are immutable). */
-export function tableCodec(table: TableDescriptor): TableCodec {
+/**
+ * The codec of a table descriptor (cached per descriptor object: descriptors are immutable).
+ * A table with expression or partial indexes needs `catalog` the first time (to bind them).
+ */
+export function tableCodec(table: TableDescriptor, catalog?: CatalogState): TableCodec {
   const cached = codecs.get(table);
   if (cached !== undefined) return cached;
-  const primary = indexCodec(table, table.primaryIndex);
+  let bound: BoundIndexes | undefined;
+  if (tableHasIndexExprs(table)) {
+    bound = boundIndexesOf(table);
+    if (bound === undefined && catalog !== undefined) {
+      const path = [catalog.schema(table.schemaOid)?.name ?? 'public'];
+      bound = bindIndexes(table, () => newBinder({ catalog, searchPath: path, paramTypes: [] }));
+    }
+    assert(bound !== undefined, `expressions of the indexes of ${table.name} bound before writing`);
+  }
+  const primary = indexCodec(table, table.primaryIndex, undefined);
   assert(primary.index.indexId === 1, 'primary index must have id 1');
   const pkSlots = new Set(primary.slots);
   const valueSlots: number[] = [];
@@ -82,7 +109,7 @@ export function tableCodec(table: TableDescriptor): TableCodec {
   const codec: TableCodec = {
     table,
     primary,
-    secondaries: table.indexes.map((i) => indexCodec(table, i)),
+    secondaries: table.indexes.map((i) => indexCodec(table, i, bound?.get(i.indexId))),
     valueSlots,
     valueColumns: valueSlots.map((s) => ({ id: table.columns[s]!.attnum, type: table.columns[s]!.type })),
     missing: table.columns.map((c) => (c.dropped ? undefined : missingValue(c))),
@@ -148,8 +175,29 @@ export interface IndexEntry {
 
 const emptyValue = new Uint8Array(0);
 
+/** The key values of `row` in index `ic` (columns and evaluated expressions). */
+export function indexValuesOf(ic: IndexCodec, row: readonly Datum[]): Datum[] {
+  return ic.slots.map((s, i) => (s >= 0 ? row[s]! : evaluateSync(ic.keyExprs[i]!, row, indexEvalEnv())));
+}
+
+/** Whether `row` has an entry in index `ic` (partial indexes: the predicate is true). */
+export function rowInIndex(ic: IndexCodec, row: readonly Datum[]): boolean {
+  return ic.predicate === null || evaluateSync(ic.predicate, row, indexEvalEnv()) === true;
+}
+
+/** The entry of `row` in index `ic` (not a partial index: see indexEntry). */
 export function indexEntryOf(codec: TableCodec, ic: IndexCodec, row: readonly Datum[]): IndexEntry {
-  const values = ic.slots.map((s) => row[s]!);
+  assert(ic.predicate === null, `partial index ${ic.index.name}: use indexEntry`);
+  return entryOf(codec, ic, row);
+}
+
+/** The entry of `row` in index `ic`; null when a partial index's predicate leaves the row out. */
+export function indexEntry(codec: TableCodec, ic: IndexCodec, row: readonly Datum[]): IndexEntry | null {
+  return rowInIndex(ic, row) ? entryOf(codec, ic, row) : null;
+}
+
+function entryOf(codec: TableCodec, ic: IndexCodec, row: readonly Datum[]): IndexEntry {
+  const values = indexValuesOf(ic, row);
   const oid = codec.table.oid;
   if (uniqueForm(ic, values)) {
     return { key: encodeIndexKey(oid, ic.index.indexId, ic.keyColumns, values), value: pkSuffix(codec, row), unique: true };
@@ -199,8 +247,9 @@ export function failingRowDetail(table: TableDescriptor, row: readonly Datum[], 
 
 function uniqueViolation(codec: TableCodec, ic: IndexCodec, row: readonly Datum[], fmt: FormatContext, schema: string): SqlError {
   const t = codec.table;
-  const names = ic.slots.map((s) => t.columns[s]!.name).join(', ');
-  const vals = ic.slots.map((s) => formatDatum(t.columns[s]!.type, row[s]!, fmt)).join(', ');
+  const names = ic.names.join(', ');
+  const values = indexValuesOf(ic, row);
+  const vals = values.map((v, i) => formatDatum(ic.keyColumns[i]!.type, v, fmt)).join(', ');
   return new SqlError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${ic.index.name}"`, {
     detail: `Key (${names})=(${vals}) already exists.`,
     schema,
@@ -246,7 +295,8 @@ export async function putIndexEntry(
   row: readonly Datum[],
   opts: WriteOptions,
 ): Promise<void> {
-  const e = indexEntryOf(codec, ic, row);
+  const e = indexEntry(codec, ic, row);
+  if (e === null) return;
   if (e.unique) {
     const existing = await lockValue(txn, e.key, opts.lock);
     if (existing !== undefined) throw uniqueViolation(codec, ic, row, opts.fmt, opts.schema);
@@ -268,7 +318,10 @@ export async function insertRow(txn: Txn, codec: TableCodec, row: readonly Datum
 export function deleteRow(txn: Txn, codec: TableCodec, row: readonly Datum[]): void {
   assert(row.length === codec.width, 'row width must match the table');
   txn.delete(primaryKeyOf(codec, row));
-  for (const ic of codec.secondaries) txn.delete(indexEntryOf(codec, ic, row).key);
+  for (const ic of codec.secondaries) {
+    const e = indexEntry(codec, ic, row);
+    if (e !== null) txn.delete(e.key);
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -294,11 +347,12 @@ export async function updateRow(
   }
   txn.put(newKey, encodeRowValue(codec, newRow));
   for (const ic of codec.secondaries) {
-    const before = indexEntryOf(codec, ic, oldRow);
-    const after = indexEntryOf(codec, ic, newRow);
-    if (sameBytes(before.key, after.key) && sameBytes(before.value, after.value)) continue;
-    txn.delete(before.key);
-    if (after.unique && !sameBytes(before.key, after.key)) {
+    const before = indexEntry(codec, ic, oldRow);
+    const after = indexEntry(codec, ic, newRow);
+    if (before !== null && after !== null && sameBytes(before.key, after.key) && sameBytes(before.value, after.value)) continue;
+    if (before !== null) txn.delete(before.key);
+    if (after === null) continue;
+    if (after.unique && (before === null || !sameBytes(before.key, after.key))) {
       const existing = await lockValue(txn, after.key, opts.lock);
       if (existing !== undefined) throw uniqueViolation(codec, ic, newRow, opts.fmt, opts.schema);
     }

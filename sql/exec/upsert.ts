@@ -17,7 +17,7 @@ import { checkAbort, collect, computeGenerated, insertOne, returningRow, run, va
 import {
   decodeIndexEntry,
   decodeTableRow,
-  indexEntryOf,
+  indexEntry,
   primaryKeyFromValues,
   primaryKeyOf,
   tableCodec,
@@ -45,8 +45,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** The key a row has in index `ic` when it can conflict there (null: a NULL key column never conflicts). */
 function arbiterKey(codec: TableCodec, ic: IndexCodec, row: readonly Datum[]): Uint8Array | null {
   if (ic === codec.primary) return ic.slots.some((s) => row[s] === null) ? null : primaryKeyOf(codec, row);
-  const e = indexEntryOf(codec, ic, row);
-  return e.unique ? e.key : null;
+  const e = indexEntry(codec, ic, row);
+  return e !== null && e.unique ? e.key : null;
 }
 
 /**
@@ -91,7 +91,7 @@ function arbiterCodecs(codec: TableCodec, oc: OnConflictPlan): IndexCodec[] {
 }
 
 export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnConflictPlan, env: Env): AsyncGenerator<Row> {
-  const codec = tableCodec(p.table);
+  const codec = tableCodec(p.table, env.ctx.catalog);
   const opts = writeOptions(env, p.table);
   const arbiters = arbiterCodecs(codec, oc);
   const set = oc.action === 'update' ? oc.set.map((e) => (e === null ? null : compiled(e))) : [];

@@ -197,6 +197,8 @@ interface Node {
 
 function scanIndexCond(plan: Extract<Plan, { kind: 'scan' }>, names: Names): string | undefined {
   const colName = (i: number): string => {
+    const expr = plan.index.columns[i]!.expr;
+    if (expr !== undefined) return expr.source;
     const attnum = plan.index.columns[i]!.attnum;
     const c = plan.table.columns.find((x) => x.attnum === attnum);
     return c?.name ?? `#${attnum}`;

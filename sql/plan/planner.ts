@@ -13,6 +13,7 @@ import { boolType } from '../bind/binder.js';
 import { collectSlots, hasAsyncParts, isVolatile } from '../bind/walk.js';
 import { Oid, type Datum, type SqlType } from '../types/datum.js';
 import { orderedByIndex } from './order.js';
+import { impliedPredicate, indexKeyExprs, sameKey } from './index-match.js';
 import { planLockingSelect } from './locking.js';
 import type { Plan, ScanBounds, SortKey } from './plan.js';
 
@@ -68,20 +69,21 @@ interface AccessChoice {
 }
 
 /** The value side of `col = value` when `c` is such a conjunct on `slot`, with matching types. */
-function equalityValue(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): BExpr | undefined {
+function equalityValue(c: Conj, key: BExpr, isExternal: (e: BExpr) => boolean): BExpr | undefined {
   const e = c.expr;
   if (e.kind !== 'op' || e.op.name !== '=' || e.left === null) return undefined;
-  return sideMatch(e.left, e.right, slot, isExternal, true) ?? sideMatch(e.right, e.left, slot, isExternal, true);
+  return sideMatch(e.left, e.right, key, isExternal, true) ?? sideMatch(e.right, e.left, key, isExternal, true);
 }
 
+/** `key` is an index column (a `col`) or an index expression (./index-match.ts). */
 function sideMatch(
   colSide: BExpr,
   valueSide: BExpr,
-  slot: number,
+  key: BExpr,
   isExternal: (e: BExpr) => boolean,
   equality = false,
 ): BExpr | undefined {
-  if (colSide.kind !== 'col' || colSide.slot !== slot) return undefined;
+  if (!sameKey(colSide, key)) return undefined;
   if (!isExternal(valueSide)) return undefined;
   if (valueSide.type.oid === colSide.type.oid) return valueSide;
   // int4_col = $1::int8 (drivers bind 64-bit integers): the key takes the value narrowed to the
@@ -105,13 +107,13 @@ const integerRange: ReadonlyMap<number, { readonly min: bigint; readonly max: bi
 const flipped: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** Range bound from `col < v` / `v > col` etc. */
-function rangeBound(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): { kind: 'lower' | 'upper'; expr: BExpr; inclusive: boolean } | undefined {
+function rangeBound(c: Conj, key: BExpr, isExternal: (e: BExpr) => boolean): { kind: 'lower' | 'upper'; expr: BExpr; inclusive: boolean } | undefined {
   const e = c.expr;
   if (e.kind !== 'op' || e.left === null || flipped[e.op.name] === undefined) return undefined;
   let opName = e.op.name;
-  let value = sideMatch(e.left, e.right, slot, isExternal);
+  let value = sideMatch(e.left, e.right, key, isExternal);
   if (value === undefined) {
-    value = sideMatch(e.right, e.left, slot, isExternal);
+    value = sideMatch(e.right, e.left, key, isExternal);
     if (value === undefined) return undefined;
     opName = flipped[opName]!;
   }
@@ -119,13 +121,13 @@ function rangeBound(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): {
   return { kind: opName === '<' || opName === '<=' ? 'upper' : 'lower', expr: value, inclusive };
 }
 
-function inListValues(c: Conj, slot: number, isExternal: (e: BExpr) => boolean): BExpr[] | undefined {
+function inListValues(c: Conj, key: BExpr, isExternal: (e: BExpr) => boolean): BExpr[] | undefined {
   const e = c.expr;
   if (e.kind !== 'inList' || e.negated || e.tests.length === 0) return undefined;
   const values: BExpr[] = [];
   for (const t of e.tests) {
     if (t.kind !== 'op' || t.op.name !== '=' || t.left === null) return undefined;
-    const v = sideMatch(t.left, t.right, slot, isExternal, true);
+    const v = sideMatch(t.left, t.right, key, isExternal, true);
     if (v === undefined) return undefined;
     values.push(v);
   }
@@ -145,13 +147,16 @@ function accessFor(
   conjs: readonly Conj[],
   isExternal: (e: BExpr) => boolean,
 ): AccessChoice | undefined {
-  const consumed = new Set<Conj>();
+  const keys = indexKeyExprs(table, index, offset);
+  if (keys === undefined) return undefined;
+  const answered = impliedPredicate(table, index, offset, conjs.map((c) => c.expr));
+  if (answered === undefined) return undefined;
+  const consumed = new Set<Conj>(conjs.filter((c) => answered.has(c.expr)));
   const prefix: BExpr[] = [];
-  for (const ic of index.columns) {
-    const slot = columnSlot(table, ic.attnum, offset);
+  for (const key of keys) {
     let eq: { conj: Conj; value: BExpr } | undefined;
     for (const c of conjs) {
-      const v = equalityValue(c, slot, isExternal);
+      const v = equalityValue(c, key, isExternal);
       if (v !== undefined) {
         eq = { conj: c, value: v };
         break;
@@ -163,7 +168,7 @@ function accessFor(
       continue;
     }
     for (const c of conjs) {
-      const values = inListValues(c, slot, isExternal);
+      const values = inListValues(c, key, isExternal);
       if (values !== undefined) {
         consumed.add(c);
         return { index, bounds: { kind: 'in', prefix, values }, consumed, score: prefix.length * 10 + 8 + (index.primary ? 1 : 0) };
@@ -172,7 +177,7 @@ function accessFor(
     let lower: { expr: BExpr; inclusive: boolean } | undefined;
     let upper: { expr: BExpr; inclusive: boolean } | undefined;
     for (const c of conjs) {
-      const r = rangeBound(c, slot, isExternal);
+      const r = rangeBound(c, key, isExternal);
       if (r === undefined) continue;
       if (r.kind === 'lower' && lower === undefined) lower = r;
       if (r.kind === 'upper' && upper === undefined) upper = r;
@@ -194,7 +199,7 @@ function chooseAccess(
 ): AccessChoice {
   let best: AccessChoice | undefined;
   for (const index of [table.primaryIndex, ...table.indexes]) {
-    if (index.state !== 'public' || index.predicate !== undefined) continue;
+    if (index.state !== 'public') continue;
     const a = accessFor(table, index, offset, conjs, isExternal);
     if (a !== undefined && (best === undefined || a.score > best.score)) best = a;
   }
@@ -203,7 +208,7 @@ function chooseAccess(
 
 /** Secondary index scans need no row fetch when every used column of the table is in the index or the primary key. */
 function indexOnly(table: TableDescriptor, index: IndexDescriptor, offset: number, usedSlots: ReadonlySet<number> | null): boolean {
-  if (index.indexId === 1 || usedSlots === null) return false;
+  if (index.indexId === 1 || usedSlots === null || index.columns.some((c) => c.expr !== undefined)) return false;
   const covered = new Set<number>();
   for (const c of [...index.columns, ...table.primaryIndex.columns]) covered.add(columnSlot(table, c.attnum, offset));
   for (const s of usedSlots) {

@@ -130,6 +130,25 @@ describe(`postgres.js against ${tgt.kind}`, () => {
     expect(one).toEqual({ one: 1 });
   });
 
+  it('enum columns and enum arrays (types fetched at connect include the enum array type)', async () => {
+    await sql.unsafe(`DROP TABLE IF EXISTS pjs_moods; DROP TYPE IF EXISTS pjs_mood;
+      CREATE TYPE pjs_mood AS ENUM ('sad', 'ok', 'happy');
+      CREATE TABLE pjs_moods (id int PRIMARY KEY, m pjs_mood NOT NULL, hist pjs_mood[])`);
+    // A fresh client: postgres.js reads pg_type's array types when it connects.
+    const sql2 = postgres({ host: tgt.host, port: tgt.port, user: tgt.user, database: tgt.database, max: 1, onnotice: () => {} });
+    try {
+      await sql2`INSERT INTO pjs_moods VALUES (${1}, ${'happy'}, ${'{sad,ok}'}), (${2}, ${'sad'}, ${null}), (${3}, ${'ok'}, ${'{happy}'})`;
+      const rows = await sql2`SELECT id, m, hist FROM pjs_moods WHERE m >= ${'ok'} ORDER BY m`;
+      expect(rows.map((r) => [r.id, r.m, r.hist])).toEqual([[3, 'ok', ['happy']], [1, 'happy', ['sad', 'ok']]]);
+      expect(await sqlState(sql2`INSERT INTO pjs_moods VALUES (${4}, ${'angry'})`)).toBe('22P02');
+      const [r] = await sql2`SELECT enum_range(NULL::pjs_mood) AS r, enum_first(NULL::pjs_mood) AS f`;
+      expect([r!.r, r!.f]).toEqual([['sad', 'ok', 'happy'], 'sad']);
+    } finally {
+      await sql2.end({ timeout: 5 });
+      await sql.unsafe('DROP TABLE pjs_moods; DROP TYPE pjs_mood');
+    }
+  });
+
   it('DELETE ... RETURNING and row counts', async () => {
     const del = await sql`DELETE FROM pjs_lines WHERE order_id = ${3} RETURNING sku`;
     expect(del.count).toBe(2);

@@ -153,6 +153,26 @@ async def main():
                                   "WHERE indexrelid = 'apg_events_pkey'::regclass")
         return [str(row["indkey"]), str(row["indclass"]), row["indnatts"]]
 
+    async def enums():
+        # An enum column and an enum array: asyncpg introspects both types (typtype 'e', the
+        # array's typelem) and sends/receives enum values in binary as their label text.
+        await conn.execute("DROP TABLE IF EXISTS apg_moods")
+        await conn.execute("DROP TYPE IF EXISTS apg_mood")
+        await conn.execute("CREATE TYPE apg_mood AS ENUM ('sad', 'ok', 'happy')")
+        await conn.execute("CREATE TABLE apg_moods (id int PRIMARY KEY, m apg_mood NOT NULL, hist apg_mood[])")
+        await conn.executemany("INSERT INTO apg_moods VALUES ($1, $2, $3)",
+                               [(1, "happy", ["sad", "ok"]), (2, "sad", None), (3, "ok", ["happy"])])
+        rows = await conn.fetch("SELECT id, m, hist FROM apg_moods WHERE m >= $1 ORDER BY m", "ok")
+        bad = None
+        try:
+            await conn.execute("INSERT INTO apg_moods VALUES ($1, $2)", 4, "angry")
+        except asyncpg.PostgresError as e:
+            bad = [e.sqlstate, str(e)]
+        rng = await conn.fetchval("SELECT enum_range(NULL::apg_mood)")
+        await conn.execute("DROP TABLE apg_moods")
+        await conn.execute("DROP TYPE apg_mood")
+        return [[dict(r) for r in rows], bad, rng]
+
     async def teardown():
         await conn.execute("DROP TABLE apg_events")
         return "dropped"
@@ -161,7 +181,7 @@ async def main():
                      ("prepared", prepared), ("executemany", executemany), ("transactions", transactions),
                      ("copy_binary_in", copy_binary_in), ("copy_out", copy_out), ("cursor", cursor),
                      ("errors", errors), ("pool", pool), ("type_introspection", type_introspection),
-                     ("teardown", teardown)]:
+                     ("enums", enums), ("teardown", teardown)]:
         await step(name, fn)
     await conn.close()
     s.results = results

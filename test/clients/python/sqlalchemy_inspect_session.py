@@ -1,7 +1,7 @@
 """SQLAlchemy 2 inspect() over psycopg2: the reflection queries an ORM, Alembic autogenerate or
 a schema browser runs against pg_catalog (tables, columns, keys, indexes, constraints, views,
 sequences, comments). Every answer is compared with what PostgreSQL 15 gives for the same schema."""
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Column, Enum, Integer, MetaData, Table, create_engine, inspect, text
 
 from common import Session, conn_params
 
@@ -59,6 +59,26 @@ def insp():
     return inspect(engine)
 
 
+# An Enum column: metadata.create_all checks pg_type for the type, emits CREATE TYPE ... AS ENUM,
+# then the table; drop_all drops both.
+enum_meta = MetaData()
+Table("si_moods", enum_meta, Column("id", Integer, primary_key=True),
+      Column("mood", Enum("sad", "ok", "happy", name="si_mood"), nullable=False))
+
+
+def enum_create_all():
+    enum_meta.drop_all(engine)
+    enum_meta.create_all(engine)
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO si_moods VALUES (1, 'happy'), (2, 'sad')"))
+        return [list(r) for r in c.execute(text("SELECT id, mood FROM si_moods ORDER BY mood"))]
+
+
+def enum_drop_all():
+    enum_meta.drop_all(engine)
+    return [insp().has_table("si_moods"), [e["name"] for e in insp().get_enums()]]
+
+
 def named(rows):
     return sorted(rows, key=lambda r: r.get("name") or "")
 
@@ -83,6 +103,10 @@ steps = [
     ("check_constraints", lambda: named(insp().get_check_constraints("si_items"))),
     ("table_comment", lambda: [insp().get_table_comment("si_shops"), insp().get_table_comment("si_items")]),
     ("view_definition", lambda: insp().get_view_definition("si_cheap")),
+    ("enum_create_all", enum_create_all),
+    ("enums", lambda: insp().get_enums()),
+    ("columns_enum", lambda: insp().get_columns("si_moods")),
+    ("enum_drop_all", enum_drop_all),
 ]
 
 

@@ -190,16 +190,22 @@ export type ConstraintDescriptor =
       readonly comment?: string;
     }
   | {
-      /** Descriptor shape only: FK DDL is rejected with 0A000 until the engine enforces it. */
+      /** FOREIGN KEY (sql/ddl/foreign-key.ts creates it, sql/exec/foreign-key.ts enforces it). */
       readonly kind: 'foreignKey';
       readonly oid: Oid;
       readonly name: string;
+      /** Referencing columns of this table, in declared order (pg_constraint.conkey). */
       readonly attnums: readonly number[];
       readonly refTableOid: Oid;
+      /** Referenced columns, aligned with `attnums` (confkey). */
       readonly refAttnums: readonly number[];
+      /** The unique index of the referenced table whose columns are refAttnums (conindid). */
+      readonly indexOid: Oid;
       readonly onDelete: FkAction;
       readonly onUpdate: FkAction;
       readonly match: 'simple' | 'full';
+      /** ON DELETE SET NULL/SET DEFAULT (cols): the subset of `attnums` set (confdelsetcols). */
+      readonly deleteSetAttnums?: readonly number[];
       readonly comment?: string;
     };
 

@@ -71,6 +71,19 @@ export type NewConstraint =
       readonly check: StoredExpr;
       readonly attnums: readonly number[];
       readonly noInherit: boolean;
+    }
+  | {
+      readonly kind: 'foreignKey';
+      readonly oid?: Oid;
+      readonly name: string;
+      readonly attnums: readonly number[];
+      readonly refTableOid: Oid;
+      readonly refAttnums: readonly number[];
+      readonly indexOid: Oid;
+      readonly onDelete: FkAction;
+      readonly onUpdate: FkAction;
+      readonly match: 'simple' | 'full';
+      readonly deleteSetAttnums?: readonly number[];
     };
 
 export type CommentTarget =
@@ -686,6 +699,18 @@ function addConstraint(w: Work, op: Extract<DdlOp, { kind: 'addConstraint' }>): 
       });
       return;
     }
+    case 'foreignKey': {
+      for (const a of c.attnums) liveColumn(t, a);
+      const ref = c.refTableOid === t.oid ? t : w.table(c.refTableOid);
+      for (const a of c.refAttnums) liveColumn(ref, a);
+      assert(c.attnums.length === c.refAttnums.length && c.attnums.length > 0, 'foreign key column counts must match');
+      const index = [ref.primaryIndex, ...ref.indexes].find((i) => i.oid === c.indexOid);
+      if (index === undefined) throw missingObject('index', c.indexOid);
+      assert(index.unique && index.columns.length === c.refAttnums.length, 'a foreign key needs a unique index on the referenced columns');
+      const { oid, ...rest } = c;
+      w.set({ ...t, constraints: [...t.constraints, { ...rest, oid: w.useOid(oid) }] });
+      return;
+    }
     default:
       assertNever(c, 'constraint');
   }
@@ -703,8 +728,7 @@ function dropConstraint(w: Work, op: Extract<DdlOp, { kind: 'dropConstraint' }>)
       if (t.primaryIndex.oid === c.indexOid) {
         throw new SqlError(SqlState.featureNotSupported, `dropping the primary key of "${t.name}" is not supported (it is the table's storage key)`);
       }
-      w.set({ ...t, constraints: t.constraints.filter((x) => x.oid !== c.oid) });
-      dropObjects(w, { kind: 'index', oid: c.indexOid }, op.cascade);
+      dropObjects(w, { kind: 'constraint', tableOid: t.oid, oid: c.oid }, op.cascade);
       return;
     }
     case 'check':
@@ -913,7 +937,9 @@ export type DropTarget =
   | { readonly kind: 'index'; readonly oid: Oid }
   | { readonly kind: 'type'; readonly oid: Oid }
   | { readonly kind: 'column'; readonly tableOid: Oid; readonly attnum: number }
-  | { readonly kind: 'default'; readonly tableOid: Oid; readonly attnum: number };
+  | { readonly kind: 'default'; readonly tableOid: Oid; readonly attnum: number }
+  /** A table constraint (FOREIGN KEYs referencing a dropped object; UNIQUE/PK dropped by name). */
+  | { readonly kind: 'constraint'; readonly tableOid: Oid; readonly oid: Oid };
 
 function targetKey(t: DropTarget): string {
   switch (t.kind) {
@@ -922,6 +948,7 @@ function targetKey(t: DropTarget): string {
     case 'sequence':
     case 'view':
     case 'index':
+    case 'constraint':
     case 'type':
       return `${t.kind}:${t.oid}`;
     case 'column':
@@ -978,9 +1005,34 @@ export function describeTarget(state: CatalogState, t: DropTarget): string {
         ? `column ${col?.name ?? t.attnum} of table ${tabName}`
         : `default value for column ${col?.name ?? t.attnum} of table ${tabName}`;
     }
+    case 'constraint': {
+      const tab = state.table(t.tableOid);
+      const con = tab?.constraints.find((c) => c.oid === t.oid);
+      const tabName = tab === undefined ? String(t.tableOid) : qualifiedRelName(state, tab.schemaOid, tab.name);
+      return `constraint ${con?.name ?? t.oid} on table ${tabName}`;
+    }
     default:
       return assertNever(t, 'drop target');
   }
+}
+
+/** FOREIGN KEYs of other tables (or of `tableOid` itself when `includeSelf`) that reference `tableOid` and match `pick`. */
+function referencingForeignKeys(
+  state: CatalogState,
+  tableOid: Oid,
+  includeSelf: boolean,
+  pick: (fk: Extract<ConstraintDescriptor, { kind: 'foreignKey' }>) => boolean,
+): Dependent[] {
+  const out: Dependent[] = [];
+  for (const tab of state.tables()) {
+    if (tab.oid === tableOid && !includeSelf) continue;
+    for (const c of tab.constraints) {
+      if (c.kind === 'foreignKey' && c.refTableOid === tableOid && pick(c)) {
+        out.push({ target: { kind: 'constraint', tableOid: tab.oid, oid: c.oid }, auto: false });
+      }
+    }
+  }
+  return out;
 }
 
 /** Objects that depend directly on `t`. */
@@ -1006,6 +1058,7 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
       return out.filter((x) => x.target.kind !== 'table' || state.table(x.target.oid)?.schemaOid === t.oid);
     case 'table': {
       relDependents(t.oid);
+      out.push(...referencingForeignKeys(state, t.oid, false, () => true));
       for (const c of state.mustTable(t.oid).columns) {
         if (c.default !== undefined) out.push({ target: { kind: 'default', tableOid: t.oid, attnum: c.attnum }, auto: true });
       }
@@ -1018,13 +1071,24 @@ function dependentsOf(state: CatalogState, t: DropTarget): Dependent[] {
     case 'view':
       relDependents(t.oid);
       return out;
-    case 'index':
+    case 'index': {
+      const found = state.index(t.oid);
+      if (found !== undefined) out.push(...referencingForeignKeys(state, found.table.oid, true, (fk) => fk.indexOid === t.oid));
       return out;
+    }
+    case 'constraint': {
+      const con = state.table(t.tableOid)?.constraints.find((c) => c.oid === t.oid);
+      if (con !== undefined && (con.kind === 'primaryKey' || con.kind === 'unique')) {
+        out.push({ target: { kind: 'index', oid: con.indexOid }, auto: true });
+      }
+      return out;
+    }
     case 'type':
       out.push(...enumTypeDependents(state, t.oid));
       return out;
     case 'column': {
       const tab = state.mustTable(t.tableOid);
+      out.push(...referencingForeignKeys(state, t.tableOid, true, (fk) => fk.refAttnums.includes(t.attnum)));
       if (tab.columns.some((c) => c.attnum === t.attnum && c.default !== undefined)) {
         out.push({ target: { kind: 'default', tableOid: t.tableOid, attnum: t.attnum }, auto: true });
       }
@@ -1154,7 +1218,7 @@ function removeTarget(w: Work, t: DropTarget): void {
           const { default: _d, identity: _i, generated: _g, missing: _m, comment: _c, collation: _col, ...rest } = c;
           return { ...rest, name: droppedColumnName(c.attnum), dropped: true, notNull: false };
         }),
-        constraints: table.constraints.filter((c) => !(c.kind === 'check' && c.attnums.includes(t.attnum))),
+        constraints: table.constraints.filter((c) => !((c.kind === 'check' || c.kind === 'foreignKey') && c.attnums.includes(t.attnum))),
       });
       return;
     }
@@ -1169,6 +1233,15 @@ function removeTarget(w: Work, t: DropTarget): void {
           return rest;
         }),
       });
+      return;
+    }
+    case 'constraint': {
+      const table = w.get(t.tableOid);
+      if (table?.kind !== 'table') return;
+      const con = table.constraints.find((c) => c.oid === t.oid);
+      if (con === undefined) return;
+      w.set({ ...table, constraints: table.constraints.filter((c) => c.oid !== t.oid) });
+      if (con.kind === 'primaryKey' || con.kind === 'unique') removeTarget(w, { kind: 'index', oid: con.indexOid });
       return;
     }
     default:

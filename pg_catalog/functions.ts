@@ -84,6 +84,9 @@ function defs(): CatalogFunction[] {
     fn('pg_get_indexdef', [OID, INT4, BOOL], TEXT, (a, c) => indexDef(c, oidArg(a[0]!), Number(a[1]), a[2] === true)),
     fn('pg_get_constraintdef', [OID], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), false)),
     fn('pg_get_constraintdef', [OID, BOOL], TEXT, (a, c) => constraintDef(c, oidArg(a[0]!), a[1] === true)),
+    // There are no triggers (pg_trigger is empty; foreign keys are enforced without them): no oid has a definition.
+    fn('pg_get_triggerdef', [OID], TEXT, () => null),
+    fn('pg_get_triggerdef', [OID, BOOL], TEXT, () => null),
     fn('pg_get_viewdef', [OID], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
     fn('pg_get_viewdef', [OID, BOOL], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
     fn('pg_get_userbyid', [OID], NAME, (a, c) => c.catalog.role(oidArg(a[0]!))?.name ?? `unknown (OID=${oidArg(a[0]!)})`),
@@ -287,7 +290,8 @@ function columnList(t: TableDescriptor, attnums: readonly number[]): string {
   return attnums.map((a) => quoteIdent(t.columns.find((x) => x.attnum === a)?.name ?? `#${a}`)).join(', ');
 }
 
-function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDescriptor, pretty: boolean): string {
+function constraintText(c0: CatalogFnContext, t: TableDescriptor, c: ConstraintDescriptor, pretty: boolean): string {
+  const cat = c0.catalog;
   switch (c.kind) {
     case 'primaryKey':
       return `PRIMARY KEY (${columnList(t, constraintColumns(t, c))})`;
@@ -297,10 +301,17 @@ function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDesc
       return `${checkConstraintText(cat, t, c, pretty)}${c.noInherit ? ' NO INHERIT' : ''}`;
     case 'foreignKey': {
       const ref = cat.table(c.refTableOid);
-      const refName = ref === undefined ? String(c.refTableOid) : quoteIdent(ref.name);
+      // generate_relation_name: qualified when the search path would not find it.
+      const refName =
+        ref === undefined
+          ? String(c.refTableOid)
+          : relationVisible(c0, ref.oid) === true
+            ? quoteIdent(ref.name)
+            : `${quoteIdent(cat.schema(ref.schemaOid)?.name ?? '')}.${quoteIdent(ref.name)}`;
       const actions = (what: string, a: string): string => (a === 'no action' ? '' : ` ON ${what} ${a.toUpperCase()}`);
       const match = c.match === 'full' ? ' MATCH FULL' : '';
-      return `FOREIGN KEY (${columnList(t, c.attnums)}) REFERENCES ${refName}(${ref === undefined ? '' : columnList(ref, c.refAttnums)})${match}${actions('UPDATE', c.onUpdate)}${actions('DELETE', c.onDelete)}`;
+      const setCols = c.deleteSetAttnums === undefined ? '' : ` (${columnList(t, c.deleteSetAttnums)})`;
+      return `FOREIGN KEY (${columnList(t, c.attnums)}) REFERENCES ${refName}(${ref === undefined ? '' : columnList(ref, c.refAttnums)})${match}${actions('UPDATE', c.onUpdate)}${actions('DELETE', c.onDelete)}${setCols}`;
     }
     default:
       return assertNever(c, 'constraint');
@@ -310,7 +321,7 @@ function constraintText(cat: CatalogState, t: TableDescriptor, c: ConstraintDesc
 function constraintDef(c: CatalogFnContext, oid: number, pretty: boolean): string | null {
   for (const tbl of c.catalog.tables()) {
     const con = tbl.constraints.find((x) => x.oid === oid);
-    if (con !== undefined) return constraintText(c.catalog, tbl, con, pretty);
+    if (con !== undefined) return constraintText(c, tbl, con, pretty);
   }
   return null;
 }

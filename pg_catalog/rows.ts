@@ -105,6 +105,8 @@ function classRow(o: {
   hasIndex: boolean;
   checks: number;
   options?: readonly string[];
+  /** A FOREIGN KEY references or is on the table (PostgreSQL's RI triggers). */
+  hasTriggers?: boolean;
 }): VirtualRow {
   return {
     oid: o.oid,
@@ -127,7 +129,7 @@ function classRow(o: {
     relnatts: o.natts,
     relchecks: o.checks,
     relhasrules: o.kind === 'v',
-    relhastriggers: false,
+    relhastriggers: o.hasTriggers === true,
     relhassubclass: false,
     relrowsecurity: false,
     relforcerowsecurity: false,
@@ -148,10 +150,20 @@ function pgClass(ctx: GenContext): VirtualRow[] {
     const ns = v.def.schema === 'pg_catalog' ? BootstrapOid.pgCatalog : BootstrapOid.informationSchema;
     rows.push(classRow({ oid: v.def.oid, name: v.def.name, namespace: ns, owner: BootstrapOid.superuser, kind: v.def.relkind, am: v.def.relkind === 'r' ? heapAmOid : 0, natts: v.columns.length, hasIndex: false, checks: 0 }));
   }
+  const fkTables = new Set<number>();
+  for (const t of cat.tables()) {
+    for (const c of t.constraints) {
+      if (c.kind === 'foreignKey') {
+        fkTables.add(t.oid);
+        fkTables.add(c.refTableOid);
+      }
+    }
+  }
   for (const t of cat.tables()) {
     const indexes = realIndexes(t);
     rows.push(
       classRow({
+        hasTriggers: fkTables.has(t.oid),
         oid: t.oid,
         name: t.name,
         namespace: t.schemaOid,
@@ -322,7 +334,7 @@ function pgConstraint(ctx: GenContext): VirtualRow[] {
         convalidated: true,
         conrelid: t.oid,
         contypid: 0,
-        conindid: c.kind === 'primaryKey' || c.kind === 'unique' ? c.indexOid : 0,
+        conindid: c.kind === 'primaryKey' || c.kind === 'unique' || c.kind === 'foreignKey' ? c.indexOid : 0,
         conparentid: 0,
         confrelid: fk?.refTableOid ?? 0,
         confupdtype: fk === undefined ? ' ' : fkActionCode[fk.onUpdate],
@@ -333,6 +345,7 @@ function pgConstraint(ctx: GenContext): VirtualRow[] {
         connoinherit: c.kind === 'check' ? c.noInherit : true,
         conkey: int2Array(constraintColumns(t, c)),
         confkey: fk === undefined ? null : int2Array(fk.refAttnums),
+        confdelsetcols: fk?.deleteSetAttnums === undefined ? null : int2Array(fk.deleteSetAttnums),
         conbin: c.kind === 'check' ? checkExprText(ctx.catalog, t, c, false) : null,
       });
     }

@@ -575,6 +575,8 @@ export type ConstraintDef =
       readonly onDelete: FkAction;
       readonly onUpdate: FkAction;
       readonly match: 'simple' | 'full' | 'partial';
+      /** ON DELETE SET NULL/SET DEFAULT (cols) (PostgreSQL 15); absent = every key column. */
+      readonly deleteSetColumns?: readonly string[];
     };
 
 export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';

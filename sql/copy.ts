@@ -132,6 +132,8 @@ async function copyFrom(s: A.CopyStmt, ctx: CopyContext): Promise<number> {
     await take(reader.finish());
   }
   await flush();
+  // End of the statement: deferred per-statement checks (foreign keys) run now, without a line CONTEXT.
+  await target.finish(ctx.exec);
   return total;
 }
 

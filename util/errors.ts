@@ -93,6 +93,7 @@ export const SqlState = {
   datatypeMismatch: '42804',
   wrongObjectType: '42809',
   invalidColumnReference: '42P10',
+  invalidForeignKey: '42830',
   invalidTableDefinition: '42P16',
   indeterminateDatatype: '42P18',
   cannotCoerce: '42846',

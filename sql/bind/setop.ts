@@ -9,7 +9,7 @@
 import type { CommonTableExpr, DeleteStmt, Expr, FromItem, FuncCall, FunctionColumnDef, InsertStmt, SelectStmt, SortBy, UpdateStmt, WithClause } from '../ast.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Oid, sqlType, type SqlType } from '../types/index.js';
-import { arrayElemOid, isArrayOid } from '../types/registry.js';
+import { arrayElemOid, arrayTypeOf, isArrayOid } from '../types/registry.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
 import { planQuery } from '../plan/planner.js';
@@ -567,6 +567,13 @@ function bindFromFunction(b: Binder, f: FuncCall, scope: Scope, defs: readonly F
     return [bindRecordOrTextSrf(b, f, name, args, defs)];
   }
   if (defs !== undefined) throw columnDefsNotAllowed(defs);
+  if (qualifiedOk && plain && name === 'pg_partition_ancestors' && f.args.length === 1 && f.argNames[0] === undefined) {
+    // No partitioned tables: a relation is its only ancestor (psql's \d asks for foreign keys this way).
+    const arg = b.tryCoerce(b.bind(f.args[0]!, scope, noAggregates('functions in FROM')), sqlType(Oid.regclass), 'implicit');
+    if (arg === undefined) throw noFunction(name, [b.bind(f.args[0]!, scope, noAggregates('functions in FROM'))], f.location);
+    const array: BExpr = { kind: 'array', elems: [arg], elemOid: Oid.regclass, type: sqlType(arrayTypeOf(Oid.regclass)) };
+    return [{ name, impl: 'unnest', args: [array], type: sqlType(Oid.regclass), column: 'relid' }];
+  }
   if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && (name === 'generate_series' || name === 'unnest' || name === 'generate_subscripts' || jsonSrfs.has(name))) {
     const args = f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM')));
     if (name === 'generate_series') return [bindGenerateSeries(b, f, args)];

@@ -28,6 +28,7 @@ const setReturning = new Set([
   'regexp_matches',
   'regexp_split_to_table',
   'string_to_table',
+  'pg_partition_ancestors',
   // Returning record: refused below (no record values in the select list yet).
   'json_each',
   'json_each_text',

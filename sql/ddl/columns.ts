@@ -85,10 +85,9 @@ export function planColumn(def: ColumnDef, tableName: string, resolveType: TypeN
       case 'primaryKey':
       case 'unique':
       case 'check':
+      case 'foreignKey':
         constraints.push(c);
         break;
-      case 'foreignKey':
-        throw new SqlError(SqlState.featureNotSupported, 'FOREIGN KEY constraints are not supported yet');
       default:
         assertNever(c, 'column constraint');
     }

@@ -21,6 +21,16 @@ export type MissingValueResult =
   /** Volatile default (random(), nextval()): PostgreSQL rewrites every row. */
   | { readonly kind: 'volatile' };
 
+/** What validateForeignKey needs of a FOREIGN KEY (a catalog NewConstraint or descriptor). */
+export interface NewForeignKeyShape {
+  readonly name: string;
+  readonly attnums: readonly number[];
+  readonly refTableOid: number;
+  readonly refAttnums: readonly number[];
+  readonly indexOid: number;
+  readonly match: 'simple' | 'full';
+}
+
 /** Why an expression is bound at DDL time. */
 export type DdlExprPurpose =
   | { readonly kind: 'default'; readonly type: SqlType; readonly column: string }
@@ -61,6 +71,11 @@ export interface DdlDataOps {
   backfillIndex(txn: Txn, state: CatalogState, table: TableDescriptor, index: IndexDescriptor): Promise<void>;
   /** 23514 `check constraint "c" of relation "t" is violated by some row` when a row makes it false. */
   validateCheck(txn: Txn, state: CatalogState, table: TableDescriptor, name: string, check: StoredExpr): Promise<void>;
+  /**
+   * ALTER TABLE ADD FOREIGN KEY on a table with rows: 23503 `insert or update on table "c"
+   * violates foreign key constraint "f"`, detail `Key (a)=(1) is not present in table "p".`
+   */
+  validateForeignKey(txn: Txn, state: CatalogState, table: TableDescriptor, fk: NewForeignKeyShape): Promise<void>;
   /** 23502 `column "a" of relation "t" contains null values` when a row has NULL there. */
   validateNotNull(txn: Txn, state: CatalogState, table: TableDescriptor, column: ColumnDescriptor): Promise<void>;
   /** Binds `values` as rewriteRows does (its errors, no data read). */

@@ -292,6 +292,7 @@ async function truncate(run: DdlRun, stmt: TruncateStmt): Promise<DdlResult> {
     if (rel.kind !== 'table') throw new SqlError(SqlState.wrongObjectType, `"${rv.name}" is not a table`);
     tables.push(rel);
   }
+  truncateForeignKeys(run, tables, stmt.cascade);
   for (const t of tables) {
     await run.lockTable(t.oid);
     const start = tablePrefix(t.oid);
@@ -303,6 +304,28 @@ async function truncate(run: DdlRun, stmt: TruncateStmt): Promise<DdlResult> {
     }
   }
   return run.finish('TRUNCATE TABLE');
+}
+
+/**
+ * Tables referencing a truncated one must be truncated too: with CASCADE they are added (NOTICE
+ * `truncate cascades to table "c"`), else 0A000 as in PostgreSQL. Appends to `tables`.
+ */
+function truncateForeignKeys(run: DdlRun, tables: TableDescriptor[], cascade: boolean): void {
+  for (let i = 0; i < tables.length; i++) {
+    const t = tables[i]!;
+    for (const child of run.state.tables()) {
+      if (tables.some((x) => x.oid === child.oid)) continue;
+      if (!child.constraints.some((c) => c.kind === 'foreignKey' && c.refTableOid === t.oid)) continue;
+      if (!cascade) {
+        throw new SqlError(SqlState.featureNotSupported, 'cannot truncate a table referenced in a foreign key constraint', {
+          detail: `Table "${child.name}" references "${t.name}".`,
+          hint: `Truncate table "${child.name}" at the same time, or use TRUNCATE ... CASCADE.`,
+        });
+      }
+      run.notice(SqlState.successfulCompletion, `truncate cascades to table "${child.name}"`);
+      tables.push(child);
+    }
+  }
 }
 
 // ─── COMMENT ON ──────────────────────────────────────────────────────────────────────────

@@ -23,6 +23,7 @@ import {
 } from './columns.js';
 import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
+import { addForeignKey } from './foreign-key.js';
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 import { alterColumnType } from './alter-column.js';
@@ -87,15 +88,12 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
         case 'primaryKey': constraints.push({ ...c, columns: [p.name] }); break;
         case 'unique': constraints.push({ ...c, columns: [p.name] }); break;
         case 'check': constraints.push(c); break;
-        case 'foreignKey': throw notSupported('FOREIGN KEY constraints');
+        case 'foreignKey': constraints.push({ ...c, columns: c.columns.length > 0 ? c.columns : [p.name] }); break;
         default: assertNever(c, 'constraint');
       }
     }
   }
-  for (const c of stmt.constraints) {
-    if (c.kind === 'foreignKey') throw notSupported('FOREIGN KEY constraints');
-    constraints.push(c);
-  }
+  for (const c of stmt.constraints) constraints.push(c);
   const pks = constraints.filter((c) => c.kind === 'primaryKey');
   if (pks.length > 1) {
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`);
@@ -197,6 +195,10 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
   }
   for (const c of uniques) {
     await addIndexConstraint(run, table.oid, { kind: 'unique', name: c.name, columns: c.columns, nullsNotDistinct: c.nullsNotDistinct }, { newTable: true });
+  }
+  // FOREIGN KEYs last: they may reference this table's own keys.
+  for (const c of constraints) {
+    if (c.kind === 'foreignKey') await addForeignKey(run, table.oid, c, { newTable: true });
   }
   return run.finish('CREATE TABLE');
 }
@@ -431,7 +433,8 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
           await addIndexConstraint(run, tableOid, { kind: 'unique', name: c.name, columns: c.columns, nullsNotDistinct: c.nullsNotDistinct }, { newTable: false });
           return;
         case 'foreignKey':
-          throw notSupported('FOREIGN KEY constraints');
+          await addForeignKey(run, tableOid, c, { newTable: false });
+          return;
         default:
           assertNever(c, 'constraint');
       }
@@ -568,7 +571,8 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
         await addIndexConstraint(run, tableOid, { kind: 'unique', name: c.name, columns: [p.name], nullsNotDistinct: c.nullsNotDistinct }, { newTable: false });
         break;
       case 'foreignKey':
-        throw notSupported('FOREIGN KEY constraints');
+        await addForeignKey(run, tableOid, { ...c, columns: [p.name] }, { newTable: !hasRows });
+        break;
       default:
         assertNever(c, 'constraint');
     }

@@ -6,6 +6,7 @@ import type { BindContext, CopyFromTarget, ExecContext, ResultColumn } from '../
 import { newBinder } from '../plan/prepare.js';
 import type { Datum } from '../types/index.js';
 import { lockTablesShared, newEnv } from './execute.js';
+import { FkQueue } from './foreign-key.js';
 import { tableStatsKey } from './keys.js';
 import { checkAbort, computeGenerated, insertOne, writeOptions } from './run.js';
 import { compiled, evaluate, type Compiled } from './expr.js';
@@ -42,12 +43,19 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
     tableOid: table.oid,
     attnum: table.columns[i]!.attnum,
   }));
+  /** One queue for the whole COPY: its checks run at the end of the statement (finish). */
+  let fk: FkQueue | undefined;
+  let fkReady = false;
   return {
     columns,
     async insert(rows: readonly Datum[][], ectx: ExecContext): Promise<number> {
       await lockTablesShared([table.oid], ectx);
       const env = newEnv([], ectx);
       const opts = writeOptions(env, table);
+      if (!fkReady) {
+        fk = FkQueue.for(env, table);
+        fkReady = true;
+      }
       const width = table.columns.length;
       for (const values of rows) {
         checkAbort(env);
@@ -59,8 +67,12 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
         for (let k = 0; k < slots.length; k++) row[slots[k]!] = values[k] ?? null;
         await computeGenerated(generated, row, env);
         await insertOne(table, checks, row, env, opts);
+        fk?.inserted(table, row);
       }
       return env.affected;
+    },
+    async finish(): Promise<void> {
+      await fk?.finish();
     },
   };
 }

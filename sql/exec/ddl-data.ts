@@ -17,6 +17,7 @@ import { newSessionState, type ExecContext } from '../plan/api.js';
 import { defaultFormatContext, defaultVersionString, formatText, formatType, type Datum, type EvalContext } from '../types/index.js';
 import { compiled, evaluateSync, type Env } from './expr.js';
 import { newEnv } from './execute.js';
+import { validateForeignKeyRows } from './foreign-key.js';
 import { indexEntry, indexSpan, indexValuesOf, scanTableRows, tableCodec, type IndexCodec } from './table.js';
 import { bindGeneration, bindRewriteValues, rewriteTableRows } from './rewrite.js';
 
@@ -144,6 +145,10 @@ export function engineDdlData(ctx: DdlDataContext = { searchPath: defaultSearchP
           });
         }
       }
+    },
+
+    async validateForeignKey(txn, state, table, fk) {
+      await validateForeignKeyRows(ddlEnv(ctx, state, txn), state, table, fk);
     },
 
     async validateNotNull(txn, state, table, column: ColumnDescriptor) {

@@ -16,6 +16,7 @@ import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type E
 import { nextRowId } from './sequence.js';
 import { runWindowNode } from './window.js';
 import { runUpsert } from './upsert.js';
+import { FkQueue } from './foreign-key.js';
 import { runLockRows } from './locking.js';
 import { runSetOpNode } from './setop.js';
 import { runSort } from './external-sort.js';
@@ -652,14 +653,17 @@ async function* runInsert(p: Extract<Plan, { kind: 'insert' }>, env: Env): Async
     return;
   }
   const opts = writeOptions(env, p.table);
+  const fk = FkQueue.for(env, p.table);
   const source: AsyncIterable<Row> | Row[] = p.materialize ? await collect(run(p.source, env), env) : run(p.source, env);
   for await (const src of source) {
     checkAbort(env);
     const row = src.slice();
     await computeGenerated(p.generated, row, env);
     await insertOne(p.table, p.checks, row, env, opts);
+    fk?.inserted(p.table, row);
     if (p.returning !== null) yield await returningRow(p.returning, row, env);
   }
+  await fk?.finish();
 }
 
 /** Locks a source row's key and returns the newest version if it still qualifies (EvalPlanQual). */
@@ -689,6 +693,7 @@ async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): Async
   /** Rows (new primary keys) this command already updated: a second join match leaves them alone, as PostgreSQL. */
   const updated = new Set<string>();
   const w = codec.width;
+  const fk = FkQueue.for(env, p.table);
   for (const oldRow of sourceRows) {
     checkAbort(env);
     if (updated.size > 0 && updated.has(Buffer.from(primaryKeyOf(codec, oldRow)).toString('hex'))) continue;
@@ -704,23 +709,28 @@ async function* runUpdate(p: Extract<Plan, { kind: 'update' }>, env: Env): Async
     if (nextRow !== next) p.generated.forEach((g) => (next[g.slot] = nextRow[g.slot]!));
     await validateRow(p.table, p.checks, nextRow, env, opts.schema);
     await updateRow(env.ctx.txn, codec, current.length > w ? current.slice(0, w) : current, nextRow, opts);
+    fk?.updated(p.table, current, nextRow);
     updated.add(Buffer.from(primaryKeyOf(codec, nextRow)).toString('hex'));
     env.affected++;
     if (p.returning !== null) yield await returningRow(p.returning, next, env);
   }
+  await fk?.finish();
 }
 
 async function* runDelete(p: Extract<Plan, { kind: 'delete' }>, env: Env): AsyncGenerator<Row> {
   const codec = tableCodec(p.table, env.ctx.catalog);
   const opts = writeOptions(env, p.table);
   const sourceRows = await collect(run(p.source, env), env);
+  const fk = FkQueue.for(env, p.table);
   for (const oldRow of sourceRows) {
     checkAbort(env);
     const current = await lockCurrent(codec, oldRow, p.recheck, opts, env);
     if (current === null) continue;
     deleteRow(env.ctx.txn, codec, current.length > codec.width ? current.slice(0, codec.width) : current);
+    fk?.deleted(p.table, current);
     env.affected++;
     if (p.returning !== null) yield await returningRow(p.returning, current, env);
   }
+  await fk?.finish();
 }
 

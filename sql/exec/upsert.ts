@@ -13,6 +13,7 @@ import type { OnConflictPlan, Plan } from '../plan/plan.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { compiled, evaluate, isTrue, type Env } from './expr.js';
+import { FkQueue } from './foreign-key.js';
 import { checkAbort, collect, computeGenerated, insertOne, returningRow, run, validateRow, writeOptions } from './run.js';
 import {
   decodeIndexEntry,
@@ -98,6 +99,7 @@ export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnCon
   const where = oc.action === 'update' && oc.where !== null ? compiled(oc.where) : null;
   /** Primary keys this command inserted or updated (a second DO UPDATE of one is 21000). */
   const touched = new Set<string>();
+  const fk = FkQueue.for(env, p.table);
   const source: AsyncIterable<Row> | Row[] = p.materialize ? await collect(run(p.source, env), env) : run(p.source, env);
   for await (const src of source) {
     checkAbort(env);
@@ -110,6 +112,7 @@ export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnCon
       const conflict = await findConflict(codec, arbiters, proposed, opts, env, oc.action === 'nothing');
       if (conflict === null) {
         await insertOne(p.table, p.checks, proposed, env, opts);
+        fk?.inserted(p.table, proposed);
         touched.add(hex(primaryKeyOf(codec, proposed)));
         if (p.returning !== null) yield await returningRow(p.returning, proposed, env);
         break;
@@ -136,10 +139,12 @@ export async function* runUpsert(p: Extract<Plan, { kind: 'insert' }>, oc: OnCon
       await computeGenerated(p.generated, next, env);
       await validateRow(p.table, p.checks, next, env, opts.schema);
       await updateRow(env.ctx.txn, codec, existing, next, opts);
+      fk?.updated(p.table, existing, next);
       touched.add(hex(primaryKeyOf(codec, next)));
       env.affected++;
       if (p.returning !== null) yield await returningRow(p.returning, next, env);
       break;
     }
   }
+  await fk?.finish();
 }

@@ -65,7 +65,6 @@ function rejectConstraintExtras(k: pg.Constraint, what: string): void {
   if (list(k.options).length > 0) throw unsupported(`WITH options in ${what}`);
   if (k.indexname !== undefined && k.indexname !== '') throw unsupported(`USING INDEX in ${what}`);
   if (k.indexspace !== undefined && k.indexspace !== '') throw unsupported(`USING INDEX TABLESPACE in ${what}`);
-  if (list(k.fk_del_set_cols).length > 0) throw unsupported('ON DELETE SET NULL/DEFAULT with a column list');
   if (k.fk_with_period === true || k.pk_with_period === true || k.without_overlaps === true) {
     throw unsupported(`temporal ${what}`);
   }
@@ -110,6 +109,7 @@ function constraintDef(c: ExprConverter, k: pg.Constraint, column: string | unde
         onDelete: fkAction(k.fk_del_action),
         onUpdate: fkAction(k.fk_upd_action),
         match,
+        ...(list(k.fk_del_set_cols).length > 0 ? { deleteSetColumns: strings(k.fk_del_set_cols, 'ON DELETE SET column list') } : {}),
       };
     }
     case 'CONSTR_EXCLUSION':

@@ -123,6 +123,8 @@ export interface CopyFromTarget {
   readonly columns: readonly ResultColumn[];
   /** Inserts rows (values aligned with `columns`; defaults for the others); returns rows inserted. */
   insert(rows: readonly Datum[][], ctx: ExecContext): Promise<number>;
+  /** After the last insert: the statement's end-of-statement work (FOREIGN KEY checks of the inserted rows). */
+  finish(ctx: ExecContext): Promise<void>;
 }
 
 /** Binds and plans a DML/query statement. Throws SqlError (42P01, 42703, 42702, 42803, 42P18, ...). */

@@ -4,7 +4,8 @@
  * regexp_split_to_table and string_to_table, with PostgreSQL 15's errors for column definition
  * lists. Executed by sql/exec/srf-record.ts.
  */
-import type { FuncCall, FunctionColumnDef } from '../ast.js';
+import type { Expr, FuncCall, FunctionColumnDef } from '../ast.js';
+import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Oid, resolveTypeName, sqlType, type SqlType } from '../types/index.js';
 import type { SrfCall, SrfColumn, SrfImpl } from '../plan/setop-plan.js';
@@ -43,9 +44,9 @@ const textSrfs: ReadonlyMap<string, { readonly impl: SrfImpl; readonly result: n
   ['string_to_table', { impl: 'string_to_table', result: Oid.text }],
 ] as const);
 
-/** Functions this module binds (besides the json ones, json_populate_record[set] answers 0A000). */
+/** Functions this module binds. */
 export function isRecordOrTextSrf(name: string): boolean {
-  return recordSrfs.has(name) || textSrfs.has(name) || name === 'json_populate_record' || name === 'json_populate_recordset' || name === 'jsonb_populate_record' || name === 'jsonb_populate_recordset';
+  return recordSrfs.has(name) || textSrfs.has(name) || populateSrfs.has(name);
 }
 
 function signature(name: string, args: readonly BExpr[]): string {
@@ -78,8 +79,44 @@ export function columnDefsNotAllowed(defs: readonly FunctionColumnDef[]): SqlErr
   return err(SqlState.syntaxError, 'a column definition list is only allowed for functions returning "record"', defs[0]?.location ?? -1);
 }
 
-/** One call of a function `isRecordOrTextSrf` accepts, its arguments already bound. */
-export function bindRecordOrTextSrf(b: Binder, f: FuncCall, name: string, args: readonly BExpr[], defs: readonly FunctionColumnDef[] | undefined): SrfCall {
+const populateSrfs: ReadonlyMap<string, RecordSrf> = new Map([
+  ['json_populate_record', { impl: 'json_to_record', arg: Oid.json }],
+  ['jsonb_populate_record', { impl: 'json_to_record', arg: Oid.jsonb }],
+  ['json_populate_recordset', { impl: 'json_to_recordset', arg: Oid.json }],
+  ['jsonb_populate_recordset', { impl: 'json_to_recordset', arg: Oid.jsonb }],
+] as const);
+
+/**
+ * json[b]_populate_record[set](NULL::table, json): the table's columns, filled from the json as
+ * json_to_record does. A base record other than a NULL of a table's row type answers 0A000.
+ */
+function bindPopulate(b: Binder, f: FuncCall, name: string, def: RecordSrf, bindArg: (e: Expr) => BExpr, defs: readonly FunctionColumnDef[] | undefined): SrfCall {
+  const base = f.args[0];
+  if (f.args.length !== 2 || base === undefined) throw noFunction(name, f.args.map(bindArg), f.location);
+  const isNull = base.kind === 'Cast' && base.arg.kind === 'Const' && base.arg.type === 'null';
+  if (base.kind !== 'Cast' || !isNull) {
+    throw err(SqlState.featureNotSupported, `${name} with a base record other than NULL::table is not supported`, f.location);
+  }
+  const names = base.type.names;
+  const entry = base.type.arrayBounds === 0 ? b.ctx.catalog.lookupClass(b.ctx.searchPath, names) : undefined;
+  if (entry === undefined || entry.kind !== 'table') {
+    bindArg(base); // a builtin type binds (then: not a row type); an unknown one fails with 42704 here
+    throw new SqlError(SqlState.invalidParameterValue, `first argument of ${name} must be a row type`);
+  }
+  if (defs !== undefined) throw err(SqlState.syntaxError, 'a column definition list is redundant for a function returning a named composite type', defs[0]?.location ?? -1);
+  const json = bindArg(f.args[1]!);
+  const arg = b.tryCoerce(json, sqlType(def.arg), 'implicit');
+  if (arg === undefined) throw noFunction(name, [bindArg(base), json], f.location);
+  const table = b.ctx.catalog.mustTable(entry.oid);
+  const columns: SrfColumn[] = table.columns.filter((c) => !c.dropped && !c.hidden).map((c) => ({ name: c.name, type: c.type }));
+  return { name, impl: def.impl, args: [arg], type: columns[0]!.type, column: columns[0]!.name, columns };
+}
+
+/** One call of a function `isRecordOrTextSrf` accepts; `bindArg` binds one argument. */
+export function bindRecordOrTextSrf(b: Binder, f: FuncCall, name: string, bindArg: (e: Expr) => BExpr, defs: readonly FunctionColumnDef[] | undefined): SrfCall {
+  const populate = populateSrfs.get(name);
+  if (populate !== undefined) return bindPopulate(b, f, name, populate, bindArg, defs);
+  const args = f.args.map(bindArg);
   const text = textSrfs.get(name);
   if (text !== undefined) {
     if (args.length !== 2 && args.length !== 3) throw noFunction(name, args, f.location);
@@ -89,7 +126,7 @@ export function bindRecordOrTextSrf(b: Binder, f: FuncCall, name: string, args: 
     return { name, impl: text.impl, args: coerced as BExpr[], type: sqlType(text.result) };
   }
   const def = recordSrfs.get(name);
-  if (def === undefined) throw err(SqlState.featureNotSupported, `${name} is not supported`, f.location);
+  assert(def !== undefined, `${name} is a record function`);
   const arg = args.length === 1 ? b.tryCoerce(args[0]!, sqlType(def.arg), 'implicit') : undefined;
   if (arg === undefined) throw noFunction(name, args, f.location);
   let columns: readonly SrfColumn[];

@@ -48,6 +48,20 @@ SELECT * FROM json_to_record('{"a":"abc"}') AS t(a varchar(2));
 SELECT * FROM json_to_record('{"a":1}') AS t(a nosuchtype);
 SELECT * FROM generate_series(1, 2) AS t(a int);
 
+-- json[b]_populate_record[set] with NULL::table as the base record
+CREATE TABLE srf_pop (a int, b text, c numeric(4,1));
+SELECT * FROM json_populate_record(NULL::srf_pop, '{"a":1,"c":2.25,"x":0}');
+SELECT * FROM jsonb_populate_record(NULL::srf_pop, '{"b":"q"}') AS t(x, y);
+SELECT * FROM json_populate_recordset(NULL::srf_pop, '[{"a":1},{"b":"x"}]');
+SELECT p.* FROM srf_docs d, jsonb_populate_recordset(NULL::srf_pop, d.doc->'n') AS p ORDER BY 1;
+SELECT * FROM jsonb_populate_recordset(NULL::public.srf_pop, '[{"a":2}]') WITH ORDINALITY;
+SELECT * FROM json_populate_record(NULL::srf_pop, '{"a":1}') AS t(a int, b text, c numeric);
+SELECT * FROM json_populate_record(NULL::int, '{}');
+SELECT * FROM json_populate_record(NULL::srf_nosuch, '{}');
+SELECT * FROM jsonb_populate_recordset(NULL::srf_pop, '{}');
+SELECT * FROM json_populate_record(NULL::srf_pop, '[1]');
+DROP TABLE srf_pop;
+
 -- ROWS FROM with multi-column members
 SELECT * FROM ROWS FROM (json_each('{"a":1,"b":2}'), generate_series(1, 3)) AS r(k, v, g);
 SELECT * FROM ROWS FROM (jsonb_to_recordset('[{"x":1},{"x":2}]') AS (x int), unnest(ARRAY['p'])) WITH ORDINALITY;

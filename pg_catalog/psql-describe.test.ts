@@ -22,6 +22,11 @@ CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 COMMENT ON TYPE mood IS 'feelings';
 CREATE TYPE other.color AS ENUM ('red', 'green');
 CREATE TABLE person (name text, m mood NOT NULL DEFAULT 'ok', c other.color, ms mood[]);
+CREATE TABLE fk_parent (id int PRIMARY KEY, code text UNIQUE, k1 int, k2 int, UNIQUE (k1, k2));
+CREATE TABLE other.fk_far (id int PRIMARY KEY);
+CREATE TABLE fk_child (id int PRIMARY KEY, p int REFERENCES fk_parent ON DELETE CASCADE, code text REFERENCES fk_parent (code) ON UPDATE SET NULL,
+  k1 int, k2 int, far int REFERENCES other.fk_far, up int REFERENCES fk_child,
+  CONSTRAINT fk_pair FOREIGN KEY (k2, k1) REFERENCES fk_parent (k2, k1) MATCH FULL ON DELETE SET NULL (k1));
 `;
 
 let node: ServerHandle;
@@ -43,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('psql describe commands print what PostgreSQL 15 prints', () => {
-  for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv', '\\dT+', '\\dT other.*', '\\dT+ mood', '\\d person', '\\d+ person']) {
+  for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv', '\\dT+', '\\dT other.*', '\\dT+ mood', '\\d person', '\\d+ person', '\\d fk_parent', '\\d fk_child', '\\d+ fk_child', '\\d other.fk_far']) {
     it(cmd, async () => {
       const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
       expect(ours).toBe(theirs);

@@ -29,9 +29,7 @@ type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; me
  */
 const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   JdbcMetadata: {
-    add_foreign_key: 'FOREIGN KEY constraints are rejected by the DDL executor (0A000)',
     getPrimaryKeys: 'pgjdbc reads (information_schema._pg_expandarray(i.indkey)).n: field selection and _pg_expandarray',
-    getImportedKeys: 'needs a max_index_keys row in pg_settings (SHOW ALL) and FOREIGN KEY constraints',
     getIndexInfo: 'field selection (x).f and information_schema._pg_expandarray',
     getIndexInfo_unique: 'field selection (x).f and information_schema._pg_expandarray',
   },

@@ -26,9 +26,7 @@ type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; me
  */
 const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   sqlalchemy_inspect: {
-    add_foreign_key: 'FOREIGN KEY constraints are rejected by the DDL executor (0A000)',
     view_definition: "pg_get_viewdef prints the view text as written, not PostgreSQL's deparsed query (qualified columns, casts, layout)",
-    foreign_keys: 'needs FOREIGN KEY constraints',
   },
 };
 

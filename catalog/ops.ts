@@ -535,6 +535,33 @@ function renameColumn(w: Work, op: Extract<DdlOp, { kind: 'renameColumn' }>): vo
     throw new SqlError(SqlState.duplicateColumn, `column "${op.newName}" of relation "${t.name}" already exists`);
   }
   updateColumn(w, op.tableOid, op.attnum, (col) => ({ ...col, name: op.newName }));
+  renameInIndexExprs(w, op.tableOid, liveColumn(t, op.attnum).name, op.newName);
+}
+
+/** Expression / partial index ASTs name columns: RENAME COLUMN renames their references too (as PostgreSQL, which stores attnums). */
+function renameInIndexExprs(w: Work, tableOid: Oid, oldName: string, newName: string): void {
+  const t = w.table(tableOid);
+  const rewrite = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (typeof v !== 'object' || v === null) return v;
+    const o = v as Record<string, unknown>;
+    if (o.kind === 'ColumnRef' && Array.isArray(o.names)) {
+      const names = o.names as unknown[];
+      const last = names.length - 1;
+      const qualifiedOk = names.length === 1 || (names.length === 2 && names[0] === t.name);
+      if (qualifiedOk && names[last] === oldName) return { ...o, names: names.map((n, i) => (i === last ? newName : n)) };
+      return o;
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, rewrite(x)]));
+  };
+  const renameStored = (e: StoredExpr): StoredExpr => ({ ...e, expr: rewrite(e.expr) as StoredExpr['expr'] });
+  if (!t.indexes.some((i) => i.predicate !== undefined || i.columns.some((c) => c.expr !== undefined))) return;
+  const indexes = t.indexes.map((i): IndexDescriptor => ({
+    ...i,
+    columns: i.columns.map((c) => (c.expr === undefined ? c : { ...c, expr: renameStored(c.expr) })),
+    ...(i.predicate !== undefined ? { predicate: renameStored(i.predicate) } : {}),
+  }));
+  w.set({ ...t, indexes });
 }
 
 function setDefault(w: Work, op: Extract<DdlOp, { kind: 'setDefault' }>): void {

@@ -10,6 +10,8 @@ import type { NodeStats } from '../exec/expr.js';
 import type { SpillReport } from '../exec/spill.js';
 import { formatType, type Datum } from '../types/index.js';
 import type { Plan } from './plan.js';
+import { deparseExpr } from '../deparse.js';
+import { fromStorage } from '../../pg_catalog/typed-expr.js';
 
 export interface ExplainInput {
   readonly verbose: boolean;
@@ -198,7 +200,7 @@ interface Node {
 function scanIndexCond(plan: Extract<Plan, { kind: 'scan' }>, names: Names): string | undefined {
   const colName = (i: number): string => {
     const expr = plan.index.columns[i]!.expr;
-    if (expr !== undefined) return expr.source;
+    if (expr !== undefined) return deparseExpr(fromStorage(expr.expr));
     const attnum = plan.index.columns[i]!.attnum;
     const c = plan.table.columns.find((x) => x.attnum === attnum);
     return c?.name ?? `#${attnum}`;

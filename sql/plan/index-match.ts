@@ -55,7 +55,7 @@ export function andParts(e: BExpr): BExpr[] {
 }
 
 const flip: Readonly<Record<string, string>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' };
-const strictComparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '=', '<>']);
+const strictComparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '=', '<>', '~~', '~~*', '!~~', '!~~*']);
 
 interface Comparison {
   readonly subject: BExpr;

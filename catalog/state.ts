@@ -60,6 +60,7 @@ export class CatalogState {
   private readonly indexTable: ReadonlyMap<Oid, Oid>;
   /** pg_type names of catalog-defined types (enums and their `_name` array types) → type oid. */
   private readonly typeByName: ReadonlyMap<string, Oid>;
+  private readonly enumList: readonly EnumTypeDescriptor[];
 
   private constructor(version: number, nextOid: number, byOid: ReadonlyMap<Oid, Descriptor>) {
     this.version = version;
@@ -70,6 +71,7 @@ export class CatalogState {
     const roleByName = new Map<string, Oid>();
     const indexTable = new Map<Oid, Oid>();
     const typeByName = new Map<string, Oid>();
+    const enumList: EnumTypeDescriptor[] = [];
     const addClass = (schemaOid: Oid, name: string, entry: ClassEntry): void => {
       const key = nameKey(schemaOid, name);
       assert(!classByName.has(key), `duplicate relation name ${name} in schema ${schemaOid}`);
@@ -105,6 +107,7 @@ export class CatalogState {
           typeByName.set(nameKey(d.schemaOid, `_${d.name}`), d.arrayOid);
           // Values of the type (I/O, order, key encoding) are looked up by oid in sql/types.
           registerEnumType(d);
+          enumList.push(d);
           break;
         case 'database':
           break;
@@ -117,6 +120,7 @@ export class CatalogState {
     this.roleByName = roleByName;
     this.indexTable = indexTable;
     this.typeByName = typeByName;
+    this.enumList = enumList;
     Object.freeze(this);
   }
 
@@ -228,7 +232,16 @@ export class CatalogState {
   }
 
   enumTypes(): EnumTypeDescriptor[] {
-    return [...this.byOidMap.values()].filter((d): d is EnumTypeDescriptor => d.kind === 'enum');
+    return [...this.enumList];
+  }
+
+  /**
+   * Makes this state's enum types the versions value conversions see (sql/types/enum.ts keeps
+   * one version per type oid): the session calls it for the catalog of every statement, so a
+   * rolled-back ADD VALUE / RENAME VALUE stops being visible. Cheap when nothing changed.
+   */
+  activateEnumTypes(): void {
+    for (const e of this.enumList) registerEnumType(e);
   }
 
   /** The catalog-defined type (enum or its array type) named `name` in `schemaOid`: its oid. */

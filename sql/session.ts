@@ -557,7 +557,9 @@ export class SqlSession implements Session {
 
   /** The catalog a statement binds against: the transaction's overlay, else the latest committed one. */
   private catalogForStatement(): CatalogState {
-    return this.txn?.overlay ?? this.core.catalog.current();
+    const catalog = this.txn?.overlay ?? this.core.catalog.current();
+    catalog.activateEnumTypes();
+    return catalog;
   }
 
   private bindContext(catalog: CatalogState, paramTypes: readonly SqlType[]): BindContext {

@@ -129,6 +129,10 @@ function defs(): CatalogFunction[] {
     }),
     // nodedb has no extended statistics objects: NULL, as PostgreSQL answers for an unknown oid.
     fn('pg_get_statisticsobjdef_columns', [OID], TEXT, () => null),
+    // to_regclass('t') ...: the object's oid, NULL when nothing has that name (a numeric string is a name here).
+    ...([Oid.regclass, Oid.regtype, Oid.regnamespace, Oid.regrole] as const).map((type) =>
+      fn(`to_${formatType({ oid: type, typmod: -1 })}`, [TEXT], t(type), (a, c) => toRegObject(c, type, String(a[0]))),
+    ),
     ...sessionFunctions(),
   ];
 }
@@ -401,6 +405,19 @@ export function regLiteralOid(cat: CatalogState, searchPath: readonly string[], 
     }
     default:
       throw new SqlError(SqlState.featureNotSupported, `input of type ${formatType({ oid: typeOid, typmod: -1 })} by name is not supported`);
+  }
+}
+
+const notFoundStates: ReadonlySet<string> = new Set([SqlState.undefinedTable, SqlState.undefinedObject, SqlState.undefinedSchema]);
+
+/** PostgreSQL's to_regclass / to_regtype / to_regnamespace / to_regrole: like the reg* input, NULL when not found. */
+function toRegObject(c: CatalogFnContext, typeOid: number, text: string): Datum {
+  if (/^\s*\d+\s*$/.test(text)) return null;
+  try {
+    return regLiteralOid(c.catalog, c.searchPath, c.session.user, typeOid, text);
+  } catch (e) {
+    if (e instanceof SqlError && notFoundStates.has(e.code)) return null;
+    throw e;
   }
 }
 

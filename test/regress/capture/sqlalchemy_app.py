@@ -112,3 +112,23 @@ insp.get_sequence_names()
 
 Base.metadata.drop_all(engine)
 md.drop_all(engine)
+
+# The psycopg 3 dialect: its own connect-time queries, then a small round trip. (The asyncpg
+# dialect needs greenlet, which the offline wheel set does not have.)
+small = MetaData()
+notes = Table("cap_notes", small, Column("id", Integer, primary_key=True), Column("body", Text),
+              Column("doc", JSONB), Column("at", DateTime(timezone=True)))
+
+
+def round_trip(c):
+    small.create_all(c)
+    c.execute(insert(notes), [{"id": 1, "body": "a", "doc": {"k": 1}, "at": None}, {"id": 2, "body": None, "doc": None, "at": None}])
+    c.execute(select(notes.c.id, notes.c.body).where(notes.c.id > 0).order_by(notes.c.id)).all()
+    inspect(c).get_columns("cap_notes")
+    small.drop_all(c)
+
+
+pg3 = create_engine(url.replace("psycopg2", "psycopg"), connect_args={"application_name": "sqlalchemy-psycopg"})
+with pg3.begin() as c:
+    round_trip(c)
+

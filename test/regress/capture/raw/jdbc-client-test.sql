@@ -1,4 +1,4 @@
--- captured from application_name "jdbc-client-test": 59 distinct statements
+-- captured from application_name "jdbc-client-test": 66 distinct statements
 DROP TABLE IF EXISTS jdbc_products;
 CREATE TABLE jdbc_products (id serial PRIMARY KEY, sku varchar(20) NOT NULL UNIQUE, name text, price numeric(10,2), stock int4, weight float8, rating float4, big int8, small int2, active bool, launched date, updated timestamptz, local_ts timestamp, ref uuid, image bytea, tags text[], meta jsonb);
 INSERT INTO jdbc_products (sku, name, price, stock, weight, rating, big, small, active, launched, updated, local_ts, ref, image, tags, meta) VALUES ('SKU-1', 'Kettle élégant', '49.90', '12', '1.75', '4.5', '9007199254740993', '-7', 't', '2024-02-29', '2024-03-01 10:15:30.5+00', '2024-03-01 10:15:30', '6ba7b810-9dad-11d1-80b4-00c04fd430c8', '\x0001feff', '{kitchen,"sale item",NULL}', '{"watts": 2000, "colors": ["red"]}'::jsonb)
@@ -45,16 +45,23 @@ SELECT name, price FROM jdbc_products WHERE sku = 'B-4';
 SELECT name, price FROM jdbc_products WHERE sku = 'B-5';
 SELECT name, price FROM jdbc_products WHERE sku = 'B-6';
 SELECT name, price FROM jdbc_products WHERE sku = 'B-7';
+BEGIN;
 SELECT sku FROM jdbc_products WHERE sku LIKE 'B-%' ORDER BY id;
 COMMIT;
 SELECT id, sku, price, stock AS qty, active, updated FROM jdbc_products LIMIT 1;
 SELECT 1::int4 AS a, 'x'::text AS b, 2.5::numeric(6,2) AS c, true AS d, '2024-01-01'::date AS e, 1::int8 AS f;
+BEGIN;
 UPDATE jdbc_products SET stock = stock + 100 WHERE sku = 'SKU-1';
+COMMIT;
+BEGIN;
 UPDATE jdbc_products SET stock = 0;
+ROLLBACK;
+BEGIN;
 UPDATE jdbc_products SET stock = stock + 1 WHERE sku = 'SKU-1';
 SAVEPOINT "before_dup";
 INSERT INTO jdbc_products (sku) VALUES ('SKU-1');
 ROLLBACK TO SAVEPOINT "before_dup";
+COMMIT;
 SELECT stock FROM jdbc_products WHERE sku = 'SKU-1';
 INSERT INTO jdbc_products (sku) VALUES (NULL);
 SELECT 'alive';

@@ -1,4 +1,4 @@
--- captured from application_name "psycopg2": 15 distinct statements
+-- captured from application_name "psycopg2": 16 distinct statements
 BEGIN;
 CREATE TABLE cap_p2 (id int PRIMARY KEY, name text NOT NULL, amount numeric(8,2), at date, tags text[], doc jsonb);
 INSERT INTO cap_p2 (id, name, amount, at, tags) VALUES (1, 'one', 1.25, '2021-05-06'::date, ARRAY['a','b']);
@@ -10,6 +10,7 @@ SELECT name FROM cap_p2 WHERE name LIKE 't%' ORDER BY name;
 COPY cap_p2 (id, name) FROM STDIN WITH (FORMAT csv);
 COPY (SELECT id, name FROM cap_p2 ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER);
 COMMIT;
+BEGIN;
 INSERT INTO cap_p2 (id, name) VALUES (1, 'dup');
 ROLLBACK;
 DELETE FROM cap_p2 WHERE id > 4 RETURNING id;

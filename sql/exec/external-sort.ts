@@ -26,6 +26,10 @@ type Row = Datum[];
 const mergeFanInMax = 128;
 /** Runs merged at once, at least. */
 const mergeFanInMin = 2;
+/** Write buffer of a run (one sequential writer at a time). */
+const runWriteChunkBytes = 64 * 1024;
+/** Read buffer per run during a merge, at most. */
+const mergeReadChunkBytesMax = 256 * 1024;
 
 type KeySpec = Pick<SortKey, 'type' | 'desc' | 'nullsFirst'>;
 
@@ -80,7 +84,7 @@ export async function* sortRows(input: AsyncIterable<Row>, keys: readonly SortKe
     bufferBytes += rowBytes(row) + rowBytes(vals) + 32;
     if (bufferBytes > report.peakMemoryBytes) report.peakMemoryBytes = bufferBytes;
     if (bufferBytes > workMemBytes && buffer.length > 1) {
-      runs.push(await writeRun(buffer.sort(cmp), spills, env));
+      runs.push(writeRun(buffer.sort(cmp), spills, env));
       buffer = [];
       bufferBytes = 0;
     }
@@ -93,26 +97,26 @@ export async function* sortRows(input: AsyncIterable<Row>, keys: readonly SortKe
     }
     return;
   }
-  if (buffer.length > 0) runs.push(await writeRun(buffer, spills, env));
+  if (buffer.length > 0) runs.push(writeRun(buffer, spills, env));
   buffer = [];
   const fanIn = Math.max(mergeFanInMin, Math.min(mergeFanInMax, Math.floor(workMemBytes / spillReadChunkBytes)));
   // Intermediate passes merge just enough runs that the final merge reads at most fanIn of them.
   while (runs.length > fanIn) {
     const take = Math.min(fanIn, runs.length - fanIn + 1);
     const group = runs.splice(0, take);
-    const w = await spills.create();
-    for await (const d of mergeRuns(group, keys.length, cmp, env)) await w.write([...d.vals, ...d.row]);
-    runs.push(await w.finish());
-    for (const f of group) await spills.remove(f);
+    const w = spills.create(runWriteChunkBytes);
+    for await (const d of mergeRuns(group, keys.length, cmp, env, workMemBytes)) w.write([...d.vals, ...d.row]);
+    runs.push(w.finish());
+    for (const f of group) spills.remove(f);
   }
-  for await (const d of mergeRuns(runs, keys.length, cmp, env)) yield d.row;
+  for await (const d of mergeRuns(runs, keys.length, cmp, env, workMemBytes)) yield d.row;
 }
 
-async function writeRun(sorted: readonly Decorated[], spills: SpillSet, env: Env): Promise<SpillFile> {
-  const w = await spills.create();
+function writeRun(sorted: readonly Decorated[], spills: SpillSet, env: Env): SpillFile {
+  const w = spills.create(runWriteChunkBytes);
   for (const d of sorted) {
     checkAbort(env);
-    await w.write([...d.vals, ...d.row]);
+    w.write([...d.vals, ...d.row]);
   }
   return w.finish();
 }
@@ -123,7 +127,10 @@ async function* mergeRuns(
   keyCount: number,
   cmp: (a: Decorated, b: Decorated) => number,
   env: Env,
+  workMemBytes: number,
 ): AsyncGenerator<Decorated> {
+  // The runs' read buffers share work_mem (within [spillReadChunkBytes, mergeReadChunkBytesMax] each).
+  const chunkBytes = Math.max(spillReadChunkBytes, Math.min(mergeReadChunkBytesMax, Math.floor(workMemBytes / runs.length)));
   const readers: SpillReader[] = [];
   try {
     const heap: { d: Decorated; r: SpillReader; seq: number }[] = [];
@@ -147,9 +154,9 @@ async function* mergeRuns(
       }
     };
     for (let seq = 0; seq < runs.length; seq++) {
-      const r = await SpillReader.open(runs[seq]!);
+      const r = new SpillReader(runs[seq]!, chunkBytes);
       readers.push(r);
-      const rec = await r.next();
+      const rec = r.next();
       if (rec !== undefined) heap.push({ d: split(rec), r, seq });
     }
     for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i--) siftDown(i);
@@ -157,7 +164,7 @@ async function* mergeRuns(
       checkAbort(env);
       const top = heap[0]!;
       yield top.d;
-      const rec = await top.r.next();
+      const rec = top.r.next();
       if (rec === undefined) {
         const last = heap.pop()!;
         if (heap.length === 0) break;
@@ -168,6 +175,6 @@ async function* mergeRuns(
       siftDown(0);
     }
   } finally {
-    await Promise.all(readers.map((r) => r.close()));
+    for (const r of readers) r.close();
   }
 }

@@ -9,9 +9,9 @@
  * DISTINCT and ORDER BY aggregates collect.
  */
 import type { Plan } from '../plan/plan.js';
-import { hashKey, type Datum } from '../types/index.js';
+import { hashKey, type Datum, type SqlType } from '../types/index.js';
 import { compareKeyValues } from './external-sort.js';
-import { compiled, evaluate, isTrue, type Env } from './expr.js';
+import { compiled, evaluate, isTrue, type Compiled, type Env } from './expr.js';
 import { checkAbort, run } from './run.js';
 import {
   datumBytes,
@@ -50,16 +50,19 @@ interface Group {
   readonly ordered: ({ keys: Datum[]; args: Datum[] }[] | null)[];
 }
 
-async function openPartitions(spills: SpillSet): Promise<SpillWriter[]> {
+/** Evaluates without a promise per call when the expression has no async parts (most do not). */
+function valueOf(c: Compiled, row: Row, env: Env): Datum | Promise<Datum> {
+  return c.asyncParts.length === 0 ? c.fn(row, env) : evaluate(c, row, env);
+}
+
+function openPartitions(spills: SpillSet): SpillWriter[] {
   const parts: SpillWriter[] = [];
-  for (let i = 0; i < aggPartitions; i++) parts.push(await spills.create());
+  for (let i = 0; i < aggPartitions; i++) parts.push(spills.create());
   return parts;
 }
 
-async function finishPartitions(parts: readonly SpillWriter[]): Promise<SpillFile[]> {
-  const files: SpillFile[] = [];
-  for (const w of parts) files.push(await w.finish());
-  return files;
+function finishPartitions(parts: readonly SpillWriter[]): SpillFile[] {
+  return parts.map((w) => w.finish());
 }
 
 export async function* runAggregate(p: AggregatePlan, env: Env): AsyncGenerator<Row> {
@@ -94,18 +97,21 @@ async function* aggregateBatch(p: AggregatePlan, env: Env, input: AsyncIterable<
   let bytes = 0;
   /** Spill partitions, opened when the table first exceeds work_mem. */
   const spill: { parts: SpillWriter[] | null } = { parts: null };
-  const account = async (n: number): Promise<void> => {
+  const account = (n: number): void => {
     bytes += n;
     if (bytes > report.peakMemoryBytes) report.peakMemoryBytes = bytes;
     if (bytes <= workMemBytes || spill.parts !== null) return;
     if (p.sets !== undefined) throw outOfWorkMem('HashAggregate', env, 'with grouping sets exceeds the bound');
     if (depth >= aggDepthMax) throw outOfWorkMem('HashAggregate', env, `batch still exceeds the bound after ${depth} repartitions`);
-    spill.parts = await openPartitions(spills);
+    spill.parts = openPartitions(spills);
   };
   for await (const row of input) {
     checkAbort(env);
     const rowValues: Datum[] = [];
-    for (const g of groupExprs) rowValues.push(await evaluate(g, row, env));
+    for (const g of groupExprs) {
+      const v = valueOf(g, row, env);
+      rowValues.push(v instanceof Promise ? await v : v);
+    }
     for (let si = 0; si < sets.length; si++) {
       const values = sets.length === 1 && p.sets === undefined ? rowValues : rowValues.map((v, i) => (members[si]!.has(i) ? v : null));
       let key = sets.length === 1 ? '' : `${si}\u0002`;
@@ -117,33 +123,42 @@ async function* aggregateBatch(p: AggregatePlan, env: Env, input: AsyncIterable<
       if (group === undefined) {
         if (spill.parts !== null) {
           // A new key after the table filled up: its rows are aggregated from a partition later.
-          await spill.parts[partitionOf(key, depth, aggPartitions)]!.write(row);
+          spill.parts[partitionOf(key, depth, aggPartitions)]!.write(row);
           continue;
         }
         group = newGroup(values, si);
         groups.set(key, group);
-        await account(rowBytes(values) + 2 * key.length + groupOverheadBytes + aggStateBytes * p.aggs.length);
+        account(rowBytes(values) + 2 * key.length + groupOverheadBytes + aggStateBytes * p.aggs.length);
       }
       for (let a = 0; a < p.aggs.length; a++) {
         const call = p.aggs[a]!;
         const f = aggFilters[a];
-        if (f != null && !isTrue(await evaluate(f, row, env))) continue;
+        if (f != null) {
+          const v = valueOf(f, row, env);
+          if (!isTrue(v instanceof Promise ? await v : v)) continue;
+        }
         const args: Datum[] = [];
-        for (const c of aggArgs[a]!) args.push(await evaluate(c, row, env));
+        for (const c of aggArgs[a]!) {
+          const v = valueOf(c, row, env);
+          args.push(v instanceof Promise ? await v : v);
+        }
         if (call.agg.strict && args.some((x) => x === null)) continue;
         const seen = group.seen[a];
         if (seen != null) {
           const k = args.map((x, i) => (x === null ? 'N' : String(hashKey(call.argTypes[i]!, x)))).join('\u0001');
           if (seen.has(k)) continue;
           seen.add(k);
-          await account(2 * k.length + 48);
+          account(2 * k.length + 48);
         }
         const ordered = group.ordered[a];
         if (ordered != null) {
           const keys: Datum[] = [];
-          for (const c of aggOrder[a]!) keys.push(await evaluate(c, row, env));
+          for (const c of aggOrder[a]!) {
+            const v = valueOf(c, row, env);
+            keys.push(v instanceof Promise ? await v : v);
+          }
           ordered.push({ keys, args });
-          await account(rowBytes(keys) + rowBytes(args) + 48);
+          account(rowBytes(keys) + rowBytes(args) + 48);
           continue;
         }
         group.states[a] = call.agg.step(group.states[a], args, evalCtx);
@@ -183,9 +198,9 @@ async function* aggregateBatch(p: AggregatePlan, env: Env, input: AsyncIterable<
   groups.clear();
   const spilled = spill.parts;
   if (spilled === null) return;
-  for (const f of await finishPartitions(spilled)) {
+  for (const f of finishPartitions(spilled)) {
     if (f.rows > 0) yield* aggregateBatch(p, env, readSpill(f), depth + 1, spills);
-    await spills.remove(f);
+    spills.remove(f);
   }
 }
 
@@ -193,14 +208,19 @@ export async function* runDistinct(p: DistinctPlan, env: Env): AsyncGenerator<Ro
   const report = newSpillReport();
   const spills = new SpillSet(env, report);
   try {
-    yield* distinctBatch(p, env, run(p.input, env), 0, spills);
+    yield* distinctRows(p.types, run(p.input, env), env, spills);
   } finally {
     publishSpillReport(p, env, report);
     await spills.cleanup();
   }
 }
 
-async function* distinctBatch(p: DistinctPlan, env: Env, input: AsyncIterable<Row>, depth: number, spills: SpillSet): AsyncGenerator<Row> {
+/** The distinct rows of `input` (compared on the first `types.length` columns), spilling to `spills`. */
+export function distinctRows(types: readonly SqlType[], input: AsyncIterable<Row>, env: Env, spills: SpillSet): AsyncGenerator<Row> {
+  return distinctBatch({ types }, env, input, 0, spills);
+}
+
+async function* distinctBatch(p: Pick<DistinctPlan, 'types'>, env: Env, input: AsyncIterable<Row>, depth: number, spills: SpillSet): AsyncGenerator<Row> {
   const workMemBytes = workMemBytesOf(env);
   const report = spills.report;
   const seen = new Set<string>();
@@ -217,7 +237,7 @@ async function* distinctBatch(p: DistinctPlan, env: Env, input: AsyncIterable<Ro
     }
     if (seen.has(key)) continue;
     if (parts !== null) {
-      await parts[partitionOf(key, depth, aggPartitions)]!.write(row);
+      parts[partitionOf(key, depth, aggPartitions)]!.write(row);
       continue;
     }
     seen.add(key);
@@ -226,13 +246,13 @@ async function* distinctBatch(p: DistinctPlan, env: Env, input: AsyncIterable<Ro
     if (bytes > report.peakMemoryBytes) report.peakMemoryBytes = bytes;
     if (bytes > workMemBytes) {
       if (depth >= aggDepthMax) throw outOfWorkMem('HashAggregate (DISTINCT)', env, `batch still exceeds the bound after ${depth} repartitions`);
-      parts = await openPartitions(spills);
+      parts = openPartitions(spills);
     }
   }
   seen.clear();
   if (parts === null) return;
-  for (const f of await finishPartitions(parts)) {
+  for (const f of finishPartitions(parts)) {
     if (f.rows > 0) yield* distinctBatch(p, env, readSpill(f), depth + 1, spills);
-    await spills.remove(f);
+    spills.remove(f);
   }
 }

@@ -60,9 +60,17 @@ interface JoinCtx {
   readonly workMemBytes: number;
 }
 
-async function keyOf(c: JoinCtx, exprs: readonly Compiled[], row: Row): Promise<string | null> {
+async function keyOfAsync(c: JoinCtx, exprs: readonly Compiled[], row: Row): Promise<string | null> {
   const vals: Datum[] = [];
   for (const k of exprs) vals.push(await evaluate(k, row, c.env));
+  return compositeKey(c.p.keyTypes, vals);
+}
+
+/** The hash key of a row; synchronous (no promise per row) when the key expressions are. */
+function keyOf(c: JoinCtx, exprs: readonly Compiled[], row: Row): string | null | Promise<string | null> {
+  if (exprs.some((k) => k.asyncParts.length > 0)) return keyOfAsync(c, exprs, row);
+  const vals: Datum[] = new Array<Datum>(exprs.length);
+  for (let i = 0; i < exprs.length; i++) vals[i] = exprs[i]!.fn(row, c.env);
   return compositeKey(c.p.keyTypes, vals);
 }
 
@@ -95,14 +103,15 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
   let parts: SpillWriter[] | null = null;
   for await (const r of rightRows) {
     checkAbort(env);
-    const key = await keyOf(c, c.rightKeys, r);
+    const k = keyOf(c, c.rightKeys, r);
+    const key = typeof k === 'object' && k !== null ? await k : k;
     if (key === null) {
       // Never matches: a FULL join emits it null-extended now, other joins drop it.
       if (p.joinType === 'full') yield r.slice();
       continue;
     }
     if (parts !== null) {
-      await parts[partitionOf(key, depth, joinPartitions)]!.write(r);
+      parts[partitionOf(key, depth, joinPartitions)]!.write(r);
       continue;
     }
     rights.push(r);
@@ -114,10 +123,10 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
     if (bytes > c.workMemBytes) {
       if (depth >= joinDepthMax) throw outOfWorkMem('Hash join', env, `batch still exceeds the bound after ${depth} repartitions`);
       parts = [];
-      for (let i = 0; i < joinPartitions; i++) parts.push(await c.spills.create());
+      for (let i = 0; i < joinPartitions; i++) parts.push(c.spills.create());
       for (const [k, idx] of table) {
         const w = parts[partitionOf(k, depth, joinPartitions)]!;
-        for (const i of idx) await w.write(rights[i]!);
+        for (const i of idx) w.write(rights[i]!);
       }
       table.clear();
       rights.length = 0;
@@ -128,26 +137,27 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
     return;
   }
   const rightFiles: SpillFile[] = [];
-  for (const w of parts) rightFiles.push(await w.finish());
+  for (const w of parts) rightFiles.push(w.finish());
   const leftParts: SpillWriter[] = [];
-  for (let i = 0; i < joinPartitions; i++) leftParts.push(await c.spills.create());
+  for (let i = 0; i < joinPartitions; i++) leftParts.push(c.spills.create());
   for await (const l of leftRows()) {
     checkAbort(env);
-    const key = await keyOf(c, c.leftKeys, l);
+    const k = keyOf(c, c.leftKeys, l);
+    const key = typeof k === 'object' && k !== null ? await k : k;
     if (key === null) {
       if (p.joinType !== 'inner') yield l.slice();
       continue;
     }
-    await leftParts[partitionOf(key, depth, joinPartitions)]!.write(l);
+    leftParts[partitionOf(key, depth, joinPartitions)]!.write(l);
   }
   const leftFiles: SpillFile[] = [];
-  for (const w of leftParts) leftFiles.push(await w.finish());
+  for (const w of leftParts) leftFiles.push(w.finish());
   for (let i = 0; i < joinPartitions; i++) {
     const rf = rightFiles[i]!;
     const lf = leftFiles[i]!;
     if (rf.rows > 0 || (lf.rows > 0 && p.joinType !== 'inner')) yield* joinBatch(c, readSpill(rf), () => readSpill(lf), depth + 1);
-    await c.spills.remove(rf);
-    await c.spills.remove(lf);
+    c.spills.remove(rf);
+    c.spills.remove(lf);
   }
 }
 
@@ -157,7 +167,8 @@ async function* probe(c: JoinCtx, rights: readonly Row[], table: ReadonlyMap<str
   const none: number[] = [];
   for await (const left of leftRows) {
     checkAbort(env);
-    const key = await keyOf(c, c.leftKeys, left);
+    const k = keyOf(c, c.leftKeys, left);
+    const key = typeof k === 'object' && k !== null ? await k : k;
     let matched = false;
     for (const i of key === null ? none : (table.get(key) ?? none)) {
       const merged = mergeRows(left, rights[i]!, p.rightStart, p.rightEnd);

@@ -15,6 +15,7 @@ import { jsonbEntries, jsonValueAsText, jsonValueText, parseJson } from '../type
 import { compare, Decimal, hashKey, Interval, Oid, PgArray, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Env } from './expr.js';
 import { checkAbort, collect, run } from './run.js';
+import { runHashSetOp } from './setop-hash.js';
 
 type Row = Datum[];
 const emptyRow: readonly Datum[] = [];
@@ -66,52 +67,8 @@ function checkGroups(size: number): void {
   if (size > setOpGroupsMax) throw new SqlError(SqlState.outOfMemory, `set operation exceeds ${setOpGroupsMax} distinct rows`);
 }
 
-async function* runSetOp(p: Extract<SetOpPlan, { kind: 'setOp' }>, env: Env): AsyncGenerator<Row> {
-  if (p.op === 'union') {
-    const seen = p.all ? null : new Set<string>();
-    for (const side of [p.left, p.right]) {
-      for await (const row of run(side, env)) {
-        checkAbort(env);
-        if (seen !== null) {
-          const k = rowKey(p.types, row);
-          if (seen.has(k)) continue;
-          seen.add(k);
-          checkGroups(seen.size);
-        }
-        yield row;
-      }
-    }
-    return;
-  }
-  // INTERSECT / EXCEPT: count the right side's rows per key, then stream the left side.
-  const rightCounts = new Map<string, number>();
-  for await (const row of run(p.right, env)) {
-    checkAbort(env);
-    const k = rowKey(p.types, row);
-    rightCounts.set(k, (rightCounts.get(k) ?? 0) + 1);
-    checkGroups(rightCounts.size);
-  }
-  const emitted = new Set<string>();
-  for await (const row of run(p.left, env)) {
-    checkAbort(env);
-    const k = rowKey(p.types, row);
-    const n = rightCounts.get(k) ?? 0;
-    if (p.all) {
-      // INTERSECT ALL: min(l, r) copies; EXCEPT ALL: max(l - r, 0) copies.
-      if (p.op === 'intersect') {
-        if (n === 0) continue;
-        rightCounts.set(k, n - 1);
-      } else if (n > 0) {
-        rightCounts.set(k, n - 1);
-        continue;
-      }
-      yield row;
-      continue;
-    }
-    if ((p.op === 'intersect') !== n > 0 || emitted.has(k)) continue;
-    emitted.add(k);
-    yield row;
-  }
+function runSetOp(p: Extract<SetOpPlan, { kind: 'setOp' }>, env: Env): AsyncGenerator<Row> {
+  return runHashSetOp(p, env);
 }
 
 async function* runRecursiveUnion(p: Extract<SetOpPlan, { kind: 'recursiveUnion' }>, env: Env): AsyncGenerator<Row> {

@@ -11,12 +11,13 @@
  * its files in a `finally` (end, error, cancel), and `clearSpillDir` empties the directory at startup.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { Decimal, Interval, PgArray, type Datum } from '../types/datum.js';
+import { Decimal, Interval, PgArray, PgRecord, type Datum } from '../types/datum.js';
 import { formatNumeric, parseNumeric } from '../types/numeric.js';
 import type { Env } from './expr.js';
 
@@ -76,6 +77,11 @@ export function datumBytes(d: Datum): number {
         for (const it of d.items) n += datumBytes(it);
         return n;
       }
+      if (d instanceof PgRecord) {
+        let n = 64 + 8 * d.fields.length;
+        for (const f of d.fields) n += datumBytes(f);
+        return n;
+      }
       return 72 + 8 * d.d.length;
     default:
       return assertNever(d, 'datum');
@@ -123,8 +129,11 @@ const int64Min = -(2n ** 63n);
 const int64Max = 2n ** 63n - 1n;
 
 class ByteWriter {
-  buf = Buffer.allocUnsafe(spillWriteChunkBytes + 1024);
+  buf: Buffer;
   len = 0;
+  constructor(initialBytes = 256) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
   ensure(extraBytes: number): void {
     if (this.len + extraBytes <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + extraBytes));
@@ -355,7 +364,8 @@ export function publishSpillReport(plan: object, env: Env, report: SpillReport):
 
 /**
  * The spill files of one operator execution: created on demand, all removed by `cleanup()`
- * (which every operator calls in a `finally`).
+ * (which every operator calls in a `finally`). File I/O is synchronous: writes and reads are
+ * whole chunks against the page cache, far cheaper than a thread-pool round trip per chunk.
  */
 export class SpillSet {
   private readonly paths = new Set<string>();
@@ -369,21 +379,22 @@ export class SpillSet {
     this.dir = env.ctx.tempDir ?? path.join(os.tmpdir(), 'nodedb-spill');
   }
 
-  async create(): Promise<SpillWriter> {
+  /** A new spill file; `chunkBytes` is its write buffer (larger for one sequential writer). */
+  create(chunkBytes = spillWriteChunkBytes): SpillWriter {
     if (!this.dirReady) {
-      await mkdir(this.dir, { recursive: true });
+      mkdirSync(this.dir, { recursive: true });
       this.dirReady = true;
     }
     const p = path.join(this.dir, `spill-${process.pid}-${randomUUID()}`);
     this.paths.add(p);
-    const fh = await open(p, 'w');
+    const fd = openSync(p, 'w');
     this.report.files++;
-    return new SpillWriter(p, fh, this.report);
+    return new SpillWriter(p, fd, this.report, chunkBytes);
   }
 
-  async remove(file: SpillFile): Promise<void> {
+  remove(file: SpillFile): void {
     this.paths.delete(file.path);
-    await rm(file.path, { force: true });
+    rmSync(file.path, { force: true });
   }
 
   async cleanup(): Promise<void> {
@@ -400,46 +411,48 @@ export interface SpillFile {
 }
 
 export class SpillWriter {
-  private readonly w = new ByteWriter();
+  private readonly w: ByteWriter;
   private position = 0;
   rows = 0;
 
   constructor(
     readonly path: string,
-    private fh: FileHandle | undefined,
+    private fd: number | undefined,
     private readonly report: SpillReport,
-  ) {}
-
-  async write(row: readonly Datum[]): Promise<void> {
-    appendRecord(this.w, row);
-    this.rows++;
-    if (this.w.len >= spillWriteChunkBytes) await this.flush();
+    private readonly chunkBytes: number,
+  ) {
+    this.w = new ByteWriter(chunkBytes + 1024);
   }
 
-  private async flush(): Promise<void> {
-    assert(this.fh !== undefined, 'write to a closed spill file');
+  write(row: readonly Datum[]): void {
+    appendRecord(this.w, row);
+    this.rows++;
+    if (this.w.len >= this.chunkBytes) this.flush();
+  }
+
+  private flush(): void {
+    assert(this.fd !== undefined, 'write to a closed spill file');
     let off = 0;
     while (off < this.w.len) {
-      const { bytesWritten } = await this.fh.write(this.w.buf, off, this.w.len - off, this.position);
-      off += bytesWritten;
-      this.position += bytesWritten;
+      const n = writeSync(this.fd, this.w.buf, off, this.w.len - off, this.position);
+      off += n;
+      this.position += n;
     }
     this.report.diskBytes += this.w.len;
     this.w.len = 0;
   }
 
-  async finish(): Promise<SpillFile> {
-    await this.flush();
-    await this.fh?.close();
-    this.fh = undefined;
+  finish(): SpillFile {
+    this.flush();
+    this.close();
     return { path: this.path, rows: this.rows };
   }
 
-  /** Error path: close without flushing (the SpillSet removes the file). */
-  async abandon(): Promise<void> {
-    const fh = this.fh;
-    this.fh = undefined;
-    await fh?.close();
+  /** Closes without flushing (error paths; the SpillSet removes the file). */
+  close(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -449,18 +462,17 @@ export class SpillReader {
   private pos = 0;
   private filePos = 0;
   private eof = false;
-  private fh: FileHandle | undefined;
+  private fd: number | undefined;
 
-  private constructor(readonly file: SpillFile) {}
-
-  static async open(file: SpillFile): Promise<SpillReader> {
-    const r = new SpillReader(file);
-    r.fh = await open(file.path, 'r');
-    return r;
+  constructor(
+    readonly file: SpillFile,
+    private readonly chunkBytes = spillReadChunkBytes,
+  ) {
+    this.fd = openSync(file.path, 'r');
   }
 
   /** The next row, or undefined at the end. */
-  async next(): Promise<Row | undefined> {
+  next(): Row | undefined {
     for (;;) {
       const avail = this.buf.length - this.pos;
       if (avail >= 4) {
@@ -471,52 +483,52 @@ export class SpillReader {
           this.pos = r.pos;
           return row;
         }
-        if (!(await this.refill(need))) return undefined;
+        if (!this.refill(need)) return undefined;
         continue;
       }
-      if (!(await this.refill(4))) return undefined;
+      if (!this.refill(4)) return undefined;
     }
   }
 
-  private async refill(needBytes: number): Promise<boolean> {
+  private refill(needBytes: number): boolean {
     if (this.eof) {
       if (this.pos < this.buf.length) throw new SqlError(SqlState.internalError, `spill file ${this.file.path} ends inside a record`);
       return false;
     }
     const rest = this.buf.subarray(this.pos);
-    const size = Math.max(spillReadChunkBytes, needBytes);
+    const size = Math.max(this.chunkBytes, needBytes);
     const next = Buffer.allocUnsafe(rest.length + size);
     rest.copy(next, 0);
-    assert(this.fh !== undefined, 'read from a closed spill file');
-    const { bytesRead } = await this.fh.read(next, rest.length, size, this.filePos);
+    assert(this.fd !== undefined, 'read from a closed spill file');
+    const bytesRead = readSync(this.fd, next, rest.length, size, this.filePos);
     this.filePos += bytesRead;
-    if (bytesRead === 0) {
-      this.eof = true;
-      await this.close();
-    }
     this.buf = next.subarray(0, rest.length + bytesRead);
     this.pos = 0;
-    if (this.eof) return this.refill(needBytes);
+    if (bytesRead === 0) {
+      this.eof = true;
+      this.close();
+      return this.refill(needBytes);
+    }
     return true;
   }
 
-  async close(): Promise<void> {
-    const fh = this.fh;
-    this.fh = undefined;
-    await fh?.close();
+  close(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** Every row of a spill file, in order; the reader is closed at the end or on return(). */
+/** Every row of a spill file, in order. */
 export async function* readSpill(file: SpillFile): AsyncGenerator<Row> {
-  const r = await SpillReader.open(file);
+  const r = new SpillReader(file);
   try {
     for (;;) {
-      const row = await r.next();
+      const row = r.next();
       if (row === undefined) return;
       yield row;
     }
   } finally {
-    await r.close();
+    r.close();
   }
 }

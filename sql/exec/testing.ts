@@ -81,6 +81,9 @@ export class TestSession {
   private txn: Txn | undefined;
   /** Wraps each statement's Txn (e.g. to count KV calls). */
   wrapTxn: (t: Txn) => Txn = (t) => t;
+  /** work_mem and spill directory of the statements (ExecContext.workMemBytes / tempDir); unset = defaults. */
+  workMemBytes: number | undefined;
+  tempDir: string | undefined;
   constructor(readonly db: TestDb) {}
 
   begin(isolation: Isolation = 'read committed'): void {
@@ -108,6 +111,8 @@ export class TestSession {
       signal: new AbortController().signal,
       session: this.session,
       searchPath: ['$user', 'public'],
+      ...(this.workMemBytes === undefined ? {} : { workMemBytes: this.workMemBytes }),
+      ...(this.tempDir === undefined ? {} : { tempDir: this.tempDir }),
     };
   }
 

@@ -89,6 +89,7 @@ async function drop(run: DdlRun, stmt: DropStmt): Promise<DdlResult> {
   const word = dropWord[stmt.objectKind];
   const tag = dropTag[stmt.objectKind];
   if (stmt.objectKind === 'materialized view') throw notSupported('DROP MATERIALIZED VIEW');
+  if (stmt.objectKind === 'table' && !stmt.cascade) await dropForeignKeysAmong(run, stmt.names);
   for (const name of stmt.names) {
     if (stmt.objectKind === 'schema') {
       assert(name.length === 1, 'schema names are unqualified');
@@ -149,6 +150,29 @@ async function drop(run: DdlRun, stmt: DropStmt): Promise<DdlResult> {
     }
   }
   return run.finish(tag);
+}
+
+/**
+ * DROP TABLE a, b: foreign keys between the listed tables do not need CASCADE (PostgreSQL drops
+ * the objects together), so they are dropped first.
+ */
+async function dropForeignKeysAmong(run: DdlRun, names: readonly QualifiedName[]): Promise<void> {
+  if (names.length < 2) return;
+  const oids = new Set<Oid>();
+  for (const name of names) {
+    const { schemaName } = splitQualifiedName(name);
+    if (schemaName !== undefined && run.state.schemaOidByName(schemaName) === undefined) continue;
+    const e = run.state.lookupClass(run.ctx.searchPath, name, run.ctx.user);
+    if (e?.kind === 'table') oids.add(e.oid);
+  }
+  for (const oid of oids) {
+    const t = run.table(oid);
+    for (const c of t.constraints) {
+      if (c.kind !== 'foreignKey' || c.refTableOid === oid || !oids.has(c.refTableOid)) continue;
+      await run.lockTable(oid);
+      run.apply({ kind: 'dropConstraint', tableOid: oid, name: c.name, cascade: false });
+    }
+  }
 }
 
 // ─── ALTER ... RENAME ────────────────────────────────────────────────────────────────────

@@ -123,6 +123,25 @@ export async function addForeignKey(run: DdlRun, tableOid: Oid, c: ForeignKeyDef
   run.apply({ kind: 'addConstraint', tableOid, constraint: fk });
 }
 
+/** After ALTER COLUMN TYPE: every FOREIGN KEY on or referencing the table must still compare (42804). */
+export function checkForeignKeyTypes(run: DdlRun, tableOid: Oid): void {
+  for (const t of run.state.tables()) {
+    for (const c of t.constraints) {
+      if (c.kind !== 'foreignKey' || (t.oid !== tableOid && c.refTableOid !== tableOid)) continue;
+      const ref = run.table(c.refTableOid);
+      c.attnums.forEach((a, i) => {
+        const col = t.columns.find((x) => x.attnum === a)!;
+        const rc = ref.columns.find((x) => x.attnum === c.refAttnums[i])!;
+        if (!foreignKeyTypesCompatible(col.type, rc.type)) {
+          throw new SqlError(SqlState.datatypeMismatch, `foreign key constraint "${c.name}" cannot be implemented`, {
+            detail: `Key columns "${col.name}" and "${rc.name}" are of incompatible types: ${formatType(col.type)} and ${formatType(rc.type)}.`,
+          });
+        }
+      });
+    }
+  }
+}
+
 function constraintName(run: DdlRun, t: TableDescriptor, c: ForeignKeyDef, cols: readonly ColumnDescriptor[]): string {
   if (c.name !== undefined) {
     if (t.constraints.some((x) => x.name === c.name)) {

@@ -23,7 +23,7 @@ import {
 } from './columns.js';
 import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
-import { addForeignKey } from './foreign-key.js';
+import { addForeignKey, checkForeignKeyTypes } from './foreign-key.js';
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 import { alterColumnType } from './alter-column.js';
@@ -491,6 +491,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     }
     case 'alterColumnType':
       await alterColumnType(run, tableOid, cmd);
+      checkForeignKeyTypes(run, tableOid);
       return;
     case 'dropExpression':
       dropExpression(run, tableOid, cmd, columnForAlter(run, tableOid, cmd.column));

@@ -227,3 +227,18 @@ DROP SCHEMA fk_s;
 DROP SCHEMA fk_s CASCADE;
 \d fk_r
 DROP TABLE fk_r;
+-- DROP TABLE of referencing and referenced tables together needs no CASCADE
+CREATE TABLE fk_p (id int PRIMARY KEY);
+CREATE TABLE fk_c (a int REFERENCES fk_p);
+DROP TABLE fk_p, fk_c;
+-- ALTER COLUMN TYPE keeps the key types comparable
+CREATE TABLE fk_p (id int PRIMARY KEY);
+CREATE TABLE fk_c (a int REFERENCES fk_p);
+ALTER TABLE fk_c ALTER COLUMN a TYPE bigint;
+ALTER TABLE fk_c ALTER COLUMN a TYPE text;
+ALTER TABLE fk_p ALTER COLUMN id TYPE bigint;
+INSERT INTO fk_p VALUES (1);
+INSERT INTO fk_c VALUES (1);
+INSERT INTO fk_c VALUES (2);
+\d fk_c
+DROP TABLE fk_c, fk_p;

@@ -34,6 +34,12 @@ try:
     cur.execute("INSERT INTO cap_p2 (id, name) VALUES (%s, %s)", (1, "dup"))
 except psycopg2.IntegrityError:
     c.rollback()
+named = c.cursor(name="cap_named")  # server-side cursor: DECLARE ... / FETCH FORWARD n / CLOSE
+named.itersize = 2
+named.execute("SELECT id, name FROM cap_p2 WHERE id > %s ORDER BY id", (1,))
+[r for r in named]
+named.close()
+c.commit()
 c.autocommit = True
 cur.execute("DELETE FROM cap_p2 WHERE id > %s RETURNING id", (4,))
 cur.fetchall()
@@ -55,6 +61,11 @@ with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", a
         cur.execute("SELECT count(*), max(id) FROM cap_p3")
         cur.fetchone()
     c.commit()
+    with c.cursor(name="cap_p3_named") as ss:  # psycopg 3 server-side cursor
+        ss.execute("SELECT id, name FROM cap_p3 ORDER BY id")
+        ss.fetchmany(2)
+        ss.fetchall()
+    c.commit()
     with c.transaction():
         c.execute("UPDATE cap_p3 SET ok = NOT ok WHERE id = %s", (1,))
     c.execute("DROP TABLE cap_p3")
@@ -73,6 +84,7 @@ async def main():
     await c.fetchval("SELECT count(*) FROM cap_ap")
     async with c.transaction():
         await c.execute("UPDATE cap_ap SET score = score + 1 WHERE id = $1", 1)
+        [r async for r in c.cursor("SELECT id FROM cap_ap ORDER BY id", prefetch=2)]
     await c.execute("DROP TABLE cap_ap")
     await c.close()
 

@@ -8,7 +8,7 @@ import sys
 
 prefix = re.compile(r'^@@@\S+ \S+ \S+ \[(\d+)\] (.*?)\|(\w+):  (.*)$')
 stmt = re.compile(r'^(?:statement|execute [^:]*): (.*)$', re.S)
-txn_control = re.compile(r'^(begin|start transaction|commit|end|rollback|savepoint|release)\b', re.I)
+txn_control = re.compile(r'^(begin|start transaction|commit|end|rollback|savepoint|release|fetch|move)\b', re.I)
 param = re.compile(r"\$(\d+) = ('(?:[^']|'')*'|NULL)")
 
 
@@ -48,7 +48,7 @@ def main(logfile, outdir):
         seen, out = set(), []
         for (s,) in items:
             key = ' '.join(s.split())
-            # Transaction control is kept every time so the replay has the same transactions.
+            # Transaction control and FETCH are kept every time so the replay has the same transactions and reads.
             if key and (key not in seen or txn_control.match(key)):
                 seen.add(key)
                 out.append(s if s.endswith(';') else s + ';')

@@ -1,8 +1,8 @@
 -- What psycopg2, psycopg 3, asyncpg, node-postgres and postgres.js send for typical application
 -- code (test/regress/capture/drivers_app.py and node_app.mjs), captured from PostgreSQL 15 by
--- test/regress/capture/capture.sh; extended-protocol parameters appear as the literals the
--- drivers bound. COPY data is inline (the log does not show it); asyncpg's binary COPY is
--- replayed in text format (psql cannot send binary COPY data).
+-- test/regress/capture/capture.sh and made replayable by capture/curate_drivers.py;
+-- extended-protocol parameters appear as the literals the drivers bound. COPY data is inline
+-- (the log does not show it); asyncpg's binary COPY is replayed in text format.
 
 -- ── psycopg2
 BEGIN;
@@ -19,8 +19,17 @@ COPY cap_p2 (id, name) FROM STDIN WITH (FORMAT csv);
 \.
 COPY (SELECT id, name FROM cap_p2 ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER);
 COMMIT;
+BEGIN;
 INSERT INTO cap_p2 (id, name) VALUES (1, 'dup');
 ROLLBACK;
+BEGIN;
+DECLARE "cap_named" CURSOR WITHOUT HOLD FOR SELECT id, name FROM cap_p2 WHERE id > 1 ORDER BY id;
+FETCH FORWARD 2 FROM "cap_named";
+FETCH FORWARD 2 FROM "cap_named";
+FETCH FORWARD 2 FROM "cap_named";
+FETCH FORWARD 2 FROM "cap_named";
+CLOSE "cap_named";
+COMMIT;
 DELETE FROM cap_p2 WHERE id > 4 RETURNING id;
 DROP TABLE cap_p2;
 
@@ -36,9 +45,19 @@ COPY cap_p3 (id, name) FROM STDIN;
 SELECT id, name, ok FROM cap_p3 WHERE id >= '2' ORDER BY id;
 SELECT count(*), max(id) FROM cap_p3;
 COMMIT;
+BEGIN;
+DECLARE "cap_p3_named" CURSOR FOR SELECT id, name FROM cap_p3 ORDER BY id;
+FETCH FORWARD 2 FROM "cap_p3_named";
+FETCH FORWARD ALL FROM "cap_p3_named";
+CLOSE "cap_p3_named";
+COMMIT;
+BEGIN;
 UPDATE cap_p3 SET ok = NOT ok WHERE id = '1';
+COMMIT;
+BEGIN;
 DROP TABLE cap_p3;
 DEALLOCATE ALL;
+COMMIT;
 
 -- ── asyncpg
 CREATE TABLE cap_ap (id int PRIMARY KEY, name text, score float8, vals int[]);
@@ -251,6 +270,7 @@ SELECT id, name, score, vals FROM cap_ap WHERE id > '0' ORDER BY id;
 SELECT count(*) FROM cap_ap;
 BEGIN;
 UPDATE cap_ap SET score = score + 1 WHERE id = '1';
+SELECT id FROM cap_ap ORDER BY id;
 COMMIT;
 DROP TABLE cap_ap;
 
@@ -274,7 +294,7 @@ select b.oid, b.typarray
       where a.typcategory = 'A'
       group by b.oid, b.typarray
       order by b.oid
-) AS q WHERE oid IN (16, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1700, 3802, 114, 2950) ORDER BY oid;
+) AS q WHERE oid IN (16, 20, 21, 23, 25, 114, 700, 701, 1043, 1082, 1114, 1184, 1700, 2950, 3802) ORDER BY oid;
 CREATE TABLE cap_pj (id int PRIMARY KEY, name text, tags text[], at date);
 INSERT INTO cap_pj ("id","name","tags","at")values('1','a','{x}','2020-01-01'),('2','b','{}',NULL);
 SELECT id, name, tags FROM cap_pj WHERE id IN ('1','2') ORDER BY id;

@@ -1,4 +1,4 @@
--- captured from application_name "asyncpg": 13 distinct statements
+-- captured from application_name "asyncpg": 14 distinct statements
 CREATE TABLE cap_ap (id int PRIMARY KEY, name text, score float8, vals int[]);
 SELECT
                         current_setting('jit') AS cur,
@@ -206,5 +206,6 @@ SELECT id, name, score, vals FROM cap_ap WHERE id > '0' ORDER BY id;
 SELECT count(*) FROM cap_ap;
 BEGIN;
 UPDATE cap_ap SET score = score + 1 WHERE id = '1';
+SELECT id FROM cap_ap ORDER BY id;
 COMMIT;
 DROP TABLE cap_ap;

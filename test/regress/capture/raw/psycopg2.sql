@@ -1,4 +1,4 @@
--- captured from application_name "psycopg2": 16 distinct statements
+-- captured from application_name "psycopg2": 24 distinct statements
 BEGIN;
 CREATE TABLE cap_p2 (id int PRIMARY KEY, name text NOT NULL, amount numeric(8,2), at date, tags text[], doc jsonb);
 INSERT INTO cap_p2 (id, name, amount, at, tags) VALUES (1, 'one', 1.25, '2021-05-06'::date, ARRAY['a','b']);
@@ -13,5 +13,13 @@ COMMIT;
 BEGIN;
 INSERT INTO cap_p2 (id, name) VALUES (1, 'dup');
 ROLLBACK;
+BEGIN;
+DECLARE "cap_named" CURSOR WITHOUT HOLD FOR SELECT id, name FROM cap_p2 WHERE id > 1 ORDER BY id;
+FETCH FORWARD 2 FROM "cap_named";
+FETCH FORWARD 2 FROM "cap_named";
+FETCH FORWARD 2 FROM "cap_named";
+FETCH FORWARD 2 FROM "cap_named";
+CLOSE "cap_named";
+COMMIT;
 DELETE FROM cap_p2 WHERE id > 4 RETURNING id;
 DROP TABLE cap_p2;

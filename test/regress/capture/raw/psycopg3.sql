@@ -1,4 +1,4 @@
--- captured from application_name "psycopg3": 15 distinct statements
+-- captured from application_name "psycopg3": 21 distinct statements
 BEGIN;
 CREATE TABLE cap_p3 (id bigint PRIMARY KEY, name text, at timestamptz, ok boolean);
 INSERT INTO cap_p3 (id, name, at, ok) VALUES ('1', 'a', '2021-01-01 00:00:00+00', 't');
@@ -6,6 +6,12 @@ INSERT INTO cap_p3 (id, name, at, ok) VALUES ('2', 'b', NULL, 'f');
 COPY cap_p3 (id, name) FROM STDIN;
 SELECT id, name, ok FROM cap_p3 WHERE id >= '2' ORDER BY id;
 SELECT count(*), max(id) FROM cap_p3;
+COMMIT;
+BEGIN;
+DECLARE "cap_p3_named" CURSOR FOR SELECT id, name FROM cap_p3 ORDER BY id;
+FETCH FORWARD 2 FROM "cap_p3_named";
+FETCH FORWARD ALL FROM "cap_p3_named";
+CLOSE "cap_p3_named";
 COMMIT;
 BEGIN;
 UPDATE cap_p3 SET ok = NOT ok WHERE id = '1';

@@ -12,6 +12,7 @@ import { SqlError } from '../util/errors.js';
 import { noAggregates, Scope } from '../sql/bind/binder.js';
 import { newBinder } from '../sql/plan/prepare.js';
 import { deparseExpr, quoteIdentifier } from '../sql/deparse.js';
+import { figureColname } from '../sql/bind/select.js';
 import { fromStorage, withImplicitCasts } from './typed-expr.js';
 import type { Expr } from '../sql/ast.js';
 import type { BExpr } from '../sql/bind/expr.js';
@@ -98,4 +99,24 @@ export function prettyIndexExpr(cat: CatalogState, t: TableDescriptor, text: str
     }
   }
   return undefined;
+}
+
+/**
+ * The index's pg_attribute names (PostgreSQL's ChooseIndexColumnNames): the column name, or for
+ * an expression its FigureColname (`lower`) else `expr`; repeats get a number (`lower1`).
+ */
+export function indexAttributeNames(t: TableDescriptor, i: IndexDescriptor): string[] {
+  const used = new Set<string>();
+  return i.columns.map((c) => {
+    let base: string;
+    if (c.expr === undefined) base = t.columns.find((x) => x.attnum === c.attnum)?.name ?? `#${c.attnum}`;
+    else {
+      const figured = figureColname(fromStorage(c.expr.expr));
+      base = figured === '?column?' ? 'expr' : figured;
+    }
+    let name = base;
+    for (let n = 1; used.has(name); n++) name = `${base}${n}`;
+    used.add(name);
+    return name;
+  });
 }

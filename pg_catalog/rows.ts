@@ -28,7 +28,7 @@ import { pgLocks } from './locks.js';
 import { pgCursors } from './cursors.js';
 import { enumPgTypeRows, pgEnum } from './enum-rows.js';
 import { checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
-import { indexDefinitionText, indexExprColumn, indexExprsText, indexPredicateText } from './index-def.js';
+import { indexAttributeNames, indexDefinitionText, indexExprColumn, indexExprsText, indexPredicateText } from './index-def.js';
 
 /** pg_class oids of the catalogs objects are classified by (pg_depend/pg_description classid). */
 export const ClassOid = { pgClass: 1259, pgNamespace: 2615, pgConstraint: 2606, pgType: 1247, pgDatabase: 1262, pgAuthid: 1260, pgRewrite: 2618 } as const;
@@ -238,9 +238,10 @@ function pgAttribute(ctx: GenContext): VirtualRow[] {
       );
     }
     for (const i of realIndexes(t)) {
+      const names = indexAttributeNames(t, i);
       i.columns.forEach((ic, k) => {
-        const col = t.columns.find((c) => c.attnum === ic.attnum);
-        if (col !== undefined) rows.push(attributeRow(i.oid, col.name, k + 1, col.type, { attcollation: collationOf(col.type, col.collation) }));
+        const col = ic.expr === undefined ? t.columns.find((c) => c.attnum === ic.attnum) : indexExprColumn(ctx.catalog, t, ic.expr);
+        if (col !== undefined) rows.push(attributeRow(i.oid, names[k]!, k + 1, col.type, { attcollation: collationOf(col.type, col.collation) }));
       });
     }
   }

@@ -59,6 +59,17 @@ def insp():
     return inspect(engine)
 
 
+def expression_partial_indexes():
+    with engine.begin() as c:
+        c.execute(text("CREATE INDEX si_items_lower_note ON si_items (lower(note)) WHERE note IS NOT NULL"))
+        c.execute(text("CREATE UNIQUE INDEX si_items_live_sku ON si_items (sku, (qty + 1) DESC) WHERE qty > 0"))
+    indexes = named(insp().get_indexes("si_items"))
+    with engine.begin() as c:
+        c.execute(text("DROP INDEX si_items_lower_note"))
+        c.execute(text("DROP INDEX si_items_live_sku"))
+    return indexes
+
+
 # An Enum column: metadata.create_all checks pg_type for the type, emits CREATE TYPE ... AS ENUM,
 # then the table; drop_all drops both.
 enum_meta = MetaData()
@@ -98,6 +109,7 @@ steps = [
     ("pk_constraint", lambda: [insp().get_pk_constraint("si_shops"), insp().get_pk_constraint("si_items")]),
     ("foreign_keys", lambda: insp().get_foreign_keys("si_items")),
     ("indexes", lambda: named(insp().get_indexes("si_items"))),
+    ("indexes_expression_partial", expression_partial_indexes),
     ("unique_constraints", lambda: [named(insp().get_unique_constraints("si_shops")),
                                     named(insp().get_unique_constraints("si_items"))]),
     ("check_constraints", lambda: named(insp().get_check_constraints("si_items"))),

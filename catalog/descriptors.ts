@@ -275,6 +275,13 @@ export interface ViewDescriptor {
   readonly dependsOn: readonly Oid[];
   /** search_path at CREATE VIEW: the stored query's names are resolved with it on every read. */
   readonly searchPath?: readonly string[];
+  /** WITH [LOCAL | CASCADED] CHECK OPTION (sql/bind/view-dml.ts); absent = none. */
+  readonly checkOption?: 'local' | 'cascaded';
+  /**
+   * Automatically updatable (as bound at CREATE VIEW): per column, whether it is a plain column of
+   * the base relation. Absent = not automatically updatable. Read by information_schema.
+   */
+  readonly updatableColumns?: readonly boolean[];
   readonly comment?: string;
 }
 

@@ -191,6 +191,8 @@ export type DdlOp =
       /** CREATE OR REPLACE VIEW of an existing view: that view (same oid, dependents kept) is replaced. */
       readonly replaceOid?: Oid;
       readonly searchPath?: readonly string[];
+      readonly checkOption?: 'local' | 'cascaded';
+      readonly updatableColumns?: readonly boolean[];
     }
   | { readonly kind: 'dropView'; readonly viewOid: Oid; readonly cascade: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly comment: string | null }
@@ -903,6 +905,8 @@ function createView(w: Work, op: Extract<DdlOp, { kind: 'createView' }>): void {
     kind: 'view', oid, schemaOid: op.schemaOid, name: op.name, ownerOid: op.ownerOid, columns: op.columns,
     query: op.query, source: op.source, dependsOn: op.dependsOn,
     ...(op.searchPath === undefined ? {} : { searchPath: op.searchPath }),
+    ...(op.checkOption === undefined ? {} : { checkOption: op.checkOption }),
+    ...(op.updatableColumns === undefined ? {} : { updatableColumns: op.updatableColumns }),
   };
   w.set(v);
 }

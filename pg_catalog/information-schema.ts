@@ -3,7 +3,7 @@
  * facts as ./rows.ts). Every user schema object is visible: nodedb has no privileges yet.
  */
 import type { CatalogState } from '../catalog/state.js';
-import { BootstrapOid, type ColumnDescriptor, type ConstraintDescriptor, type TableDescriptor } from '../catalog/descriptors.js';
+import { BootstrapOid, type ColumnDescriptor, type ConstraintDescriptor, type TableDescriptor, type ViewDescriptor } from '../catalog/descriptors.js';
 import { assertNever } from '../util/assert.js';
 import { findTypeInfo, formatType, Oid, type SqlType } from '../sql/types/index.js';
 import { virtualTables } from './virtual.js';
@@ -41,7 +41,7 @@ function tables(ctx: GenContext): VirtualRow[] {
   });
   for (const v of virtualTables().values()) rows.push(row(v.def.schema, v.def.name, v.def.relkind === 'r' ? 'BASE TABLE' : 'VIEW', false));
   for (const t of cat.tables()) rows.push(row(schemaName(cat, t.schemaOid), t.name, 'BASE TABLE', true));
-  for (const v of cat.views()) rows.push(row(schemaName(cat, v.schemaOid), v.name, 'VIEW', false));
+  for (const v of cat.views()) rows.push(row(schemaName(cat, v.schemaOid), v.name, 'VIEW', viewWritable(v)));
   return rows;
 }
 
@@ -161,7 +161,35 @@ function columns(ctx: GenContext): VirtualRow[] {
   for (const t of cat.tables()) {
     for (const c of t.columns) if (!c.dropped && !c.hidden) rows.push(columnRow(cat, t, c, c.attnum));
   }
+  for (const v of cat.views()) {
+    v.columns.forEach((c, i) => {
+      rows.push({
+        table_catalog: db,
+        table_schema: schemaName(cat, v.schemaOid),
+        table_name: v.name,
+        column_name: c.name,
+        ordinal_position: i + 1,
+        is_nullable: 'YES',
+        data_type: dataType(c.type),
+        ...typeFacets(c.type),
+        udt_catalog: db,
+        udt_schema: 'pg_catalog',
+        udt_name: findTypeInfo(c.type.oid)?.name ?? null,
+        dtd_identifier: String(i + 1),
+        is_self_referencing: 'NO',
+        is_identity: 'NO',
+        identity_cycle: 'NO',
+        is_generated: 'NEVER',
+        is_updatable: yesNo(v.updatableColumns?.[i] === true),
+      });
+    });
+  }
   return rows;
+}
+
+/** INSERT and UPDATE work through the view: automatically updatable with an updatable column. */
+function viewWritable(v: ViewDescriptor): boolean {
+  return v.updatableColumns?.some((c) => c) === true;
 }
 
 function views(ctx: GenContext): VirtualRow[] {
@@ -171,9 +199,9 @@ function views(ctx: GenContext): VirtualRow[] {
     table_schema: schemaName(cat, v.schemaOid),
     table_name: v.name,
     view_definition: v.source,
-    check_option: 'NONE',
-    is_updatable: 'NO',
-    is_insertable_into: 'NO',
+    check_option: v.checkOption === undefined ? 'NONE' : v.checkOption.toUpperCase(),
+    is_updatable: yesNo(viewWritable(v)),
+    is_insertable_into: yesNo(viewWritable(v)),
     is_trigger_updatable: 'NO',
     is_trigger_deletable: 'NO',
     is_trigger_insertable_into: 'NO',

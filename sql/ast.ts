@@ -734,6 +734,8 @@ export interface CreateViewStmt {
   /** Query text as written, for pg_get_viewdef until the deparser prints it. */
   readonly source: string;
   readonly orReplace: boolean;
+  /** WITH [LOCAL | CASCADED] CHECK OPTION; absent = none. */
+  readonly checkOption?: 'local' | 'cascaded';
   readonly location: number;
 }
 

@@ -59,6 +59,7 @@ export const SqlState = {
   foreignKeyViolation: '23503',
   uniqueViolation: '23505',
   checkViolation: '23514',
+  withCheckOptionViolation: '44000',
   invalidCursorState: '24000',
   invalidTransactionState: '25000',
   activeSqlTransaction: '25001',

@@ -15,6 +15,7 @@ import type { BoundFrom } from './query.js';
 import { bindFromItem, bindQuery, expandTargets } from './select.js';
 import { aliasedTableReference, bindOnConflict } from './upsert.js';
 import { nonLateralReference } from './setop.js';
+import { bindViewDelete, bindViewInsert, bindViewUpdate, targetView } from './view-dml.js';
 
 /** generated_always (not in util/errors.ts's list yet). */
 const sqlStateGeneratedAlways = '428C9';
@@ -45,8 +46,9 @@ export function resolveTargetTable(b: Binder, rv: RangeVar, verb: ViewWriteVerb 
 type ViewWriteVerb = 'insert into' | 'update' | 'delete from' | 'copy to';
 
 /**
- * Views are read-only here: PostgreSQL updates simple views automatically, nodedb does not yet
- * (test/regress/DIFFERENCES.md). The message is PostgreSQL's for a view it cannot update.
+ * INSERT/UPDATE/DELETE on a view are rewritten before they get here (./view-dml.ts); COPY FROM
+ * into a view is PostgreSQL's 42809 without an INSTEAD OF trigger. Any other verb reaching a view
+ * is the rewrite's bug.
  */
 function rejectView(b: Binder, names: readonly string[], verb: ViewWriteVerb): void {
   const entry = b.ctx.catalog.lookupClass(b.ctx.searchPath, names);
@@ -57,10 +59,7 @@ function rejectView(b: Binder, names: readonly string[], verb: ViewWriteVerb): v
       hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.',
     });
   }
-  throw new SqlError(SqlState.featureNotSupported, `cannot ${verb} view "${name}"`, {
-    detail: 'Writing through views (automatically updatable views) is not supported yet.',
-    hint: 'Write to the tables the view reads instead.',
-  });
+  throw new SqlError(SqlState.internalError, `${verb} view "${name}" was not rewritten to its base table`);
 }
 
 function tableScope(b: Binder, table: TableDescriptor, rv: RangeVar): Scope {
@@ -138,6 +137,8 @@ function identityAlwaysError(col: ColumnDescriptor): SqlError {
 
 export function bindInsert(b: Binder, stmt: InsertStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  const view = targetView(b, stmt.table);
+  if (view !== undefined) return bindViewInsert(b, stmt, view);
   const table = resolveTargetTable(b, stmt.table, 'insert into');
   const slotOf = new Map<string, number>();
   table.columns.forEach((c, i) => {
@@ -272,6 +273,8 @@ function sourcePlan(b: Binder, from: BoundFrom, where: Expr | undefined, scope: 
 
 export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  const view = targetView(b, stmt.table);
+  if (view !== undefined) return bindViewUpdate(b, stmt, view);
   const table = resolveTargetTable(b, stmt.table, 'update');
   return aliasedReferences(table, stmt.table, () => {
     const scope = tableScope(b, table, stmt.table);
@@ -323,6 +326,8 @@ export function bindSetTargets(b: Binder, table: TableDescriptor, targets: reado
 
 export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  const view = targetView(b, stmt.table);
+  if (view !== undefined) return bindViewDelete(b, stmt, view);
   const table = resolveTargetTable(b, stmt.table, 'delete from');
   return aliasedReferences(table, stmt.table, () => {
     const scope = tableScope(b, table, stmt.table);

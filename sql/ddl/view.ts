@@ -10,6 +10,7 @@ import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { Scope } from '../bind/binder.js';
 import { bindQuery } from '../bind/select.js';
+import { resolveViewTarget, viewQueryNotUpdatable } from '../bind/view-dml.js';
 import { newBinder } from '../plan/prepare.js';
 import { formatType } from '../types/index.js';
 import type { DdlResult } from './context.js';
@@ -19,6 +20,7 @@ import { rangeVarName } from './table.js';
 interface BoundView {
   readonly columns: readonly ViewColumn[];
   readonly dependsOn: readonly Oid[];
+  readonly updatableColumns: readonly boolean[] | undefined;
 }
 
 export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<DdlResult> {
@@ -49,6 +51,8 @@ export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<Ddl
     source: stmt.source,
     dependsOn: bound.dependsOn,
     searchPath: ctx.searchPath,
+    ...(stmt.checkOption === undefined ? {} : { checkOption: stmt.checkOption }),
+    ...(bound.updatableColumns === undefined ? {} : { updatableColumns: bound.updatableColumns }),
   });
   return run.finish('CREATE VIEW');
 }
@@ -62,12 +66,41 @@ function bindView(run: DdlRun, stmt: CreateViewStmt): BoundView {
     throw new SqlError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns');
   }
   const columns: ViewColumn[] = q.columns.map((c, i) => ({ name: stmt.columns[i] ?? c.name, type: c.type }));
+  if (stmt.checkOption !== undefined) checkOptionAllowed(stmt);
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  return { columns, dependsOn: [...b.relations] };
+  return { columns, dependsOn: [...b.relations], updatableColumns: updatableColumns(run, stmt, columns) };
+}
+
+/** Which columns INSERT/UPDATE can write through the view; undefined = not automatically updatable. */
+function updatableColumns(run: DdlRun, stmt: CreateViewStmt, columns: readonly ViewColumn[]): readonly boolean[] | undefined {
+  const b = newBinder({ catalog: run.state, searchPath: run.ctx.searchPath, paramTypes: [] });
+  const draft: ViewDescriptor = {
+    kind: 'view', oid: 0, schemaOid: 0, name: rangeVarName(stmt.view).at(-1) ?? '', ownerOid: 0, columns,
+    query: stmt.query, source: stmt.source, dependsOn: [], searchPath: run.ctx.searchPath,
+  };
+  try {
+    return resolveViewTarget(b, draft, 'delete').columns.map((c) => c.baseSlot !== undefined);
+  } catch (e) {
+    if (e instanceof SqlError) return undefined;
+    throw e;
+  }
+}
+
+/** WITH CHECK OPTION needs an automatically updatable view (PostgreSQL's DefineView check). */
+function checkOptionAllowed(stmt: CreateViewStmt): void {
+  const q = stmt.query;
+  const detail =
+    viewQueryNotUpdatable(q) ??
+    (q.kind === 'Select' && (q.from.length !== 1 || q.from[0]!.kind !== 'RangeVar')
+      ? 'Views that do not select from a single table or view are not automatically updatable.'
+      : undefined);
+  if (detail !== undefined) {
+    throw new SqlError(SqlState.featureNotSupported, 'WITH CHECK OPTION is supported only on automatically updatable views', { hint: detail });
+  }
 }
 
 /** CREATE OR REPLACE VIEW may only add columns at the end (PostgreSQL's checkViewTupleDesc). */

@@ -615,6 +615,14 @@ export async function computeGenerated(generated: readonly GeneratedColumn[], ro
 export async function validateRow(table: TableDescriptor, checks: readonly CheckConstraint[], row: Row, env: Env, schema: string): Promise<void> {
   checkNotNull(table, row, env.ctx.eval, schema);
   for (const c of checks) {
+    if (c.view !== undefined) {
+      if ((await evaluate(compiled(c.expr), row, env)) !== true) {
+        throw new SqlError(SqlState.withCheckOptionViolation, `new row violates check option for view "${c.view}"`, {
+          detail: failingRowDetail(table, row, env.ctx.eval),
+        });
+      }
+      continue;
+    }
     if ((await evaluate(compiled(c.expr), row, env)) === false) {
       throw new SqlError(SqlState.checkViolation, `new row for relation "${table.name}" violates check constraint "${c.name}"`, {
         detail: failingRowDetail(table, row, env.ctx.eval),

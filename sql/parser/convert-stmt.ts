@@ -207,7 +207,6 @@ export function convertStatementNode(c: ExprConverter, node: Node | undefined, w
 
 function createView(c: ExprConverter, s: pg.ViewStmt): ast.CreateViewStmt {
   if (list(s.options).length > 0) throw unsupported('WITH options in CREATE VIEW');
-  if ((s.withCheckOption ?? 'NO_CHECK_OPTION') !== 'NO_CHECK_OPTION') throw unsupported('WITH CHECK OPTION');
   if (s.view?.relpersistence === 't') throw unsupported('temporary views');
   if (bodyOf(s.query, 'SelectStmt') === undefined) throw internal('view query is not a SELECT');
   return {
@@ -217,6 +216,8 @@ function createView(c: ExprConverter, s: pg.ViewStmt): ast.CreateViewStmt {
     query: convertSelect(c, s.query, 'CREATE VIEW'),
     source: textAfterAs(c.ctx, c.stmtStartByte, c.stmtEndByte, 'CREATE VIEW'),
     orReplace: s.replace === true,
+    ...(s.withCheckOption === 'LOCAL_CHECK_OPTION' ? { checkOption: 'local' as const } : {}),
+    ...(s.withCheckOption === 'CASCADED_CHECK_OPTION' ? { checkOption: 'cascaded' as const } : {}),
     location: c.ctx.loc(s.view?.location),
   };
 }

@@ -200,6 +200,8 @@ export interface GeneratedColumn {
 export interface CheckConstraint {
   readonly name: string;
   readonly expr: BExpr;
+  /** A view's WITH CHECK OPTION (sql/bind/view-dml.ts): fails unless true (NULL fails), 44000 naming the view. */
+  readonly view?: string;
 }
 
 /**

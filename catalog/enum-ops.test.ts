@@ -107,7 +107,8 @@ describe('enum type ops', () => {
     const e = sqlErr(() => applyOp(s, { kind: 'dropType', typeOid: mood.oid, cascade: false }));
     expect([e.code, e.message, e.fields.detail]).toEqual([
       '2BP01', 'cannot drop type mood because other objects depend on it',
-      'column m of table p depends on type mood\ncolumn ms of table p depends on type mood',
+      // PostgreSQL's order: the array type's columns first (through the auto-dependent array type)
+      'column ms of table p depends on type mood[]\ncolumn m of table p depends on type mood',
     ]);
     const r = applyOpWithNotices(s, { kind: 'dropType', typeOid: mood.oid, cascade: true });
     expect(r.state.enumType(mood.oid)).toBeUndefined();

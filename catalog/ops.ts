@@ -1024,7 +1024,10 @@ export function describeTarget(state: CatalogState, t: DropTarget): string {
       return `index ${r === undefined ? t.oid : qualifiedRelName(state, r.table.schemaOid, r.index.name)}`;
     }
     case 'type': {
+      // An enum's array type is a target of its own (columns of it "depend on type mood[]").
       const d = state.enumType(t.oid);
+      const a = d === undefined ? state.enumTypes().find((x) => x.arrayOid === t.oid) : undefined;
+      if (a !== undefined) return `type ${qualifiedRelName(state, a.schemaOid, a.name)}[]`;
       return `type ${d === undefined ? t.oid : qualifiedRelName(state, d.schemaOid, d.name)}`;
     }
     case 'column':
@@ -1292,13 +1295,19 @@ function enumTypeOf(w: Work, oid: Oid): EnumTypeDescriptor {
 }
 
 /** Columns of the type or of its array type (PostgreSQL: a normal pg_depend entry per column). */
+/**
+ * Dependents of an enum type: its array type (auto, visited first as PostgreSQL does), then the
+ * columns of the type; dependents of the array type: its columns. The array type has no
+ * descriptor of its own: removing it is a no-op, the enum's descriptor goes with the root.
+ */
 function enumTypeDependents(state: CatalogState, typeOid: Oid): Dependent[] {
   const e = state.enumType(typeOid);
-  if (e === undefined) return [];
+  const columnType = e?.oid ?? typeOid;
   const out: Dependent[] = [];
+  if (e !== undefined) out.push({ target: { kind: 'type', oid: e.arrayOid }, auto: true });
   for (const tab of state.tables()) {
     for (const c of tab.columns) {
-      if (c.dropped || (c.type.oid !== e.oid && c.type.oid !== e.arrayOid)) continue;
+      if (c.dropped || c.type.oid !== columnType) continue;
       out.push({ target: { kind: 'column', tableOid: tab.oid, attnum: c.attnum }, auto: false });
     }
   }

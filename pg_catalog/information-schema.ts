@@ -49,10 +49,16 @@ function tables(ctx: GenContext): VirtualRow[] {
 function dataType(type: SqlType): string {
   const info = findTypeInfo(type.oid);
   if (info !== undefined && info.typcategory === 'A' && info.typlen === -1) return 'ARRAY';
-  if (info === undefined) return 'USER-DEFINED';
+  if (info === undefined || info.typtype === 'e') return 'USER-DEFINED';
   // PostgreSQL's views call format_type(oid, NULL): bpchar without a typmod prints as 'character'.
   if (type.oid === Oid.bpchar) return 'character';
   return formatType({ oid: type.oid, typmod: -1 });
+}
+
+/** udt_schema: the schema of a catalog-defined (enum) type or its array type, else pg_catalog. */
+function udtSchema(cat: CatalogState, type: SqlType): string {
+  const e = cat.enumType(type.oid) ?? cat.enumTypes().find((x) => x.arrayOid === type.oid);
+  return e === undefined ? 'pg_catalog' : schemaName(cat, e.schemaOid);
 }
 
 function typeFacets(type: SqlType): Record<string, number | null> {
@@ -114,7 +120,7 @@ function columnRow(cat: CatalogState, t: TableDescriptor, c: ColumnDescriptor, p
     data_type: dataType(c.type),
     ...typeFacets(c.type),
     udt_catalog: cat.database().name,
-    udt_schema: 'pg_catalog',
+    udt_schema: udtSchema(cat, c.type),
     udt_name: info?.name ?? null,
     dtd_identifier: String(position),
     is_self_referencing: 'NO',
@@ -173,7 +179,7 @@ function columns(ctx: GenContext): VirtualRow[] {
         data_type: dataType(c.type),
         ...typeFacets(c.type),
         udt_catalog: db,
-        udt_schema: 'pg_catalog',
+        udt_schema: udtSchema(cat, c.type),
         udt_name: findTypeInfo(c.type.oid)?.name ?? null,
         dtd_identifier: String(i + 1),
         is_self_referencing: 'NO',

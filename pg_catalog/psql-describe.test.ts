@@ -27,6 +27,8 @@ CREATE TABLE other.fk_far (id int PRIMARY KEY);
 CREATE TABLE fk_child (id int PRIMARY KEY, p int REFERENCES fk_parent ON DELETE CASCADE, code text REFERENCES fk_parent (code) ON UPDATE SET NULL,
   k1 int, k2 int, far int REFERENCES other.fk_far, up int REFERENCES fk_child,
   CONSTRAINT fk_pair FOREIGN KEY (k2, k1) REFERENCES fk_parent (k2, k1) MATCH FULL ON DELETE SET NULL (k1));
+CREATE TABLE gen (a int, b int GENERATED ALWAYS AS (a * 2) STORED, c text GENERATED ALWAYS AS (lower(a::text) || 'x') STORED NOT NULL,
+  n numeric(8,2) GENERATED ALWAYS AS (a / 3.0) STORED);
 `;
 
 let node: ServerHandle;
@@ -48,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('psql describe commands print what PostgreSQL 15 prints', () => {
-  for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv', '\\dT+', '\\dT other.*', '\\dT+ mood', '\\d person', '\\d+ person', '\\d fk_parent', '\\d fk_child', '\\d+ fk_child', '\\d other.fk_far']) {
+  for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv', '\\dT+', '\\dT other.*', '\\dT+ mood', '\\d person', '\\d+ person', '\\d fk_parent', '\\d fk_child', '\\d+ fk_child', '\\d other.fk_far', '\\d gen', '\\d+ gen']) {
     it(cmd, async () => {
       const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
       expect(ours).toBe(theirs);

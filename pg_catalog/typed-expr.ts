@@ -65,7 +65,10 @@ export function generatedExprText(cat: CatalogState, table: TableDescriptor, col
     return b.bind(e, scope, noAggregates('column generation expressions'));
   });
   const typed = bound === undefined ? e : withImplicitCasts(e, bound);
-  return deparseExpr(typed, { pretty });
+  const text = deparseExpr(typed, { pretty });
+  // The hidden coercion to the column type makes PostgreSQL's pretty printer parenthesize an operator.
+  const coerced = bound !== undefined && (bound.type.oid !== col.type.oid || (col.type.typmod >= 0 && bound.type.typmod !== col.type.typmod));
+  return pretty && coerced && (e.kind === 'BinaryOp' || e.kind === 'UnaryOp') && !text.startsWith('(') ? `(${text})` : text;
 }
 
 /** PostgreSQL stores no default for DEFAULT NULL (a null constant after coercion). */

@@ -9,8 +9,9 @@ import type { AlterTableCmd } from '../ast.js';
 import type { ColumnDescriptor, Oid, TableDescriptor } from '../../catalog/descriptors.js';
 import { findColumn } from '../../catalog/descriptors.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { resolveTypeName } from '../types/index.js';
-import { resolveCollation } from './columns.js';
+import { resolveCatalogTypeName } from '../bind/type-names.js';
+import { positionOf, resolveCollation } from './columns.js';
+import { exprFacts } from './exprs.js';
 import { rejectUsedByGenerated } from './generated.js';
 import type { RewriteValue } from './context.js';
 import type { DdlRun } from './run.js';
@@ -46,13 +47,19 @@ export async function alterColumnType(run: DdlRun, tableOid: Oid, cmd: AlterColu
   if (col === undefined || col.hidden) {
     throw new SqlError(SqlState.undefinedColumn, `column "${cmd.column}" of relation "${before.name}" does not exist`);
   }
-  const resolved = resolveTypeName(cmd.type.names, cmd.type.typmods, cmd.type.arrayBounds);
+  const resolved = resolveCatalogTypeName(run.state, run.ctx.searchPath, run.ctx.user, cmd.type.names, cmd.type.typmods, cmd.type.arrayBounds);
   if (resolved.kind === 'serial') throw new SqlError(SqlState.undefinedObject, `type "${cmd.type.names[cmd.type.names.length - 1]}" does not exist`);
   const type = resolved.type;
   if (col.generated !== undefined && cmd.using !== undefined) {
     throw new SqlError(SqlState.syntaxError, `cannot specify USING when altering type of generated column`, {
       detail: `Column "${col.name}" is a generated column.`,
     });
+  }
+  if (cmd.using !== undefined) {
+    const facts = exprFacts(cmd.using);
+    if (facts.hasSubquery) {
+      throw new SqlError(SqlState.featureNotSupported, 'cannot use subquery in transform expression', positionOf(facts.subqueryLocation));
+    }
   }
   rejectUsedByGenerated(before, col);
   rejectUsedByView(run, before, col);

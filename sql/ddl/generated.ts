@@ -8,7 +8,7 @@ import type { ColumnDescriptor, Oid, StoredExpr, TableDescriptor } from '../../c
 import { findColumn } from '../../catalog/descriptors.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { positionOf } from './columns.js';
+import { positionOf as astPosition } from './columns.js';
 import { exprFacts } from './exprs.js';
 import type { DdlRun } from './run.js';
 
@@ -23,8 +23,9 @@ const systemColumnNames: ReadonlySet<string> = new Set(['tableoid', 'ctid', 'xmi
  * (42703), no system or generated columns (42P17). `generatedNames`: columns of the statement
  * that are (or become) generated.
  */
-function generationColumns(t: TableDescriptor, expr: StoredExpr, generatedNames: ReadonlySet<string>): number[] {
+function generationColumns(t: TableDescriptor, expr: StoredExpr, generatedNames: ReadonlySet<string>, withPositions: boolean): number[] {
   const facts = exprFacts(expr.expr);
+  const positionOf = (location: number): { position?: number } => (withPositions ? astPosition(location) : {});
   if (facts.hasSubquery) {
     throw new SqlError(SqlState.featureNotSupported, 'cannot use subquery in column generation expression', positionOf(facts.subqueryLocation));
   }
@@ -58,13 +59,19 @@ export async function addGeneration(
   tableOid: Oid,
   column: string,
   expr: StoredExpr,
-  opts: { readonly generatedNames: ReadonlySet<string>; readonly rewrite: boolean },
+  opts: {
+    readonly generatedNames: ReadonlySet<string>;
+    /** ALTER TABLE ... ADD COLUMN on a populated table. */
+    readonly rewrite: boolean;
+    /** PostgreSQL reports error positions at CREATE TABLE, not at ALTER TABLE ... ADD COLUMN. */
+    readonly positions: boolean;
+  },
 ): Promise<void> {
   const before = run.table(tableOid);
   const stateBefore = run.state;
   const col = findColumn(before, column);
   assert(col !== undefined && col.default === undefined && col.identity === undefined, 'generated column without default');
-  const columns = generationColumns(before, expr, opts.generatedNames);
+  const columns = generationColumns(before, expr, opts.generatedNames, opts.positions);
   run.ctx.data.validateExpr(run.state, before, expr, { kind: 'generated', type: col.type, column: col.name });
   const stored: StoredExpr = { expr: expr.expr, source: expr.source, columns };
   run.apply({ kind: 'setGenerated', tableOid, attnum: col.attnum, generated: stored });

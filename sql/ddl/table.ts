@@ -187,7 +187,7 @@ export async function createTable(run: DdlRun, stmt: CreateTableStmt): Promise<D
   }
   const generatedNames = new Set(plans.flatMap((p) => (p.generated !== undefined ? [p.name] : [])));
   for (const p of plans) {
-    if (p.generated !== undefined) await addGeneration(run, table.oid, p.name, p.generated, { generatedNames, rewrite: false });
+    if (p.generated !== undefined) await addGeneration(run, table.oid, p.name, p.generated, { generatedNames, rewrite: false, positions: true });
   }
   // CHECKs are named and added before the indexes, as in PostgreSQL.
   for (const c of constraints) {
@@ -559,7 +559,7 @@ async function addColumn(run: DdlRun, tableOid: Oid, cmd: Extract<AlterTableCmd,
     assert(col !== undefined, 'added column');
     run.apply({ kind: 'setSequenceOwner', sequenceOid: seqOid, ownedBy: { tableOid, attnum: col.attnum } });
   }
-  if (p.generated !== undefined) await addGeneration(run, tableOid, p.name, p.generated, { generatedNames: new Set([p.name]), rewrite: hasRows });
+  if (p.generated !== undefined) await addGeneration(run, tableOid, p.name, p.generated, { generatedNames: new Set([p.name]), rewrite: hasRows, positions: false });
   for (const c of p.constraints) {
     switch (c.kind) {
       case 'check':

@@ -14,7 +14,7 @@ import { hasAsyncParts, isVolatile } from '../bind/walk.js';
 import type { DdlDataOps, DdlExprPurpose, MissingValueResult } from '../ddl/context.js';
 import { newBinder } from '../plan/prepare.js';
 import { newSessionState, type ExecContext } from '../plan/api.js';
-import { defaultFormatContext, defaultVersionString, formatText, formatType, type Datum, type EvalContext } from '../types/index.js';
+import { defaultFormatContext, defaultVersionString, formatText, formatType, Oid, type Datum, type EvalContext } from '../types/index.js';
 import { compiled, evaluateSync, type Env } from './expr.js';
 import { newEnv } from './execute.js';
 import { validateForeignKeyRows } from './foreign-key.js';
@@ -55,8 +55,10 @@ function bindPurpose(ctx: DdlDataContext, state: CatalogState, table: TableDescr
     case 'generated':
       return bindGeneration(b, table, expr, purpose.type, purpose.column);
     case 'retypedDefault': {
+      // PostgreSQL strips the implicit coercions of the stored default and casts what is left;
+      // an untyped literal was stored as a constant of the old type.
       const e = b.bind(expr.expr, new Scope(null), noAggregates('DEFAULT expressions'));
-      const stored = b.coerceAssign(e, purpose.from, purpose.column, -1, 'default expression');
+      const stored = e.type.oid === Oid.unknown ? b.coerceAssign(e, purpose.from, purpose.column, -1, 'default expression') : e;
       const cast = b.tryCoerce(stored, purpose.type, 'assignment');
       if (cast !== undefined) return cast;
       throw new SqlError(SqlState.datatypeMismatch, `default for column "${purpose.column}" cannot be cast automatically to type ${formatType(purpose.type)}`);

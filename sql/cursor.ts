@@ -528,6 +528,7 @@ export function planScansBackward(p: Plan): boolean {
       return planScansBackward(p.input);
     case 'nestedLoop':
     case 'hashJoin':
+    case 'mergeJoin':
     case 'aggregate':
     case 'distinct':
     case 'distinctOn':

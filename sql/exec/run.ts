@@ -21,6 +21,7 @@ import { runLockRows } from './locking.js';
 import { runSetOpNode } from './setop.js';
 import { runSort } from './external-sort.js';
 import { runHashJoin } from './hash-join.js';
+import { runMergeJoin } from './merge-join.js';
 import { runAggregate, runDistinct } from './hash-agg.js';
 import { virtualRows } from '../../pg_catalog/index.js';
 import {
@@ -105,6 +106,8 @@ function runNode(plan: Plan, env: Env, input: readonly Datum[] | null): AsyncGen
       return runNestedLoop(plan, env);
     case 'hashJoin':
       return runHashJoin(plan, env);
+    case 'mergeJoin':
+      return runMergeJoin(plan, env);
     case 'aggregate':
       return runAggregate(plan, env);
     case 'sort':

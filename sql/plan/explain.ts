@@ -128,6 +128,7 @@ function fromNames(plan: Plan, out: string[]): void {
       return;
     case 'nestedLoop':
     case 'hashJoin':
+    case 'mergeJoin':
       fromNames(plan.left, out);
       fromNames(plan.right, out);
       return;
@@ -146,7 +147,8 @@ function outputNames(plan: Plan): Names {
     case 'subqueryScan':
     case 'virtualScan':
     case 'nestedLoop':
-    case 'hashJoin': {
+    case 'hashJoin':
+    case 'mergeJoin': {
       const out: string[] = [];
       fromNames(plan, out);
       return out;
@@ -314,6 +316,14 @@ function build(plan: Plan, input: ExplainInput): Node {
       const header = plan.joinType === 'left' ? 'Hash Left Join' : plan.joinType === 'full' ? 'Hash Full Join' : 'Hash Join';
       const hash: Node = { header: 'Hash', details: [], children: [build(plan.right, input)], plan: plan.right };
       return node(header, details, [build(plan.left, input), hash]);
+    }
+    case 'mergeJoin': {
+      const names = outputNames(plan);
+      const conds = plan.leftKeys.map((l, i) => `(${deparse(l, names)} = ${deparse(plan.rightKeys[i]!, names)})`);
+      const details = [`Merge Cond: ${conds.length === 1 ? conds[0] : `(${conds.join(' AND ')})`}`];
+      if (plan.on !== null) details.push(`Join Filter: ${deparse(plan.on, names)}`);
+      const header = plan.joinType === 'left' ? 'Merge Left Join' : plan.joinType === 'full' ? 'Merge Full Join' : 'Merge Join';
+      return node(header, details, [build(plan.left, input), build(plan.right, input)]);
     }
     case 'aggregate': {
       const names = outputNames(plan.input);

@@ -16,6 +16,7 @@ import type { VirtualTable } from '../../pg_catalog/index.js';
 import type { WindowPlanNode } from './window.js';
 import type { SetOpPlan } from './setop-plan.js';
 import type { LockRowsPlan } from './locking.js';
+import type { MergeJoinPlan } from './merge-join.js';
 
 /** Key bounds for an index scan, on a prefix of the index columns. */
 export type ScanBounds =
@@ -121,6 +122,8 @@ export type Plan =
       readonly rightEnd: number;
       readonly width: number;
     }
+  /** Both inputs ordered on the join keys (./merge-join.ts; executed by sql/exec/merge-join.ts). */
+  | MergeJoinPlan
   | {
       readonly kind: 'aggregate';
       readonly input: Plan;

@@ -5,6 +5,7 @@
  * side has an equality on an index prefix, hash join on other equalities, else nested loop),
  * then aggregation, projection, DISTINCT, sort and limit.
  */
+import { preferMergeJoin } from './merge-join.js';
 import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 import { assert, assertNever } from '../../util/assert.js';
 import type { BExpr } from '../bind/expr.js';
@@ -349,7 +350,7 @@ function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: 
     keyTypes.push(k.type);
   }
   if (leftKeys.length > 0) {
-    return { kind: 'hashJoin', joinType: node.joinType, left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width };
+    return preferMergeJoin({ kind: 'hashJoin', joinType: node.joinType, left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width });
   }
   return { kind: 'nestedLoop', joinType: node.joinType, left, right, on: andOf(rest), parameterized: false, rightStart, rightEnd, width: fc.width };
 }
@@ -375,7 +376,7 @@ function planFullJoin(node: Extract<BoundFrom, { kind: 'join' }>, fc: FromContex
     keyTypes.push(k.type);
   }
   if (leftKeys.length > 0) {
-    return { kind: 'hashJoin', joinType: 'full', left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width };
+    return preferMergeJoin({ kind: 'hashJoin', joinType: 'full', left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width });
   }
   return { kind: 'nestedLoop', joinType: 'full', left, right, on: andOf(rest), parameterized: false, rightStart, rightEnd, width: fc.width };
 }

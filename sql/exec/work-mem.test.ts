@@ -11,6 +11,7 @@ import { executeQuery } from '../plan/api.js';
 import { Decimal, Interval, PgArray, type Datum } from '../types/datum.js';
 import { formatNumeric, parseNumeric } from '../types/numeric.js';
 import { decodeRecords, encodeRecord, partitionOf } from './spill.js';
+import { SqlError, SqlState } from '../../util/errors.js';
 import { sqlErrorOf, TestDb, TestSession } from './testing.js';
 
 const rowsTotal = 1_000_000;
@@ -228,6 +229,29 @@ describe('small bounds', () => {
       expect(spilled, op).toEqual(inMemory);
     }
     expect(spillFilesLeft()).toEqual([]);
+  });
+
+  it('a cancelled or closed query removes its spill files', async () => {
+    s.workMemBytes = 64 * 1024;
+    const txn = db.kv.begin({ isolation: 'read committed', readOnly: true, consistency: { kind: 'strong' } });
+    try {
+      txn.stepStatement();
+      for (const how of ['cancel', 'close'] as const) {
+        const ac = new AbortController();
+        const e = executeQuery(s.prepare('SELECT x FROM generate_series(1, 50000) x ORDER BY x DESC'), [], { ...s.execContext(txn), signal: ac.signal });
+        expect(await e.fetch(5)).toEqual([[50000], [49999], [49998], [49997], [49996]]);
+        expect(spillFilesLeft().length).toBeGreaterThan(1);
+        if (how === 'cancel') {
+          ac.abort(new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'));
+          expect((await sqlErrorOf(e.fetch(5))).code).toBe('57014');
+        }
+        await e.close();
+        expect(spillFilesLeft(), how).toEqual([]);
+      }
+    } finally {
+      await txn.rollback();
+      s.workMemBytes = testWorkMemBytes;
+    }
   });
 
   it('a hash join batch that cannot be split fails with 53200, not a crash, and removes its files', async () => {

@@ -206,6 +206,8 @@ export type ConstraintDescriptor =
       readonly match: 'simple' | 'full';
       /** ON DELETE SET NULL/SET DEFAULT (cols): the subset of `attnums` set (confdelsetcols). */
       readonly deleteSetAttnums?: readonly number[];
+      /** Added NOT VALID and not validated yet (pg_constraint.convalidated false); new rows are checked. */
+      readonly notValid?: true;
       readonly comment?: string;
     };
 

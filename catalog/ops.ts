@@ -84,6 +84,7 @@ export type NewConstraint =
       readonly onUpdate: FkAction;
       readonly match: 'simple' | 'full';
       readonly deleteSetAttnums?: readonly number[];
+      readonly notValid?: true;
     };
 
 export type CommentTarget =
@@ -156,6 +157,8 @@ export type DdlOp =
   /** PK/UNIQUE constraints drop their index too. */
   | { readonly kind: 'dropConstraint'; readonly tableOid: Oid; readonly name: string; readonly cascade: boolean }
   | { readonly kind: 'renameConstraint'; readonly tableOid: Oid; readonly name: string; readonly newName: string }
+  /** ALTER TABLE VALIDATE CONSTRAINT: a NOT VALID foreign key whose rows were checked. */
+  | { readonly kind: 'validateConstraint'; readonly tableOid: Oid; readonly name: string }
   | { readonly kind: 'setDefault'; readonly tableOid: Oid; readonly attnum: number; readonly default: StoredExpr | null }
   | { readonly kind: 'setNotNull'; readonly tableOid: Oid; readonly attnum: number; readonly notNull: boolean }
   /** GENERATED ALWAYS AS (expr) STORED on (or, null: DROP EXPRESSION off) a column. */
@@ -361,6 +364,7 @@ export function applyOpWithNotices(state: CatalogState, op: DdlOp): ApplyResult 
     case 'addConstraint': addConstraint(w, op); break;
     case 'dropConstraint': dropConstraint(w, op); break;
     case 'renameConstraint': renameConstraint(w, op); break;
+    case 'validateConstraint': validateConstraint(w, op); break;
     case 'setDefault': setDefault(w, op); break;
     case 'setNotNull': updateColumn(w, op.tableOid, op.attnum, (c) => ({ ...c, notNull: op.notNull })); break;
     case 'setGenerated': setGenerated(w, op); break;
@@ -767,6 +771,15 @@ function dropConstraint(w: Work, op: Extract<DdlOp, { kind: 'dropConstraint' }>)
     default:
       assertNever(c, 'constraint');
   }
+}
+
+function validateConstraint(w: Work, op: Extract<DdlOp, { kind: 'validateConstraint' }>): void {
+  const t = w.table(op.tableOid);
+  const c = t.constraints.find((x) => x.name === op.name);
+  if (c === undefined) throw missingObject('constraint', op.tableOid);
+  assert(c.kind === 'foreignKey', 'only foreign keys can be NOT VALID');
+  const { notValid: _n, ...rest } = c;
+  w.set({ ...t, constraints: t.constraints.map((x) => (x.oid === c.oid ? rest : x)) });
 }
 
 function renameConstraint(w: Work, op: Extract<DdlOp, { kind: 'renameConstraint' }>): void {

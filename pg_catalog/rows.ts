@@ -332,7 +332,7 @@ function pgConstraint(ctx: GenContext): VirtualRow[] {
         contype: contype(c),
         condeferrable: false,
         condeferred: false,
-        convalidated: true,
+        convalidated: fk?.notValid !== true,
         conrelid: t.oid,
         contypid: 0,
         conindid: c.kind === 'primaryKey' || c.kind === 'unique' || c.kind === 'foreignKey' ? c.indexOid : 0,

@@ -577,6 +577,8 @@ export type ConstraintDef =
       readonly match: 'simple' | 'full' | 'partial';
       /** ON DELETE SET NULL/SET DEFAULT (cols) (PostgreSQL 15); absent = every key column. */
       readonly deleteSetColumns?: readonly string[];
+      /** NOT VALID: existing rows are not checked (ALTER TABLE ADD only; CREATE TABLE's table is empty). */
+      readonly notValid?: boolean;
     };
 
 export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
@@ -655,6 +657,8 @@ export type AlterTableCmd =
   | { readonly kind: 'renameConstraint'; readonly from: string; readonly to: string }
   | { readonly kind: 'addConstraint'; readonly constraint: ConstraintDef }
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly ifExists: boolean; readonly cascade: boolean }
+  /** VALIDATE CONSTRAINT name: checks the rows a NOT VALID foreign key skipped. */
+  | { readonly kind: 'validateConstraint'; readonly name: string }
   | { readonly kind: 'setDefault'; readonly column: string; readonly expr: Expr; readonly source: string }
   | { readonly kind: 'dropDefault'; readonly column: string }
   | { readonly kind: 'setNotNull'; readonly column: string }

@@ -119,8 +119,24 @@ export async function addForeignKey(run: DdlRun, tableOid: Oid, c: ForeignKeyDef
     match: c.match,
     ...(deleteSetAttnums !== undefined ? { deleteSetAttnums } : {}),
   };
-  if (!opts.newTable) await ctx.data.validateForeignKey(ctx.txn, run.state, run.table(tableOid), fk);
-  run.apply({ kind: 'addConstraint', tableOid, constraint: fk });
+  // NOT VALID skips the existing rows; in CREATE TABLE there are none, so the key is valid (PostgreSQL).
+  const skipRows = c.notValid === true && !opts.newTable;
+  if (!opts.newTable && !skipRows) await ctx.data.validateForeignKey(ctx.txn, run.state, run.table(tableOid), fk);
+  run.apply({ kind: 'addConstraint', tableOid, constraint: skipRows ? { ...fk, notValid: true } : fk });
+}
+
+/** ALTER TABLE VALIDATE CONSTRAINT: checks a NOT VALID foreign key's rows (CHECKs here are always valid). */
+export async function validateConstraint(run: DdlRun, tableOid: Oid, name: string): Promise<void> {
+  const t = run.table(tableOid);
+  const c = t.constraints.find((x) => x.name === name);
+  if (c === undefined) throw new SqlError(SqlState.undefinedObject, `constraint "${name}" of relation "${t.name}" does not exist`);
+  if (c.kind !== 'foreignKey' && c.kind !== 'check') {
+    throw new SqlError(SqlState.wrongObjectType, `constraint "${name}" of relation "${t.name}" is not a foreign key or check constraint`);
+  }
+  if (c.kind !== 'foreignKey' || c.notValid !== true) return;
+  if (c.refTableOid !== tableOid) await run.lockTable(c.refTableOid);
+  await run.ctx.data.validateForeignKey(run.ctx.txn, run.state, t, c);
+  run.apply({ kind: 'validateConstraint', tableOid, name });
 }
 
 /** After ALTER COLUMN TYPE: every FOREIGN KEY on or referencing the table must still compare (42804). */

@@ -23,7 +23,7 @@ import {
 } from './columns.js';
 import type { DdlResult } from './context.js';
 import { exprFacts } from './exprs.js';
-import { addForeignKey, checkForeignKeyTypes } from './foreign-key.js';
+import { addForeignKey, checkForeignKeyTypes, validateConstraint } from './foreign-key.js';
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 import { alterColumnType } from './alter-column.js';
@@ -348,6 +348,7 @@ function alterActionName(cmd: AlterTableCmd): string | undefined {
     case 'dropColumn': return 'DROP COLUMN';
     case 'addConstraint': return 'ADD CONSTRAINT';
     case 'dropConstraint': return 'DROP CONSTRAINT';
+    case 'validateConstraint': return 'VALIDATE CONSTRAINT';
     case 'setDefault': return 'ALTER COLUMN ... SET DEFAULT';
     case 'dropDefault': return 'ALTER COLUMN ... DROP DEFAULT';
     case 'setNotNull': return 'ALTER COLUMN ... SET NOT NULL';
@@ -492,6 +493,9 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
     case 'alterColumnType':
       await alterColumnType(run, tableOid, cmd);
       checkForeignKeyTypes(run, tableOid);
+      return;
+    case 'validateConstraint':
+      await validateConstraint(run, tableOid, cmd.name);
       return;
     case 'dropExpression':
       dropExpression(run, tableOid, cmd, columnForAlter(run, tableOid, cmd.column));

@@ -95,7 +95,7 @@ function constraintDef(c: ExprConverter, k: pg.Constraint, column: string | unde
       return { kind: 'check', ...name, expr, source, noInherit: k.is_no_inherit === true };
     }
     case 'CONSTR_FOREIGN': {
-      rejectConstraintExtras(k, 'FOREIGN KEY');
+      rejectConstraintExtras({ ...k, skip_validation: false }, 'FOREIGN KEY');
       if (k.is_enforced !== true) throw unsupported('NOT ENFORCED FOREIGN KEY');
       const m = k.fk_matchtype ?? 's';
       const match = m === 'f' ? 'full' : m === 'p' ? 'partial' : 's' === m ? 'simple' : undefined;
@@ -110,6 +110,7 @@ function constraintDef(c: ExprConverter, k: pg.Constraint, column: string | unde
         onUpdate: fkAction(k.fk_upd_action),
         match,
         ...(list(k.fk_del_set_cols).length > 0 ? { deleteSetColumns: strings(k.fk_del_set_cols, 'ON DELETE SET column list') } : {}),
+        ...(k.skip_validation === true ? { notValid: true } : {}),
       };
     }
     case 'CONSTR_EXCLUSION':
@@ -368,6 +369,8 @@ function alterTableCmd(c: ExprConverter, n: Node): ast.AlterTableCmd {
       return { kind: 'addConstraint', constraint: tableConstraint(c, a.def as Node) };
     case 'AT_DropConstraint':
       return { kind: 'dropConstraint', name: column, ifExists: a.missing_ok === true, cascade };
+    case 'AT_ValidateConstraint':
+      return { kind: 'validateConstraint', name: column };
     default:
       throw unsupported(`ALTER TABLE ${String(sub).replace(/^AT_/, '')}`);
   }

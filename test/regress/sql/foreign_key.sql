@@ -242,3 +242,23 @@ INSERT INTO fk_c VALUES (1);
 INSERT INTO fk_c VALUES (2);
 \d fk_c
 DROP TABLE fk_c, fk_p;
+-- NOT VALID and VALIDATE CONSTRAINT
+CREATE TABLE fk_p (id int PRIMARY KEY);
+CREATE TABLE fk_c (a int, FOREIGN KEY (a) REFERENCES fk_p NOT VALID);
+SELECT convalidated FROM pg_constraint WHERE conname = 'fk_c_a_fkey';
+DROP TABLE fk_c;
+CREATE TABLE fk_c (a int);
+INSERT INTO fk_p VALUES (1);
+INSERT INTO fk_c VALUES (1), (2);
+ALTER TABLE fk_c ADD CONSTRAINT fk_c_a_fkey FOREIGN KEY (a) REFERENCES fk_p NOT VALID;
+INSERT INTO fk_c VALUES (3);
+\d fk_c
+SELECT convalidated, pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'fk_c_a_fkey';
+ALTER TABLE fk_c VALIDATE CONSTRAINT fk_c_a_fkey;
+ALTER TABLE fk_c VALIDATE CONSTRAINT fk_nope;
+DELETE FROM fk_c WHERE a = 2;
+ALTER TABLE fk_c VALIDATE CONSTRAINT fk_c_a_fkey;
+ALTER TABLE fk_c VALIDATE CONSTRAINT fk_c_a_fkey;
+SELECT convalidated FROM pg_constraint WHERE conname = 'fk_c_a_fkey';
+ALTER TABLE fk_p VALIDATE CONSTRAINT fk_p_pkey;
+DROP TABLE fk_c, fk_p;

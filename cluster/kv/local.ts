@@ -414,6 +414,11 @@ class LocalTxn implements Txn {
     return this.readOne(key);
   }
 
+  read(key: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    this.checkOpen();
+    return this.readOne(key);
+  }
+
   async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     this.checkOpen();
     const out: (Uint8Array | undefined)[] = new Array(keys.length);

@@ -9,7 +9,7 @@
  */
 import { ClassicLevel } from 'classic-level';
 import { assert, assertNever } from '../../util/assert.js';
-import { absent, RowCache } from './row-cache.js';
+import { RowCache } from './row-cache.js';
 
 export type WriteOp =
   | { readonly kind: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
@@ -58,9 +58,9 @@ class LevelEngine implements StorageEngine {
     const k = toBuffer(key);
     const ck = RowCache.keyOf(k);
     const hit = this.cache.get(ck);
-    if (hit !== undefined) return hit === absent ? undefined : hit;
+    if (hit !== undefined) return hit;
     const v = this.db.getSync(k);
-    this.cache.set(ck, v ?? absent);
+    if (v !== undefined) this.cache.set(ck, v);
     return v;
   }
 
@@ -88,20 +88,13 @@ class LevelEngine implements StorageEngine {
     // A chained batch hands each op straight to the native batch (the array form clones and
     // re-validates every op: several times slower for large commits).
     const batch = this.db.batch();
-    // Cached reads of these keys are dropped before the write and again once it is visible: a
-    // read racing with the write may have cached either version (see row-cache.ts).
-    const cacheKeys: string[] = [];
     for (const op of ops) {
-      const key = toBuffer(op.key);
-      const ck = RowCache.keyOf(key);
-      this.cache.invalidate(ck);
-      cacheKeys.push(ck);
       switch (op.kind) {
         case 'put':
-          batch.put(key, toBuffer(op.value));
+          batch.put(toBuffer(op.key), toBuffer(op.value));
           break;
         case 'del':
-          batch.del(key);
+          batch.del(toBuffer(op.key));
           break;
         default:
           assertNever(op, 'write op');
@@ -110,7 +103,9 @@ class LevelEngine implements StorageEngine {
     try {
       await batch.write({ sync: true });
     } finally {
-      for (const ck of cacheKeys) this.cache.invalidate(ck);
+      // Cached reads of these keys go once the batch is visible (row-cache.ts says why that is
+      // enough); an empty cache needs no work.
+      if (this.cache.size > 0) for (const op of ops) this.cache.invalidate(RowCache.keyOf(toBuffer(op.key)));
     }
   }
 

@@ -5,12 +5,14 @@
  * (N-API crossing, memtable + version lookup, block search); a prepared primary-key SELECT spends
  * about a sixth of the node's CPU there. A Map hit costs well under a microsecond.
  *
- * Coherence: every write goes through `StorageEngine.append`, which calls `invalidate` for each key
- * of the batch twice — before the batch is handed to LevelDB and again once it is durable and
- * visible. A read that races with the write may cache either the old or the new value, and the
- * second invalidation removes it, so after `append` resolves the cache never answers with a value
- * older than LevelDB's. Misses are cached too (`absent`), so a lookup of a key that does not exist
- * is as cheap as a hit.
+ * Coherence: every write goes through `StorageEngine.append`, which invalidates each key of the
+ * batch once the batch is durable and visible in LevelDB. Until then a reader may get the old
+ * value from the cache — exactly what it could get from LevelDB before the write lands, and no
+ * transaction depends on a write that has not been acknowledged (writers of one key are
+ * serialised by row locks, and `append` resolves only after the invalidation). A read racing with
+ * the write may cache either version; the invalidation removes it. Only present keys are cached:
+ * the lookups that miss are mostly uniqueness checks of rows about to be inserted, whose entries
+ * the insert would invalidate at once.
  *
  * Bound: entries are charged their key + value bytes plus a fixed overhead and evicted oldest
  * first (FIFO: no reordering on hits, which keeps hits allocation-free). The cache only holds what
@@ -25,12 +27,8 @@ export const rowCacheValueBytesMax = 64 * 1024;
 /** Rough per-entry cost of the Map slot, the key string and the Buffer object. */
 const entryOverheadBytes = 96;
 
-/** The cached answer for a key: its value, or `absent` when LevelDB had no entry. */
-export const absent: unique symbol = Symbol('absent');
-export type CachedRead = Buffer | typeof absent;
-
 export class RowCache {
-  private readonly entries = new Map<string, CachedRead>();
+  private readonly entries = new Map<string, Buffer>();
   private bytes = 0;
 
   constructor(private readonly bytesMax: number = rowCacheBytesMax) {
@@ -42,11 +40,11 @@ export class RowCache {
     return key.toString('latin1');
   }
 
-  get(k: string): CachedRead | undefined {
+  get(k: string): Buffer | undefined {
     return this.entries.get(k);
   }
 
-  set(k: string, value: CachedRead): void {
+  set(k: string, value: Buffer): void {
     const size = RowCache.sizeOf(k, value);
     if (size - entryOverheadBytes - k.length > rowCacheValueBytesMax) return;
     const old = this.entries.get(k);
@@ -89,7 +87,7 @@ export class RowCache {
     }
   }
 
-  private static sizeOf(k: string, v: CachedRead): number {
-    return entryOverheadBytes + k.length + (v === absent ? 0 : v.length);
+  private static sizeOf(k: string, v: Buffer): number {
+    return entryOverheadBytes + k.length + v.length;
   }
 }

@@ -94,7 +94,8 @@ describe('basic DML and SELECT', () => {
       const r = await s.execPrepared(q, [1]);
       expect(r.rows).toEqual([['a']]);
       expect(calls.filter((c) => c === 'scan')).toEqual([]);
-      expect(calls.filter((c) => c === 'get')).toEqual(['get']);
+      // one point read (the synchronous `read` of point-lookup.ts), no scan
+      expect(calls.filter((c) => c === 'get' || c === 'read')).toEqual(['read']);
     } finally {
       s.wrapTxn = (t) => t;
     }

@@ -327,20 +327,20 @@ function indexCodecOf(codec: TableCodec, indexId: number): IndexCodec {
   return ic;
 }
 
-function placeRow(tableRow: Row, offset: number, width: number): Row {
+export function placeRow(tableRow: Row, offset: number, width: number): Row {
   if (offset === 0 && width === tableRow.length) return tableRow;
   const out: Row = new Array<Datum>(width).fill(null);
   for (let i = 0; i < tableRow.length; i++) out[offset + i] = tableRow[i]!;
   return out;
 }
 
-function evalBounds(exprs: readonly BExpr[], input: readonly Datum[], env: Env): Datum[] {
+export function evalBounds(exprs: readonly BExpr[], input: readonly Datum[], env: Env): Datum[] {
   return exprs.map((e) => evaluateSync(compiled(e), input, env));
 }
 
 type Span = { readonly start: Uint8Array; readonly end: Uint8Array };
 
-function encodePrefix(codec: TableCodec, ic: IndexCodec, cols: readonly KeyColumn[], vals: readonly Datum[]): Uint8Array {
+export function encodePrefix(codec: TableCodec, ic: IndexCodec, cols: readonly KeyColumn[], vals: readonly Datum[]): Uint8Array {
   return encodeIndexKey(codec.table.oid, ic.index.indexId, cols, vals);
 }
 

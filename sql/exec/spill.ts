@@ -82,10 +82,20 @@ export function datumBytes(d: Datum): number {
         for (const f of d.fields) n += datumBytes(f);
         return n;
       }
-      return 72 + 8 * d.d.length;
+      if (d instanceof Decimal) return 72 + 8 * d.d.length;
+      return otherObjectBytes(d);
     default:
       return assertNever(d, 'datum');
   }
+}
+
+/** Object datums without a case above (records): 64 bytes plus their `fields`, when they have them. */
+function otherObjectBytes(d: object): number {
+  const fields: unknown = Reflect.get(d, 'fields');
+  if (!Array.isArray(fields)) return 64;
+  let n = 64 + 8 * fields.length;
+  for (const f of fields as readonly Datum[]) n += datumBytes(f);
+  return n;
 }
 
 /** Estimated heap bytes of a row (array header and slots included). */
@@ -218,9 +228,11 @@ function writeDatum(w: ByteWriter, d: Datum): void {
         for (const it of d.items) writeDatum(w, it);
         return;
       }
-      assert(d instanceof Decimal, 'spilled object datum is a numeric');
-      w.u8(Tag.numeric);
-      return w.str(formatNumeric(d));
+      if (d instanceof Decimal) {
+        w.u8(Tag.numeric);
+        return w.str(formatNumeric(d));
+      }
+      throw new SqlError(SqlState.featureNotSupported, 'spilling record values to disk is not supported (raise work_mem)');
     default:
       return assertNever(d, 'datum');
   }

@@ -611,13 +611,19 @@ export class SqlSession implements Session {
       searchPath: this.settings.searchPath,
       workMemBytes: this.settings.hot.workMemBytes,
       tempDir: this.core.tempDir,
-      showAllSettings: () => this.settings.showAll(),
+      showAllSettings: this.showAllSettings,
       backendPid: this.backendPid,
-      activity: () => this.core.activity(),
-      cursors: () => this.cursors.list(),
-      signalBackend: (pid, signal) => this.core.signalBackend(pid, signal),
+      activity: this.allActivity,
+      cursors: this.cursorList,
+      signalBackend: this.signalBackend,
     };
   }
+
+  // Made once per session, not per statement (every statement's ExecContext carries them).
+  private readonly showAllSettings = (): ReturnType<Settings['showAll']> => this.settings.showAll();
+  private readonly allActivity = (): ReturnType<EngineCore['activity']> => this.core.activity();
+  private readonly cursorList: NonNullable<ExecContext['cursors']> = () => this.cursors.list();
+  private readonly signalBackend: NonNullable<ExecContext['signalBackend']> = (pid, signal) => this.core.signalBackend(pid, signal);
 
   // ─── transactions ───────────────────────────────────────────────────────────────────────
 

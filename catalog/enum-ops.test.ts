@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeKey, encodeIndexKey, indexPrefix, type KeyColumn } from '../sql/encoding/key.js';
 import { decodeRow, encodeRow } from '../sql/encoding/row.js';
 import { compare } from '../sql/types/compare.js';
-import { sqlType } from '../sql/types/datum.js';
+import { PgArray, sqlType } from '../sql/types/datum.js';
 import { enumIn } from '../sql/types/enum.js';
 import { mulberry32 } from '../util/seeded-random.js';
 import { SqlError } from '../util/errors.js';
@@ -135,8 +135,9 @@ describe('enum values', () => {
     expect(byKey, `seed ${seed}`).toEqual(order);
     expect([...shuffled].sort((a, b) => compare(t, a, b)), `seed ${seed}`).toEqual(order);
     expect(decodeKey(encodeIndexKey(1, 1, cols, ['meh']), indexPrefix(1, 1).length, cols).values).toEqual(['meh']);
-    const row = encodeRow([{ id: 1, type: t }], ['ok']);
+    const at = sqlType(mood.arrayOid);
+    const row = encodeRow([{ id: 1, type: t }, { id: 2, type: at }], ['ok', new PgArray(mood.oid, ['happy', null, 'ok'])]);
     applyOp(s, { kind: 'renameEnumValue', typeOid: mood.oid, from: 'ok', to: 'fine' }); // registers the renamed version
-    expect(decodeRow(row, [{ id: 1, type: t }])).toEqual(['fine']);
+    expect(decodeRow(row, [{ id: 1, type: t }, { id: 2, type: at }])).toEqual(['fine', new PgArray(mood.oid, ['happy', null, 'fine'])]);
   });
 });

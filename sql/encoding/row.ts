@@ -7,7 +7,8 @@ import type { Datum, SqlType } from '../types/datum.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { assert } from '../../util/assert.js';
 import { decodeBinary, encodeBinary } from '../types/binary-io.js';
-import { Decimal, Oid } from '../types/datum.js';
+import { Decimal, Oid, PgArray, sqlType } from '../types/datum.js';
+import { arrayElemOid } from '../types/registry.js';
 import { defaultFormatContext } from '../types/index.js';
 import { formatNumeric, N, parseNumeric, withScale } from '../types/numeric.js';
 
@@ -123,12 +124,29 @@ function writeValue(w: RowWriter, type: SqlType, d: Datum): void {
         w.len += 8;
         return;
       }
-      const b = encodeBinary(type, d, binaryCtx);
+      const enumElem = enumArrayElem(type.oid);
+      const b = enumElem === 0 ? encodeBinary(type, d, binaryCtx) : encodeBinary(float8Array, enumArrayToSortOrders(enumElem, d as PgArray), binaryCtx);
       w.ensure(b.length);
       w.buf.set(b, w.len);
       w.len += b.length;
     }
   }
+}
+
+// Arrays of an enum keep sort orders too (as float8[]), so RENAME VALUE needs no rewrite of them.
+const float8Array = sqlType(Oid._float8);
+
+function enumArrayElem(oid: number): number {
+  const elem = arrayElemOid(oid);
+  return elem !== 0 && isEnumOid(elem) ? elem : 0;
+}
+
+function enumArrayToSortOrders(elem: number, a: PgArray): PgArray {
+  return new PgArray(Oid.float8, a.items.map((x) => (x === null ? null : enumSortOrder(elem, x as string))), a.dims, a.lbounds);
+}
+
+function enumArrayFromSortOrders(elem: number, a: PgArray): PgArray {
+  return new PgArray(elem, a.items.map((x) => (x === null ? null : enumLabelOf(elem, x as number))), a.dims, a.lbounds);
 }
 
 function readValue(buf: Buffer, start: number, end: number, type: SqlType): Datum {
@@ -163,6 +181,9 @@ function readValue(buf: Buffer, start: number, end: number, type: SqlType): Datu
       return buf.toString('utf8', start, end);
     default:
       if (isEnumOid(type.oid)) return enumLabelOf(type.oid, buf.readDoubleBE(start));
+      if (enumArrayElem(type.oid) !== 0) {
+        return enumArrayFromSortOrders(enumArrayElem(type.oid), decodeBinary(float8Array, buf.subarray(start, end), binaryCtx) as PgArray);
+      }
       return decodeBinary(type, buf.subarray(start, end), binaryCtx);
   }
 }

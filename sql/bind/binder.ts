@@ -408,6 +408,7 @@ export class Binder {
         return { kind: 'minmax', op: e.op, args: this.coerceAll(args, t, name, e.location), type: t };
       }
       case 'InList': {
+        if (e.arg.kind === 'Row') return this.bindRowInList(e, e.arg, scope, ac);
         const arg = this.bind(e.arg, scope, ac);
         const tests = e.list.map((item) => this.bindOperator('=', arg, this.bind(item, scope, ac), e.location));
         return { kind: 'inList', tests, negated: e.negated, type: boolType };
@@ -456,7 +457,20 @@ export class Binder {
     }
   }
 
-  private bindSubscript(e: Extract<Expr, { kind: 'Subscript' }>, scope: Scope, ac: AggContext): BExpr {
+  /**
+   * (a, b) [NOT] IN ((1, 2), (3, 4)): each candidate row is the AND of its column equalities, so the
+   * inList node's three-valued OR gives PostgreSQL's row-comparison answer (NULL when undecided).
+   */
+  private bindRowInList(e: Extract<Expr, { kind: 'InList' }>, row: Extract<Expr, { kind: 'Row' }>, scope: Scope, ac: AggContext): BExpr {
+    const tests = e.list.map((item): BExpr => {
+      if (item.kind !== 'Row') throw err(SqlState.featureNotSupported, 'IN with a row on the left and a non-row value is not supported', astLocation(item));
+      if (item.args.length !== row.args.length) throw err(SqlState.syntaxError, 'unequal number of entries in row expressions', e.location);
+      const eqs = row.args.map((a, i) => this.bindOperator('=', this.bind(a, scope, ac), this.bind(item.args[i]!, scope, ac), e.location));
+      return eqs.length === 1 ? eqs[0]! : { kind: 'and', args: eqs, type: boolType };
+    });
+    return { kind: 'inList', tests, negated: e.negated, type: boolType };
+  }
+
   /** jsonb[k] (PostgreSQL 14+): each subscript is `->` with a text key or an integer position. */
   private bindJsonbSubscript(arg: BExpr, e: Extract<Expr, { kind: 'Subscript' }>, scope: Scope, ac: AggContext): BExpr {
     let out = arg;
@@ -475,9 +489,10 @@ export class Binder {
     return out;
   }
 
+  private bindSubscript(e: Extract<Expr, { kind: 'Subscript' }>, scope: Scope, ac: AggContext): BExpr {
     const arg = this.bind(e.arg, scope, ac);
-    const elemOid = arrayElemOid(arg.type.oid);
     if (arg.type.oid === Oid.jsonb) return this.bindJsonbSubscript(arg, e, scope, ac);
+    const elemOid = arrayElemOid(arg.type.oid);
     if (elemOid === 0) {
       throw err(
         SqlState.datatypeMismatch,

@@ -23,6 +23,7 @@ import { compare, compareArrays, equals } from './compare.js';
 import { usPerDay, zoneOrThrow } from './datetime.js';
 import type { EvalContext, ResolvedOperator } from './index.js';
 import { jsonGet, jsonValueAsText, jsonValueText, parseJson } from './json.js';
+import { jsonbConcat, jsonbContains, jsonbDeleteKey, jsonbExists, jsonbExistsArray, jsonPath } from './jsonb-ops.js';
 import {
   N,
   numericScale,
@@ -225,6 +226,19 @@ for (const j of [Oid.json, Oid.jsonb]) {
   });
 }
 
+// jsonb containment, existence, paths and edits (./jsonb-ops.ts).
+def('@>', Oid.jsonb, Oid.jsonb, Oid.bool, (a, b) => jsonbContains(a, b));
+def('<@', Oid.jsonb, Oid.jsonb, Oid.bool, (a, b) => jsonbContains(b, a));
+def('?', Oid.jsonb, Oid.text, Oid.bool, (a, b) => jsonbExists(a, b));
+def('?|', Oid.jsonb, Oid._text, Oid.bool, (a, b) => jsonbExistsArray(a, b, false));
+def('?&', Oid.jsonb, Oid._text, Oid.bool, (a, b) => jsonbExistsArray(a, b, true));
+for (const j of [Oid.json, Oid.jsonb]) {
+  def('#>', j, Oid._text, j, (a, b) => jsonPath(a, b, j === Oid.jsonb, false));
+  def('#>>', j, Oid._text, Oid.text, (a, b) => jsonPath(a, b, j === Oid.jsonb, true));
+}
+def('||', Oid.jsonb, Oid.jsonb, Oid.jsonb, (a, b) => jsonbConcat(a, b));
+def('-', Oid.jsonb, Oid.text, Oid.jsonb, (a, b) => jsonbDeleteKey(a, b));
+
 // ─── Arrays ──────────────────────────────────────────────────────────────────────────────
 const arrayOpNames = new Set(['=', '<>', '<', '<=', '>', '>=', '@>', '<@', '&&', '||']);
 
@@ -417,7 +431,9 @@ export function resolveOperator(opName: string, left: SqlType | null, right: Sql
       return { name, leftType: t, rightType: t, resultType: sqlType(Oid.bool), eval: (a, b) => cmpResult(cmpName, compare(t, a, b)) };
     }
   }
-  if (name === '||' && l !== null && !(textLike(l) && textLike(r)) && l !== Oid.bytea && r !== Oid.bytea) {
+  // jsonb || jsonb wins over anynonarray || text when the other side is jsonb or an unknown literal (PostgreSQL).
+  const jsonbConcatOp = (l === Oid.jsonb && (r === Oid.jsonb || r === Oid.unknown)) || (l === Oid.unknown && r === Oid.jsonb);
+  if (name === '||' && l !== null && !jsonbConcatOp && !(textLike(l) && textLike(r)) && l !== Oid.bytea && r !== Oid.bytea) {
     // anynonarray || text and text || anynonarray
     if (textLike(r) && arrayElemOid(l) === 0 && l !== Oid.unknown) {
       const lt = sqlType(l);

@@ -132,3 +132,51 @@ pg3 = create_engine(url.replace("psycopg2", "psycopg"), connect_args={"applicati
 with pg3.begin() as c:
     round_trip(c)
 
+
+# Core features apps lean on: identity and sequences, upsert, RETURNING, CTEs, window functions,
+# DISTINCT ON, JSONB and ARRAY operators, FOR UPDATE, pagination.
+from sqlalchemy import Identity, Sequence, and_, any_, cast, exists, literal, or_, tuple_  # noqa: E402
+from sqlalchemy.dialects.postgresql import insert as pg_insert  # noqa: E402
+
+core = create_engine(url, connect_args={"application_name": "sqlalchemy-core"})
+cm = MetaData()
+items = Table("cap_items", cm,
+              Column("id", BigInteger, Identity(start=10, increment=5), primary_key=True),
+              Column("code", String(10), nullable=False, unique=True),
+              Column("grp", Integer, nullable=False),
+              Column("qty", Integer, server_default="0"),
+              Column("ord", Integer, Sequence("cap_items_ord_seq", start=100)),
+              Column("attrs", JSONB, server_default=text("'{}'::jsonb")),
+              Column("labels", ARRAY(String(20))),
+              Column("uid", UUID(as_uuid=True), server_default=text("gen_random_uuid()")))
+cm.create_all(core)
+with core.begin() as c:
+    c.execute(insert(items).values(code="a", grp=1, qty=5, attrs={"color": "red", "n": 1}, labels=["x", "y"]))
+    c.execute(insert(items), [{"code": "b", "grp": 1, "qty": 2, "labels": ["y"]}, {"code": "c", "grp": 2, "qty": 7, "labels": None}])
+    c.execute(insert(items).values(code="d", grp=2, qty=1).returning(items.c.id, items.c.ord)).all()
+    up = pg_insert(items).values(code="a", grp=1, qty=9)
+    c.execute(up.on_conflict_do_update(index_elements=["code"], set_={"qty": up.excluded.qty + items.c.qty}).returning(items.c.qty)).all()
+    c.execute(pg_insert(items).values(code="b", grp=9).on_conflict_do_nothing(index_elements=["code"]))
+    c.execute(select(items.c.code, items.c.qty).where(items.c.attrs["color"].astext == "red")).all()
+    c.execute(select(items.c.code).where(items.c.attrs.has_key("n"))).all()
+    c.execute(select(items.c.code).where(items.c.attrs.contains({"color": "red"}))).all()
+    c.execute(select(items.c.code).where(items.c.labels.contains(["y"])).order_by(items.c.code)).all()
+    c.execute(select(items.c.code).where(literal("x") == any_(items.c.labels))).all()
+    c.execute(select(items.c.code, func.array_length(items.c.labels, 1)).order_by(items.c.code)).all()
+    tot = select(items.c.grp, func.sum(items.c.qty).label("total")).group_by(items.c.grp).cte("totals")
+    c.execute(select(tot.c.grp, tot.c.total).where(tot.c.total > 3).order_by(tot.c.grp)).all()
+    c.execute(select(items.c.code, func.row_number().over(partition_by=items.c.grp, order_by=items.c.qty.desc()).label("rn"),
+                     func.sum(items.c.qty).over(partition_by=items.c.grp).label("grp_total")).order_by(items.c.code)).all()
+    c.execute(select(items.c.grp, items.c.code).distinct(items.c.grp).order_by(items.c.grp, items.c.qty.desc())).all()
+    c.execute(select(items.c.code).where(or_(and_(items.c.grp == 1, items.c.qty > 3), items.c.code.ilike("C%")))
+              .order_by(items.c.code).limit(2).offset(0)).all()
+    c.execute(select(items.c.code).where(tuple_(items.c.grp, items.c.qty).in_([(1, 2), (2, 7)])).order_by(items.c.code)).all()
+    c.execute(select(exists().where(items.c.qty > 100))).scalar()
+    c.execute(select(items.c.code).where(items.c.code == "c").with_for_update()).all()
+    c.execute(select(cast(items.c.qty, String), func.coalesce(items.c.labels, cast([], ARRAY(String)))).order_by(items.c.id)).all()
+    c.execute(select(func.jsonb_build_object("code", items.c.code, "qty", items.c.qty)).order_by(items.c.id)).all()
+    c.execute(update(items).where(items.c.grp == 2).values(qty=items.c.qty + 1).returning(items.c.code, items.c.qty)).all()
+    c.execute(delete(items).where(items.c.code == "d").returning(items.c.id)).all()
+    c.execute(select(func.count(), func.max(items.c.ord) - func.min(items.c.ord))).one()
+    c.execute(select(Sequence("cap_items_ord_seq").next_value())).scalar()
+cm.drop_all(core)

@@ -38,8 +38,8 @@ CREATE TABLE cap_kinds (
 	CONSTRAINT cap_kinds_big_small_key UNIQUE (big, small), 
 	UNIQUE (name)
 );
-CREATE INDEX cap_kinds_born_idx ON cap_kinds (born);
 CREATE UNIQUE INDEX cap_kinds_ratio_name_idx ON cap_kinds (ratio, name);
+CREATE INDEX cap_kinds_born_idx ON cap_kinds (born);
 COMMIT;
 BEGIN;
 SELECT pg_catalog.pg_class.relname 

@@ -26,6 +26,8 @@ export interface VirtualSession {
    * functions fail with 0A000.
    */
   readonly signalBackend?: (pid: number, signal: BackendSignal) => boolean;
+  /** pg_sequences.last_value per sequence oid (NULL until nextval/setval), read by virtualStorageFacts. */
+  readonly sequenceLastValues?: ReadonlyMap<number, bigint | null>;
   /** The node's lock table (pg_locks); absent => pg_locks fails with 0A000. */
   readonly locks?: () => readonly LockSnapshotEntry[];
 }

@@ -424,6 +424,22 @@ function toRegObject(c: CatalogFnContext, typeOid: number, text: string): Datum 
 /** Types whose literal input needs the catalog (folded at bind time by the binder). */
 export const catalogInputTypes: ReadonlySet<number> = new Set([Oid.regclass, Oid.regtype, Oid.regnamespace, Oid.regrole]);
 
+const regInputs = new Map<number, CatalogFunction>();
+
+/**
+ * The input function of a reg* type for a value known only at run time (`relname::regclass` over
+ * a column): resolves the text against the statement's catalog and search_path, with the errors
+ * of a literal ('42P01 relation "x" does not exist').
+ */
+export function regInputFunction(typeOid: number): CatalogFunction {
+  let f = regInputs.get(typeOid);
+  if (f === undefined) {
+    f = { kind: 'sync', name: `${formatTypeOrUnknown(typeOid, -1)}in`, argTypes: [TEXT], resultType: t(typeOid), strict: true, eval: (a, c) => regLiteralOid(c.catalog, c.searchPath, c.session.user, typeOid, String(a[0])) };
+    regInputs.set(typeOid, f);
+  }
+  return f;
+}
+
 /**
  * reg* output names (PostgreSQL's regclassout, regprocout, regnamespaceout, regroleout): the
  * relation name, schema-qualified when it is not visible on the search path; undefined when

@@ -8,6 +8,10 @@ import type { VirtualTableKey } from './defs.js';
 import type { GenContext, VirtualRow } from './common.js';
 import { rowGenerators } from './rows.js';
 import type { VirtualTable } from './virtual.js';
+import type { CatalogState } from '../catalog/state.js';
+import type { VirtualSession } from './common.js';
+import { sequenceValueKey } from '../catalog/keys.js';
+import { decodeSequenceValue } from '../catalog/sequence.js';
 
 export { lookupVirtualTable, virtualTableByOid, virtualTables, typeSubstitutes, type VirtualTable, type VirtualColumn } from './virtual.js';
 export { databaseByName, type DatabaseFacts } from './databases.js';
@@ -35,6 +39,27 @@ export function virtualRows(table: VirtualTable, ctx: VirtualContext, cacheKey: 
   const rows = rowGenerators[table.key](ctx).map((r) => toRow(table, names, r));
   perCtx.set(table.key, rows);
   return rows;
+}
+
+/** Reads storage keys at the statement's snapshot (the executor's transaction). */
+export type StorageRead = (keys: readonly Uint8Array[]) => Promise<readonly (Uint8Array | undefined)[]>;
+
+/**
+ * Facts from storage that a virtual table shows, read before its rows are generated (the
+ * generators are pure functions of catalog and session): pg_sequences.last_value, NULL until
+ * the sequence was first advanced, as in PostgreSQL. Other tables need none.
+ */
+export async function virtualStorageFacts(table: VirtualTable, catalog: CatalogState, read: StorageRead): Promise<Pick<VirtualSession, 'sequenceLastValues'>> {
+  if (table.key !== 'pg_sequences') return {};
+  const seqs = catalog.sequences();
+  const values = await read(seqs.map((s) => sequenceValueKey(s.oid)));
+  const last = new Map<number, bigint | null>();
+  seqs.forEach((s, i) => {
+    const bytes = values[i];
+    const v = bytes === undefined ? undefined : decodeSequenceValue(bytes);
+    last.set(s.oid, v !== undefined && v.isCalled ? v.last : null);
+  });
+  return { sequenceLastValues: last };
 }
 
 function toRow(table: VirtualTable, names: ReadonlyMap<string, number>, r: VirtualRow): Datum[] {

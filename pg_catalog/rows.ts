@@ -58,12 +58,17 @@ function collationOf(type: SqlType, collation: string | undefined): number {
   return type.oid === Oid.name ? cCollationOid : defaultCollationOid;
 }
 
+/** int2vector / oidvector values are 0-based arrays in PostgreSQL (indkey[0] is the first column). */
+function zeroBased(elemOid: number, items: readonly number[]): PgArray {
+  return items.length === 0 ? new PgArray(elemOid, items) : new PgArray(elemOid, items, [items.length], [0]);
+}
+
 function int2vector(items: readonly number[]): PgArray {
-  return new PgArray(Oid.int2, items);
+  return zeroBased(Oid.int2, items);
 }
 
 function oidvector(items: readonly number[]): PgArray {
-  return new PgArray(Oid.oid, items);
+  return zeroBased(Oid.oid, items);
 }
 
 function textArray(items: readonly string[]): PgArray {
@@ -513,6 +518,7 @@ function pgSequences(ctx: GenContext): VirtualRow[] {
     increment_by: BigInt(s.increment),
     cycle: s.cycle,
     cache_size: BigInt(s.cache),
+    last_value: ctx.session.sequenceLastValues?.get(s.oid) ?? null,
   }));
 }
 

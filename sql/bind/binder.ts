@@ -35,8 +35,12 @@ import {
 import type { BindContext, ResultColumn } from '../plan/api.js';
 import type { AggCall, AggSortKey, BExpr, SubqueryExpr } from './expr.js';
 import { exprKey } from './walk.js';
+import { bindFieldSelect } from './field-select.js';
 import { prepareIndexes } from './index-exprs.js';
-import { catalogFunctionFor, catalogInputTypes, regLiteralOid } from '../../pg_catalog/functions.js';
+import { catalogFunctionFor, catalogInputTypes, regInputFunction, regLiteralOid } from '../../pg_catalog/functions.js';
+
+/** Types whose values a reg* input function reads as a name. */
+const textLikeTypes: ReadonlySet<number> = new Set([Oid.text, Oid.varchar, Oid.bpchar, Oid.name]);
 
 export const unknownType: SqlType = sqlType(Oid.unknown);
 export const boolType: SqlType = sqlType(Oid.bool);
@@ -190,6 +194,12 @@ export class Binder {
         throw withPosition(x, e.location ?? -1);
       }
       return { kind: 'const', type: sqlType(target.oid), value, location: e.location };
+    }
+    if (catalogInputTypes.has(target.oid) && textLikeTypes.has(e.type.oid) && findCast(e.type, target, context) !== undefined) {
+      // A name known at run time: the reg* input function reads the statement's catalog then.
+      const input = regInputFunction(target.oid);
+      const arg = e.type.oid === Oid.text ? e : this.tryCoerce(e, sqlType(Oid.text), 'explicit');
+      if (arg !== undefined) return { kind: 'catalogFn', fn: input, args: [arg], type: input.resultType };
     }
     const fn = findCast(e.type, target, context);
     if (fn === undefined) return undefined;
@@ -442,7 +452,7 @@ export class Binder {
       case 'Subscript':
         return this.bindSubscript(e, scope, ac);
       case 'FieldSelect':
-        throw err(SqlState.featureNotSupported, 'field selection is not supported yet', e.location);
+        return bindFieldSelect(this, e, scope, ac);
       case 'Collate':
         if (e.collation.length === 1 && (e.collation[0] === 'C' || e.collation[0] === 'default')) return this.bind(e.arg, scope, ac);
         // psql's \d patterns say COLLATE pg_catalog.default (the same default collation).
@@ -537,6 +547,10 @@ export class Binder {
     if (arg.kind === 'const' && (contextFreeInput.has(target.oid) || catalogInputTypes.has(target.oid)) && arg.type.oid === Oid.unknown) {
       const folded = this.tryCoerce(arg, target, 'explicit');
       if (folded !== undefined) return folded;
+    }
+    if (catalogInputTypes.has(target.oid) && textLikeTypes.has(arg.type.oid)) {
+      const viaCatalog = this.tryCoerce(arg, target, 'explicit');
+      if (viaCatalog !== undefined) return viaCatalog;
     }
     let fn;
     try {

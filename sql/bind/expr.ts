@@ -39,6 +39,10 @@ export type BExpr =
   | { readonly kind: 'anyArray'; readonly quantifier: 'any' | 'all'; readonly left: BExpr; readonly op: ResolvedOperator; readonly array: BExpr; readonly elemCast: CastFn | null; readonly type: SqlType }
   | { readonly kind: 'sessionValue'; readonly what: 'current_user' | 'session_user' | 'current_catalog' | 'current_schema'; readonly type: SqlType }
   | { readonly kind: 'array'; readonly elems: readonly BExpr[]; readonly elemOid: number; readonly type: SqlType }
+  /** ROW(a, b) / (a, b): a record value; `type` is the record type of its fields (sql/types/record.ts). */
+  | { readonly kind: 'row'; readonly args: readonly BExpr[]; readonly type: SqlType }
+  /** (record).field: field `index` of a record value (NULL record → NULL). */
+  | { readonly kind: 'fieldSelect'; readonly arg: BExpr; readonly index: number; readonly field: string; readonly type: SqlType }
   /** arr[i][j] (slice: false) or arr[a:b] (slice: true; absent bounds are open ends). */
   | {
       readonly kind: 'subscript';

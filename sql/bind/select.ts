@@ -302,6 +302,8 @@ function figure(e: Expr): { name: string; strength: 1 | 2 } | undefined {
       return figure(e.arg);
     case 'Subscript':
       return figure(e.arg);
+    case 'FieldSelect':
+      return { name: e.field, strength: 2 };
     default:
       return undefined;
   }

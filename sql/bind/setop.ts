@@ -20,6 +20,7 @@ import type { BoundFrom, BoundQuery, BoundSetOp, BoundSortKey } from './query.js
 import { bindLimit, bindQuery } from './select.js';
 import { bindDelete, bindInsert, bindUpdate, type BoundDml } from './dml.js';
 import { targetSrfAlias } from './srf-targets.js';
+import { recordType } from '../types/record.js';
 import { bindRecordOrTextSrf, columnDefsNotAllowed, isRecordOrTextSrf } from './srf-record.js';
 
 function err(code: string, message: string, location?: number, extra: { hint?: string; detail?: string } = {}): SqlError {
@@ -558,8 +559,40 @@ function bindGenerateSubscripts(b: Binder, f: FuncCall, args: BExpr[]): SrfCall 
   return { name, impl: 'generate_subscripts', args: reverse === undefined ? [args[0]!, dim] : [args[0]!, dim, reverse], type: sqlType(Oid.int4) };
 }
 
-function bindFromFunction(b: Binder, f: FuncCall, scope: Scope, defs: readonly FunctionColumnDef[] | undefined): SrfCall[] {
+/** information_schema._pg_expandarray(...) (PostgreSQL declares it there only, so it must be qualified). */
+export function isExpandArrayCall(f: FuncCall): boolean {
+  return f.name.length === 2 && f.name[0] === 'information_schema' && f.name[1] === '_pg_expandarray';
+}
+
+/**
+ * _pg_expandarray(anyarray) → setof record (x anyelement, n int4): two columns in FROM, one record
+ * value in the select list (`selectList`), whose fields `(...).x` / `(...).n` select.
+ */
+function bindExpandArray(b: Binder, f: FuncCall, args: BExpr[], selectList: boolean): SrfCall {
+  const name = '_pg_expandarray';
+  const plain = !f.star && !f.distinct && !f.variadic && f.orderBy.length === 0 && f.filter === undefined && f.over === undefined && f.argNames.every((n) => n === undefined);
+  if (!plain || args.length !== 1) throw noFunction(name, args, f.location);
+  const a = args[0]!;
+  if (a.type.oid === Oid.unknown) {
+    throw err(SqlState.ambiguousFunction, `function ${signature(name, args)} is not unique`, f.location, {
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+    });
+  }
+  if (!isArrayOid(a.type.oid)) throw noFunction(name, args, f.location);
+  const columns = [
+    { name: 'x', type: sqlType(arrayElemOid(a.type.oid)) },
+    { name: 'n', type: sqlType(Oid.int4) },
+  ];
+  if (selectList) return { name, impl: '_pg_expandarray', args: [a], type: recordType(columns) };
+  return { name, impl: '_pg_expandarray', args: [a], type: columns[0]!.type, column: 'x', columns };
+}
+
+function bindFromFunction(b: Binder, f: FuncCall, scope: Scope, defs: readonly FunctionColumnDef[] | undefined, selectList: boolean): SrfCall[] {
   const name = f.name[f.name.length - 1]!;
+  if (isExpandArrayCall(f)) {
+    if (defs !== undefined) throw columnDefsNotAllowed(defs);
+    return [bindExpandArray(b, f, f.args.map((a) => b.bind(a, scope, noAggregates('functions in FROM'))), selectList)];
+  }
   const qualifiedOk = f.name.length === 1 || (f.name.length === 2 && f.name[0] === 'pg_catalog');
   const plain = !f.star && !f.distinct && !f.variadic && f.orderBy.length === 0 && f.filter === undefined && f.over === undefined;
   if (qualifiedOk && plain && f.argNames.every((n) => n === undefined) && isRecordOrTextSrf(name)) {
@@ -599,7 +632,7 @@ function bindFromFunction(b: Binder, f: FuncCall, scope: Scope, defs: readonly F
 /** f(...) / ROWS FROM (f(...), g(...)) [WITH ORDINALITY] [AS alias(cols)]: implicitly LATERAL. */
 export function bindRangeFunction(b: Binder, item: Extract<FromItem, { kind: 'RangeFunction' }>, scope: Scope, offset: number): BoundFrom {
   const inner = new Scope(scope);
-  const calls = item.functions.flatMap((f, i) => bindFromFunction(b, f, inner, item.columnDefs?.[i]));
+  const calls = item.functions.flatMap((f, i) => bindFromFunction(b, f, inner, item.columnDefs?.[i], item.alias?.name === targetSrfAlias));
   const names = calls.map((c) => c.name);
   const alias = item.alias?.name ?? names[0] ?? 'function';
   if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);

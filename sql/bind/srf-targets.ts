@@ -42,6 +42,8 @@ const returningRecord = new Set(['json_each', 'json_each_text', 'jsonb_each', 'j
 function isSrfCall(e: Expr): e is FuncCall {
   if (e.kind !== 'FuncCall') return false;
   const n = e.name;
+  // Returns one record value per element here (its fields selected with (...).x / (...).n).
+  if (n.length === 2 && n[0] === 'information_schema' && n[1] === '_pg_expandarray') return true;
   return (n.length === 1 || (n.length === 2 && n[0] === 'pg_catalog')) && setReturning.has(n[n.length - 1]!);
 }
 

@@ -1,6 +1,6 @@
 /** Generic traversal of bound expressions: child mapping, visiting, and structural keys. */
 import { assertNever } from '../../util/assert.js';
-import { Decimal, Interval, PgArray, type Datum } from '../types/index.js';
+import { Decimal, Interval, PgArray, PgRecord, type Datum } from '../types/index.js';
 import type { BExpr, SubqueryExpr } from './expr.js';
 
 /** Rebuilds `e` with `f` applied to each direct child expression (not into subquery plans). */
@@ -50,6 +50,10 @@ export function mapChildren(e: BExpr, f: (c: BExpr) => BExpr): BExpr {
       return { ...e, left: f(e.left), array: f(e.array) };
     case 'array':
       return { ...e, elems: e.elems.map(f) };
+    case 'row':
+      return { ...e, args: e.args.map(f) };
+    case 'fieldSelect':
+      return { ...e, arg: f(e.arg) };
     case 'subscript':
       return {
         ...e,
@@ -110,6 +114,7 @@ function datumKey(d: Datum): string {
   if (d instanceof Uint8Array) return `B${Buffer.from(d).toString('hex')}`;
   if (d instanceof Interval) return `I${d.months},${d.days},${d.micros}`;
   if (d instanceof PgArray) return `A${d.elemOid}[${d.items.map(datumKey).join(',')}]`;
+  if (d instanceof PgRecord) return `R(${d.fields.map(datumKey).join(',')})`;
   return assertNever(d, 'datum');
 }
 
@@ -176,6 +181,12 @@ export function exprKey(e: BExpr): string {
       break;
     case 'anyArray':
       own = `${e.quantifier}${e.op.name}`;
+      break;
+    case 'fieldSelect':
+      own = String(e.index);
+      break;
+    case 'row':
+      own = '';
       break;
     case 'subscript':
       own = `${e.slice}${e.indices.map((i) => `${i.lower === null ? '-' : 'l'}${i.upper === null ? '-' : 'u'}`).join('')}`;

@@ -11,7 +11,7 @@ import type { BExpr, SubqueryExpr } from '../bind/expr.js';
 import { withPosition } from '../bind/binder.js';
 import { splitIdentifiers } from '../../catalog/names.js';
 import type { ExecContext } from '../plan/api.js';
-import { arraySlice, arraySubscript, compare, Oid, PgArray, type Datum } from '../types/index.js';
+import { arraySlice, arraySubscript, compare, Oid, PgArray, PgRecord, type Datum } from '../types/index.js';
 import { currval, lastval, nextval, setval } from './sequence.js';
 import type { SequenceDescriptor } from '../../catalog/descriptors.js';
 import type { CatalogFnContext } from '../../pg_catalog/functions.js';
@@ -470,6 +470,20 @@ function compile(e: BExpr, parts: BExpr[]): Fn {
           bounds.push({ lower: lo as number | undefined, upper: hi as number | undefined });
         }
         return arraySlice(a, bounds);
+      };
+    }
+    case 'row': {
+      const args = e.args.map((a) => compile(a, parts));
+      return (row, env) => new PgRecord(args.map((a) => a(row, env)));
+    }
+    case 'fieldSelect': {
+      const arg = compile(e.arg, parts);
+      const index = e.index;
+      return (row, env) => {
+        const r = arg(row, env);
+        if (r === null) return null;
+        assert(r instanceof PgRecord, 'field selection needs a record');
+        return r.fields[index] ?? null;
       };
     }
     case 'aggref':

@@ -23,7 +23,7 @@ import { runSort } from './external-sort.js';
 import { runHashJoin } from './hash-join.js';
 import { runMergeJoin } from './merge-join.js';
 import { runAggregate, runDistinct } from './hash-agg.js';
-import { virtualRows } from '../../pg_catalog/index.js';
+import { virtualRows, virtualStorageFacts } from '../../pg_catalog/index.js';
 import {
   checkNotNull,
   decodeIndexEntry,
@@ -178,6 +178,7 @@ async function* runVirtualScan(p: Extract<Plan, { kind: 'virtualScan' }>, env: E
     ...(c.activity === undefined ? {} : { activity: c.activity }),
     ...(c.cursors === undefined ? {} : { cursors: c.cursors }),
     ...(c.kv?.lockSnapshot === undefined ? {} : { locks: () => c.kv.lockSnapshot!() }),
+    ...(await virtualStorageFacts(p.table, c.catalog, (keys) => c.txn.getMany(keys))),
   };
   const filter = p.filter === null ? null : compiled(p.filter);
   for (const r of virtualRows(p.table, { catalog: c.catalog, session }, c)) {

@@ -7,12 +7,12 @@
 import { assert, AssertionError, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { srfWidth, type CteDef, type SetOpPlan, type SrfCall, type WorkTable } from '../plan/setop-plan.js';
-import { recordRows, textSetRows } from './srf-record.js';
+import { expandArray, recordRows, textSetRows } from './srf-record.js';
 import { timestampPlusInterval } from '../types/arith.js';
 import { zoneOrThrow } from '../types/datetime.js';
 import { numericAdd, numericFromInt } from '../types/numeric.js';
 import { jsonbEntries, jsonValueAsText, jsonValueText, parseJson } from '../types/json.js';
-import { compare, Decimal, hashKey, Interval, Oid, PgArray, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
+import { compare, Decimal, hashKey, Interval, Oid, PgArray, PgRecord, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Env } from './expr.js';
 import { checkAbort, collect, run } from './run.js';
 import { runHashSetOp } from './setop-hash.js';
@@ -244,6 +244,8 @@ function callIterator(call: SrfCall, args: readonly Datum[], env: Env): Iterator
     case 'regexp_split_to_table':
     case 'string_to_table':
       return textSetRows(call, args);
+    case '_pg_expandarray':
+      return expandArray(args[0] ?? null, (x, n): Datum => new PgRecord([x, n]));
     case 'json_each':
     case 'json_each_text':
     case 'json_to_record':

@@ -53,6 +53,8 @@ export function recordRows(call: SrfCall, args: readonly Datum[], ctx: EvalConte
       }
       return recordsetRows(call.name, text, v.items, jsonb, columns, ctx);
     }
+    case '_pg_expandarray':
+      return expandArray(source ?? null, (x, n) => [x, n]);
     case 'generate_series':
     case 'generate_subscripts':
     case 'unnest':
@@ -195,4 +197,17 @@ export function textSetRows(call: SrfCall, args: readonly Datum[]): Iterator<Dat
     default:
       throw new AssertionError(`${call.impl} is not a text-splitting function`);
   }
+}
+
+/**
+ * information_schema._pg_expandarray: each element x of the first dimension with its 1-based
+ * position n (int2vector / oidvector are 0-based arrays; n still starts at 1), as PostgreSQL's
+ * SQL definition over generate_series(array_lower, array_upper).
+ */
+export function* expandArray<T>(a: Datum, make: (x: Datum, n: number) => T): Generator<T> {
+  if (a === null) return;
+  assert(a instanceof PgArray, '_pg_expandarray takes an array');
+  const count = a.dims.length === 0 ? 0 : a.dims[0]!;
+  const stride = a.dims.slice(1).reduce((x, y) => x * y, 1);
+  for (let i = 0; i < count; i++) yield make(stride === 1 ? (a.items[i] ?? null) : null, i + 1);
 }

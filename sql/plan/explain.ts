@@ -95,6 +95,10 @@ export function deparse(e: BExpr, names: Names): string {
       return `(${d(e.left)} ${e.op.name} ${e.quantifier.toUpperCase()} (${d(e.array)}))`;
     case 'subscript':
       return `${d(e.arg)}${e.indices.map((i) => (e.slice ? `[${i.lower === null ? '' : d(i.lower)}:${i.upper === null ? '' : d(i.upper)}]` : `[${i.upper === null ? '' : d(i.upper)}]`)).join('')}`;
+    case 'row':
+      return `ROW(${e.args.map(d).join(', ')})`;
+    case 'fieldSelect':
+      return `(${d(e.arg)}).${e.field}`;
     case 'aggref':
       return `agg${e.index}`;
     case 'lateRef':

@@ -39,6 +39,11 @@ export type SrfImpl =
   | 'regexp_matches'
   | 'regexp_split_to_table'
   | 'string_to_table'
+  /**
+   * information_schema._pg_expandarray(anyarray): (x, n) per element — two columns in FROM, one
+   * record value (x, n) in the select list (SrfCall.columns absent).
+   */
+  | '_pg_expandarray'
   | 'scalar';
 
 /** One output column of a function returning several columns. */

@@ -49,7 +49,14 @@ export class PgArray {
   }
 }
 
-export type Datum = null | boolean | number | bigint | string | Uint8Array | Decimal | Interval | PgArray;
+/** A row value (composite/record): its fields in order; field names and types live in the record's type. */
+export class PgRecord {
+  constructor(readonly fields: readonly Datum[]) {
+    Object.freeze(this);
+  }
+}
+
+export type Datum = null | boolean | number | bigint | string | Uint8Array | Decimal | Interval | PgArray | PgRecord;
 
 export const TIMESTAMP_INFINITY = 9223372036854775807n;
 export const TIMESTAMP_NEG_INFINITY = -9223372036854775808n;

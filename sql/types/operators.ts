@@ -125,6 +125,18 @@ for (const l of [Oid.float4, Oid.float8]) {
   def('@', null, l, l, (_a, b) => Math.abs(b as number));
   def('+', null, l, l, (_a, b) => b);
 }
+// Bitwise operators on one integer type (PostgreSQL's int2and ... int8shr): & | # ~ never overflow;
+// shifts wrap to the type's width as C does.
+for (const l of ints) {
+  const bits = l === Oid.int2 ? 16 : l === Oid.int4 ? 32 : 64;
+  const big = (d: Datum): bigint => BigInt(d as number | bigint);
+  def('&', l, l, l, (a, b) => checkInt(l, big(a) & big(b)));
+  def('|', l, l, l, (a, b) => checkInt(l, big(a) | big(b)));
+  def('#', l, l, l, (a, b) => checkInt(l, big(a) ^ big(b)));
+  def('~', null, l, l, (_a, b) => checkInt(l, ~big(b)));
+  def('<<', l, Oid.int4, l, (a, b) => checkInt(l, BigInt.asIntN(bits, big(a) << BigInt(Number(b) & (bits - 1)))));
+  def('>>', l, Oid.int4, l, (a, b) => checkInt(l, big(a) >> BigInt(Number(b) & (bits - 1))));
+}
 def('^', Oid.float8, Oid.float8, Oid.float8, (a, b) => floatPow(a as number, b as number));
 def('+', Oid.numeric, Oid.numeric, Oid.numeric, (a, b) => numericAdd(a as Decimal, b as Decimal));
 def('-', Oid.numeric, Oid.numeric, Oid.numeric, (a, b) => numericSub(a as Decimal, b as Decimal));

@@ -1,4 +1,5 @@
 /** Text input/output functions (typinput/typoutput) and typmod coercion. */
+import { formatRecord } from './record.js';
 import { enumIn, isEnumOid } from './enum.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
@@ -138,6 +139,8 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
   assert(datum !== null, 'formatText: NULL has no text form');
   const oid = type.oid;
   switch (oid) {
+    case Oid.record:
+      return formatRecord(datum, type, (t, d) => formatText(t, d, ctx));
     case Oid.bool:
       return datum === true ? 't' : 'f';
     case Oid.int2:

@@ -29,9 +29,6 @@ type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; me
  */
 const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   JdbcMetadata: {
-    getPrimaryKeys: 'pgjdbc reads (information_schema._pg_expandarray(i.indkey)).n: field selection and _pg_expandarray',
-    getIndexInfo: 'field selection (x).f and information_schema._pg_expandarray',
-    getIndexInfo_unique: 'field selection (x).f and information_schema._pg_expandarray',
   },
 };
 

@@ -509,6 +509,8 @@ export interface SetOpSelect extends SelectCommon {
 
 export interface OnConflict {
   readonly target: readonly string[];
+  /** Expression elements of the conflict target (`ON CONFLICT (lower(k))`), matched against index expressions. */
+  readonly targetExprs?: readonly Expr[];
   readonly targetWhere?: Expr;
   /** ON CONFLICT ON CONSTRAINT name */
   readonly constraint?: string;

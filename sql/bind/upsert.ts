@@ -10,6 +10,8 @@ import type { OnConflictPlan } from '../plan/plan.js';
 import { astLocation, Binder, noAggregates, Scope } from './binder.js';
 import type { BExpr } from './expr.js';
 import { andParts, impliedPredicate } from '../plan/index-match.js';
+import { boundIndexesOf } from './index-exprs.js';
+import { exprKey } from './walk.js';
 
 function err(code: string, message: string, extra: { hint?: string; position?: number } = {}): SqlError {
   return new SqlError(code, message, extra);
@@ -29,15 +31,15 @@ function inferArbiters(b: Binder, table: TableDescriptor, oc: OnConflict, scope:
     if (idx === undefined) throw err(SqlState.wrongObjectType, 'constraint in ON CONFLICT clause has no associated index');
     return [idx];
   }
-  if (oc.target.length === 0) {
+  if (oc.target.length === 0 && (oc.targetExprs ?? []).length === 0) {
     if (oc.action === 'update') {
       throw err(SqlState.syntaxError, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
         hint: 'For example, ON CONFLICT (column_name).',
         ...(oc.location !== undefined && oc.location >= 0 ? { position: oc.location + 1 } : {}),
       });
     }
-    // DO NOTHING without a target: a conflict on any unique index is skipped.
-    return uniqueIndexes(table).filter((i) => i.predicate === undefined);
+    // DO NOTHING without a target: a conflict on any unique index (partial ones included) is skipped.
+    return uniqueIndexes(table);
   }
   const attnums = new Set<number>();
   for (const name of oc.target) {
@@ -53,11 +55,15 @@ function inferArbiters(b: Binder, table: TableDescriptor, oc: OnConflict, scope:
     oc.targetWhere === undefined
       ? []
       : andParts(b.coerceBool(b.bind(oc.targetWhere, scope, noAggregates('index predicates')), 'ON CONFLICT WHERE', astLocation(oc.targetWhere)));
+  const exprKeys = new Set((oc.targetExprs ?? []).map((e) => exprKey(b.bind(e, scope, noAggregates('index expressions')))));
+  const bound = boundIndexesOf(table);
   const out: IndexDescriptor[] = [];
   for (const idx of uniqueIndexes(table)) {
-    const cols = new Set(idx.columns.map((c) => c.attnum));
+    const cols = new Set(idx.columns.flatMap((c) => (c.expr === undefined ? [c.attnum] : [])));
     if (cols.size !== attnums.size || [...attnums].some((a) => !cols.has(a))) continue;
-    if (idx.columns.some((c) => c.expr !== undefined)) continue;
+    const keys = bound?.get(idx.indexId)?.keys ?? [];
+    const idxExprs = new Set(idx.columns.flatMap((c, i) => (c.expr === undefined || keys[i] === undefined ? [] : [exprKey(keys[i])])));
+    if (idxExprs.size !== exprKeys.size || [...exprKeys].some((k) => !idxExprs.has(k))) continue;
     if (idx.predicate !== undefined && impliedPredicate(table, idx, 0, targetWhere) === undefined) continue;
     out.push(idx);
   }

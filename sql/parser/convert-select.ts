@@ -333,14 +333,22 @@ function onConflict(c: ExprConverter, o: pg.OnConflictClause): ast.OnConflict {
   const action = o.action ?? 'ONCONFLICT_NONE';
   if (action !== 'ONCONFLICT_NOTHING' && action !== 'ONCONFLICT_UPDATE') throw internal(`ON CONFLICT action ${action}`);
   const infer = o.infer;
-  const target = list(infer?.indexElems).map((n) => {
+  const target: string[] = [];
+  const targetExprs: ast.Expr[] = [];
+  for (const n of list(infer?.indexElems)) {
     const e = bodyOf(n, 'IndexElem');
-    if (e === undefined || e.name === undefined || e.expr !== undefined) throw unsupported('ON CONFLICT on an expression');
+    if (e === undefined) throw internal(`${tagOf(n)} in ON CONFLICT target`);
     if (e.collation !== undefined || e.opclass !== undefined) throw unsupported('ON CONFLICT with a collation or operator class');
-    return e.name;
-  });
+    if (e.name !== undefined && e.name !== '') target.push(e.name);
+    else {
+      const x = c.expr(e.expr, 'ON CONFLICT target');
+      if (x.kind === 'ColumnRef' && x.names.length === 1) target.push(x.names[0]!);
+      else targetExprs.push(x);
+    }
+  }
   let out: ast.OnConflict = {
     target,
+    ...(targetExprs.length > 0 ? { targetExprs } : {}),
     action: action === 'ONCONFLICT_NOTHING' ? 'nothing' : 'update',
     set: updateTargets(c, o.targetList),
     location: c.ctx.loc(o.location),

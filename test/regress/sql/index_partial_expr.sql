@@ -73,3 +73,18 @@ SELECT * FROM ipu ORDER BY id;
 SELECT id FROM ipu WHERE v > 120 ORDER BY id;
 SELECT id FROM ipu WHERE v = 150;
 DROP TABLE ipu;
+
+-- ON CONFLICT on index expressions; DO NOTHING without a target covers partial unique indexes
+CREATE TABLE ipo (id int PRIMARY KEY, k text, live bool);
+CREATE UNIQUE INDEX ipo_k ON ipo (k) WHERE live;
+CREATE UNIQUE INDEX ipo_l ON ipo (lower(k));
+INSERT INTO ipo VALUES (1, 'a', true);
+INSERT INTO ipo VALUES (2, 'a', true) ON CONFLICT DO NOTHING;
+INSERT INTO ipo VALUES (2, 'A', false) ON CONFLICT DO NOTHING;
+INSERT INTO ipo VALUES (2, 'A', false) ON CONFLICT (lower(k)) DO UPDATE SET live = false RETURNING *;
+INSERT INTO ipo VALUES (3, 'b', true) ON CONFLICT ((lower(k))) DO NOTHING;
+INSERT INTO ipo VALUES (4, 'c', true) ON CONFLICT (lower(k), id) DO NOTHING;
+INSERT INTO ipo VALUES (4, 'c', true) ON CONFLICT (upper(k)) DO NOTHING;
+INSERT INTO ipo VALUES (4, 'B', true) ON CONFLICT (lower(k)) DO UPDATE SET k = excluded.k || '!' RETURNING *;
+SELECT * FROM ipo ORDER BY id;
+DROP TABLE ipo;

@@ -262,6 +262,8 @@ export interface SequenceDescriptor {
 export interface ViewColumn {
   readonly name: string;
   readonly type: SqlType;
+  /** ALTER VIEW ... ALTER COLUMN SET DEFAULT: used by INSERT/UPDATE through the view. */
+  readonly default?: StoredExpr;
 }
 
 export interface ViewDescriptor {

@@ -198,6 +198,8 @@ export type DdlOp =
       readonly updatableColumns?: readonly boolean[];
     }
   | { readonly kind: 'dropView'; readonly viewOid: Oid; readonly cascade: boolean }
+  /** ALTER VIEW ... ALTER COLUMN c SET/DROP DEFAULT (null = drop). */
+  | { readonly kind: 'setViewDefault'; readonly viewOid: Oid; readonly column: string; readonly default: StoredExpr | null }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly comment: string | null }
   | {
       readonly kind: 'createEnum';
@@ -374,6 +376,7 @@ export function applyOpWithNotices(state: CatalogState, op: DdlOp): ApplyResult 
     case 'setSequenceOwner': setSequenceOwner(w, op); break;
     case 'dropSequence': dropObjects(w, { kind: 'sequence', oid: op.sequenceOid }, op.cascade); break;
     case 'createView': createView(w, op); break;
+    case 'setViewDefault': setViewDefault(w, op); break;
     case 'dropView': dropObjects(w, { kind: 'view', oid: op.viewOid }, op.cascade); break;
     case 'comment': comment(w, op.target, op.comment); break;
     case 'createEnum': createEnum(w, op); break;
@@ -894,6 +897,18 @@ function setSequenceOwner(w: Work, op: Extract<DdlOp, { kind: 'setSequenceOwner'
     throw new SqlError(SqlState.objectNotInPrerequisiteState, 'sequence must be in same schema as table it is linked to');
   }
   w.set({ ...rest, ownedBy: op.ownedBy });
+}
+
+function setViewDefault(w: Work, op: Extract<DdlOp, { kind: 'setViewDefault' }>): void {
+  const v = w.get(op.viewOid);
+  if (v === undefined || v.kind !== 'view') throw missingObject('view', op.viewOid);
+  assert(v.columns.some((c) => c.name === op.column), 'default of a view column that exists');
+  const columns = v.columns.map((c) => {
+    if (c.name !== op.column) return c;
+    const { default: _old, ...rest } = c;
+    return op.default === null ? rest : { ...rest, default: op.default };
+  });
+  w.set({ ...v, columns });
 }
 
 function createView(w: Work, op: Extract<DdlOp, { kind: 'createView' }>): void {

@@ -680,6 +680,8 @@ export type AlterTableCmd =
 export interface AlterTableStmt {
   readonly kind: 'AlterTable';
   readonly table: RangeVar;
+  /** ALTER VIEW (only ALTER COLUMN SET/DROP DEFAULT converts). */
+  readonly view?: boolean;
   readonly ifExists: boolean;
   readonly commands: readonly AlterTableCmd[];
   readonly location: number;

@@ -137,6 +137,24 @@ async function copyFrom(s: A.CopyStmt, ctx: CopyContext): Promise<number> {
   return total;
 }
 
+/**
+ * The columns COPY table TO writes (undefined: all, as `*`). Generated columns are left out of
+ * the default list and refused by name, as in PostgreSQL 15.
+ */
+function copyToColumns(table: A.RangeVar, columns: readonly string[], bind: BindContext): readonly string[] | undefined {
+  const entry = bind.catalog.lookupClass(bind.searchPath, table.schema === undefined ? [table.name] : [table.schema, table.name]);
+  const t = entry?.kind === 'table' ? bind.catalog.table(entry.oid) : undefined;
+  const generated = t?.columns.filter((c) => !c.dropped && c.generated !== undefined) ?? [];
+  if (generated.length === 0 || t === undefined) return columns.length === 0 ? undefined : columns;
+  const named = generated.find((c) => columns.includes(c.name));
+  if (named !== undefined) {
+    throw new SqlError(SqlState.invalidColumnReference, `column "${named.name}" is a generated column`, {
+      detail: 'Generated columns cannot be used in COPY.',
+    });
+  }
+  return columns.length > 0 ? columns : t.columns.filter((c) => !c.dropped && !c.hidden && c.generated === undefined).map((c) => c.name);
+}
+
 async function copyTo(s: A.CopyStmt, ctx: CopyContext): Promise<number> {
   let stmt: A.SelectStmt;
   if (s.query) {
@@ -147,12 +165,13 @@ async function copyTo(s: A.CopyStmt, ctx: CopyContext): Promise<number> {
     stmt = q;
   } else {
     if (!s.table) throw new SqlError(SqlState.syntaxError, 'COPY TO requires a table or a query');
+    const names = copyToColumns(s.table, s.columns, ctx.bind);
     stmt = {
       kind: 'Select',
       targets:
-        s.columns.length === 0
+        names === undefined
           ? [{ kind: 'ResTarget', expr: { kind: 'Star', qualifier: [], location: -1 }, location: -1 }]
-          : s.columns.map((c) => ({ kind: 'ResTarget', expr: { kind: 'ColumnRef', names: [c], location: -1 }, location: -1 })),
+          : names.map((c) => ({ kind: 'ResTarget', expr: { kind: 'ColumnRef', names: [c], location: -1 }, location: -1 })),
       from: [s.table],
       groupBy: [],
       groupByDistinct: false,

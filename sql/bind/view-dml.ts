@@ -11,7 +11,7 @@
  * so nothing downstream sees them; a correlated subquery could read them from inside its plan,
  * where they cannot be substituted, so those answer 0A000.
  */
-import type { ColumnDescriptor, TableDescriptor, ViewDescriptor } from '../../catalog/descriptors.js';
+import type { ColumnDescriptor, StoredExpr, TableDescriptor, ViewDescriptor } from '../../catalog/descriptors.js';
 import type { DeleteStmt, Expr, InsertStmt, RangeVar, ResTarget, SimpleSelect, UpdateStmt } from '../ast.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
@@ -38,6 +38,8 @@ interface ViewColumnTarget {
   readonly expr: BExpr;
   /** Base table column index when the view column is a plain reference to one (updatable). */
   readonly baseSlot: number | undefined;
+  /** The view column's default (its own, else that of the view column it names one level down). */
+  readonly default: StoredExpr | undefined;
 }
 
 /** A view resolved down to the table it writes. All expressions are over the base table row. */
@@ -139,7 +141,13 @@ export function resolveViewTarget(b: Binder, view: ViewDescriptor, kind: ViewWri
     const t = targets[i];
     assert(t !== undefined, 'view column without a target');
     const expr = substituteUnder(t.expr);
-    return { name: c.name, expr, baseSlot: expr.kind === 'col' && expr.slot < viewColumnSlotBase ? expr.slot : undefined };
+    const below = under !== undefined && t.expr.kind === 'col' && t.expr.slot >= viewColumnSlotBase ? under.columns[t.expr.slot - viewColumnSlotBase] : undefined;
+    return {
+      name: c.name,
+      expr,
+      baseSlot: expr.kind === 'col' && expr.slot < viewColumnSlotBase ? expr.slot : undefined,
+      default: c.default ?? below?.default,
+    };
   });
   if (kind !== 'delete' && columns.every((c) => c.baseSlot === undefined)) {
     throw refuse('Views that have no updatable columns are not automatically updatable.');
@@ -268,13 +276,50 @@ export function viewInsertStatement(b: Binder, target: ViewTarget, stmt: InsertS
     return baseName;
   });
   const schema = b.ctx.catalog.schema(target.base.schemaOid)?.name;
+  const { source, extra } = withViewDefaults(target, names, stmt.source);
   return {
     ...stmt,
     table: { kind: 'RangeVar', ...(schema === undefined ? {} : { schema }), name: target.base.name, inherit: true, location: stmt.table.location },
-    columns: baseNames,
+    columns: [...baseNames, ...extra.map((c) => target.base.columns[c.baseSlot!]!.name)],
+    ...(source === undefined ? {} : { source }),
     returning: [],
     ...(stmt.columnLocations === undefined ? {} : { columnLocations: stmt.columnLocations }),
   };
+}
+
+/**
+ * View column defaults in INSERT: DEFAULT in VALUES and the columns left out take the view's
+ * default (PostgreSQL's rewriter); other columns keep the base table's.
+ */
+function withViewDefaults(
+  target: ViewTarget,
+  names: readonly string[],
+  source: InsertStmt['source'],
+): { source: InsertStmt['source']; extra: readonly ViewColumnTarget[] } {
+  const given = new Set(names);
+  const extra = target.columns.filter(
+    (c) => c.default !== undefined && c.baseSlot !== undefined && !given.has(c.name) && !extraShadowed(target, c, names),
+  );
+  const named = names.map((n) => target.columns.find((c) => c.name === n)!);
+  const plainValues = source?.kind === 'Values' && source.orderBy.length === 0 && source.limit === undefined && source.offset === undefined && source.with === undefined;
+  if (!named.some((c) => c.default !== undefined) && extra.length === 0) return { source, extra };
+  if (source === undefined) {
+    return { source: { kind: 'Values', rows: [extra.map((c) => c.default!.expr)], orderBy: [], limitWithTies: false, locking: [] }, extra };
+  }
+  if (!plainValues || source.kind !== 'Values') {
+    if (extra.length === 0) return { source, extra };
+    throw err(SqlState.featureNotSupported, 'INSERT ... SELECT through a view with column defaults is not supported yet');
+  }
+  const rows = source.rows.map((row) => [
+    ...row.map((e, i) => (e.kind === 'Default' && named[i]?.default !== undefined ? named[i]!.default!.expr : e)),
+    ...extra.map((c) => c.default!.expr),
+  ]);
+  return { source: { ...source, rows }, extra };
+}
+
+/** A left-out column whose base column another written view column already sets. */
+function extraShadowed(target: ViewTarget, c: ViewColumnTarget, names: readonly string[]): boolean {
+  return names.some((n) => target.columns.find((x) => x.name === n)?.baseSlot === c.baseSlot);
 }
 
 /** UPDATE SET through a view: the new value per base column (null = unchanged). */
@@ -291,9 +336,13 @@ export function viewSetTargets(
     const name = t.name ?? '';
     const slot = writableColumn(target, name, 'update', t.location);
     const col = table.columns[slot]!;
+    const viewDefault = target.columns.find((c) => c.name === name)?.default;
     if (set[slot] !== null) throw err(SqlState.duplicateColumn, `multiple assignments to same column "${col.name}"`);
     if (t.expr.kind === 'Default') {
-      set[slot] = defaultFor(col);
+      set[slot] =
+        viewDefault === undefined
+          ? defaultFor(col)
+          : b.coerceAssign(b.bind(viewDefault.expr, new Scope(null), noAggregates('DEFAULT expressions')), col.type, col.name, -1);
       continue;
     }
     if (col.identity?.generated === 'always' || col.generated !== undefined) {

@@ -73,7 +73,9 @@ export async function addGeneration(
   assert(col !== undefined && col.default === undefined && col.identity === undefined, 'generated column without default');
   const columns = generationColumns(before, expr, opts.generatedNames, opts.positions);
   run.ctx.data.validateExpr(run.state, before, expr, { kind: 'generated', type: col.type, column: col.name });
-  const stored: StoredExpr = { expr: expr.expr, source: expr.source, columns };
+  // Stored with bare column names, as PostgreSQL prints them (and RENAME rewrites them).
+  const bare = mapColumnRefs(expr.expr, before.name, (n) => n) as StoredExpr['expr'];
+  const stored: StoredExpr = { expr: bare, source: expr.source, columns };
   run.apply({ kind: 'setGenerated', tableOid, attnum: col.attnum, generated: stored });
   if (!opts.rewrite) return;
   await run.ctx.data.rewriteRows(
@@ -113,4 +115,33 @@ export function rejectUsedByGenerated(t: TableDescriptor, col: ColumnDescriptor)
   throw new SqlError(SqlState.featureNotSupported, 'cannot alter type of a column used by a generated column', {
     detail: `Column "${col.name}" is used by generated column "${user.name}".`,
   });
+}
+
+/**
+ * A copy of `v` (a stored AST) with each reference to a column of `table` (bare or qualified
+ * by the table name) replaced by the bare name `rename` gives it.
+ */
+function mapColumnRefs(v: unknown, table: string, rename: (name: string) => string): unknown {
+  if (Array.isArray(v)) return v.map((x) => mapColumnRefs(x, table, rename));
+  if (typeof v !== 'object' || v === null) return v;
+  const o = v as { readonly kind?: unknown; readonly names?: unknown };
+  if (o.kind === 'ColumnRef' && Array.isArray(o.names)) {
+    const names = o.names as readonly string[];
+    if (names.length === 1 || (names.length === 2 && names[0] === table)) return { ...o, names: [rename(names[names.length - 1]!)] };
+    return v;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = mapColumnRefs(x, table, rename);
+  return out;
+}
+
+/** RENAME COLUMN: generation expressions that read the column name it by its new name. */
+export function renameInGenerations(run: DdlRun, tableOid: Oid, column: ColumnDescriptor, newName: string): void {
+  const t = run.table(tableOid);
+  for (const c of t.columns) {
+    const g = c.generated;
+    if (c.dropped || g?.columns?.includes(column.attnum) !== true) continue;
+    const expr = mapColumnRefs(g.expr, t.name, (n) => (n === column.name ? newName : n)) as StoredExpr['expr'];
+    run.apply({ kind: 'setGenerated', tableOid, attnum: c.attnum, generated: { ...g, expr } });
+  }
 }

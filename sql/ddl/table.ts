@@ -27,7 +27,7 @@ import { addForeignKey, checkForeignKeyTypes, validateConstraint } from './forei
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 import { alterColumnType } from './alter-column.js';
-import { addGeneration, dropExpression, rejectDefaultOnGenerated } from './generated.js';
+import { addGeneration, dropExpression, rejectDefaultOnGenerated, renameInGenerations } from './generated.js';
 
 /** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
 const fillfactorMin = 10;
@@ -412,6 +412,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
       const c = userColumn(t, cmd.from);
       if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${cmd.from}" does not exist`);
       moveHiddenRowid(run, tableOid, cmd.to);
+      renameInGenerations(run, tableOid, c, cmd.to);
       run.apply({ kind: 'renameColumn', tableOid, attnum: c.attnum, newName: cmd.to });
       return;
     }

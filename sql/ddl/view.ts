@@ -4,11 +4,11 @@
  * reads (its dependencies: DROP of one of them needs CASCADE, catalog/ops.ts). The query AST is
  * stored and re-bound whenever the view is read (sql/bind/view.ts). Errors follow PostgreSQL 15.
  */
-import type { CreateViewStmt } from '../ast.js';
+import type { AlterTableStmt, CreateViewStmt } from '../ast.js';
 import type { Oid, ViewColumn, ViewDescriptor } from '../../catalog/descriptors.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { Scope } from '../bind/binder.js';
+import { noAggregates, Scope } from '../bind/binder.js';
 import { bindQuery } from '../bind/select.js';
 import { resolveViewTarget, viewQueryNotUpdatable } from '../bind/view-dml.js';
 import { newBinder } from '../plan/prepare.js';
@@ -88,6 +88,29 @@ function updatableColumns(run: DdlRun, stmt: CreateViewStmt, columns: readonly V
     if (e instanceof SqlError) return undefined;
     throw e;
   }
+}
+
+/**
+ * ALTER VIEW (or ALTER TABLE) ... ALTER COLUMN c SET/DROP DEFAULT: the default INSERT and
+ * UPDATE ... SET c = DEFAULT use through the view (sql/bind/view-dml.ts). The expression is
+ * bound and coerced to the column's type now, as PostgreSQL's cookDefault does.
+ */
+export async function alterViewDefaults(run: DdlRun, viewOid: Oid, stmt: AlterTableStmt): Promise<DdlResult> {
+  for (const cmd of stmt.commands) {
+    const view = run.state.view(viewOid);
+    assert(view !== undefined, 'ALTER of a view names a view');
+    if (cmd.kind !== 'setDefault' && cmd.kind !== 'dropDefault') throw new SqlError(SqlState.internalError, 'view ALTER other than a default');
+    const col = view.columns.find((c) => c.name === cmd.column);
+    if (col === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${cmd.column}" of relation "${view.name}" does not exist`);
+    if (cmd.kind === 'dropDefault') {
+      run.apply({ kind: 'setViewDefault', viewOid, column: col.name, default: null });
+      continue;
+    }
+    const b = newBinder({ catalog: run.state, searchPath: run.ctx.searchPath, paramTypes: [] });
+    b.coerceAssign(b.bind(cmd.expr, new Scope(null), noAggregates('DEFAULT expressions')), col.type, col.name, -1);
+    run.apply({ kind: 'setViewDefault', viewOid, column: col.name, default: { expr: cmd.expr, source: cmd.source } });
+  }
+  return run.finish(stmt.view === true ? 'ALTER VIEW' : 'ALTER TABLE');
 }
 
 /** WITH CHECK OPTION needs an automatically updatable view (PostgreSQL's DefineView check). */

@@ -377,12 +377,18 @@ function alterTableCmd(c: ExprConverter, n: Node): ast.AlterTableCmd {
 }
 
 export function alterTable(c: ExprConverter, s: pg.AlterTableStmt): ast.AlterTableStmt {
-  if ((s.objtype ?? 'OBJECT_TABLE') !== 'OBJECT_TABLE') throw unsupported(`ALTER ${objectTypeWords(s.objtype)}`);
+  const view = s.objtype === 'OBJECT_VIEW';
+  if ((s.objtype ?? 'OBJECT_TABLE') !== 'OBJECT_TABLE' && !view) throw unsupported(`ALTER ${objectTypeWords(s.objtype)}`);
+  const commands = list(s.cmds).map((n) => alterTableCmd(c, n));
+  if (view && commands.some((cmd) => cmd.kind !== 'setDefault' && cmd.kind !== 'dropDefault')) {
+    throw unsupported('ALTER VIEW other than ALTER COLUMN SET/DROP DEFAULT and RENAME');
+  }
   return {
     kind: 'AlterTable',
     table: rangeVar(c, s.relation, 'ALTER TABLE'),
+    ...(view ? { view: true } : {}),
     ifExists: s.missing_ok === true,
-    commands: list(s.cmds).map((n) => alterTableCmd(c, n)),
+    commands,
     location: c.ctx.loc(s.relation?.location),
   };
 }

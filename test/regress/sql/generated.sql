@@ -91,4 +91,16 @@ ALTER TABLE gtest5 ADD COLUMN b int GENERATED ALWAYS AS (a * 10) STORED;
 SELECT * FROM gtest5 ORDER BY a;
 ROLLBACK;
 SELECT * FROM gtest5 ORDER BY a;
-DROP TABLE gtest1, gtest2, gtest3, gtest4, gtest5;
+-- RENAME COLUMN keeps generation expressions working; COPY TO leaves generated columns out
+CREATE TABLE gtest6 (a int, b int GENERATED ALWAYS AS (a * 2 + gtest6.a) STORED, c int);
+INSERT INTO gtest6 VALUES (1);
+ALTER TABLE gtest6 RENAME COLUMN a TO z;
+INSERT INTO gtest6 VALUES (2);
+SELECT * FROM gtest6 ORDER BY z;
+\d gtest6
+COPY gtest6 TO stdout;
+COPY gtest6 (z, c) TO stdout;
+COPY gtest6 (z, b) TO stdout;
+COPY (SELECT * FROM gtest6) TO stdout;
+ALTER TABLE gtest6 DROP COLUMN z CASCADE;
+DROP TABLE gtest1, gtest2, gtest3, gtest4, gtest5, gtest6;

@@ -153,4 +153,21 @@ DROP VIEW rw_view1;
 
 CREATE VIEW ro_view1 AS SELECT DISTINCT a FROM base_tbl WITH CHECK OPTION; -- should fail
 
+-- view column defaults
+CREATE VIEW rw_view1 AS SELECT a, b FROM base_tbl;
+ALTER VIEW rw_view1 ALTER COLUMN b SET DEFAULT 'View default';
+ALTER VIEW rw_view1 ALTER COLUMN zz SET DEFAULT 'x'; -- should fail
+ALTER VIEW base_tbl ALTER COLUMN b SET DEFAULT 'x'; -- should fail
+INSERT INTO rw_view1 (a) VALUES (40) RETURNING *;
+INSERT INTO rw_view1 VALUES (41, DEFAULT), (42, 'given') RETURNING *;
+INSERT INTO base_tbl (a) VALUES (43) RETURNING *;
+UPDATE rw_view1 SET b = DEFAULT WHERE a = 43 RETURNING *;
+CREATE VIEW rw_view2 AS SELECT b AS bb, a AS aa FROM rw_view1;
+INSERT INTO rw_view2 (aa) VALUES (44) RETURNING *;
+ALTER TABLE rw_view1 ALTER COLUMN b DROP DEFAULT;
+INSERT INTO rw_view1 (a) VALUES (45) RETURNING *;
+DELETE FROM rw_view1 WHERE a >= 40;
+DROP VIEW rw_view2;
+DROP VIEW rw_view1;
+
 DROP TABLE base_tbl;

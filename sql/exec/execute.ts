@@ -104,7 +104,9 @@ export class QueryExecution implements Execution {
     }
     if (this.buffered !== null) {
       const out = this.buffered.splice(0, limit === Infinity ? this.buffered.length : limit);
-      if (this.buffered.length === 0) this.finished = true;
+      // A SELECT that filled the caller's row limit is not known to be finished (PostgreSQL answers
+      // PortalSuspended then, even when no row is left), as on the generator path.
+      if (this.buffered.length === 0 && (this.q.commandTag !== 'SELECT' || out.length < limit)) this.finished = true;
       if (this.q.commandTag === 'SELECT') this.returned += out.length;
       return out;
     }

@@ -531,6 +531,7 @@ export class SqlSession implements Session {
       sent += rows.length;
       await sink.drain();
       if (signal.aborted) throw signal.reason;
+      if (execution.done) break; // no second fetch just to learn that nothing is left
     }
     if (!execution.done && maxRows > 0 && sent >= maxRows) return 'suspended';
     await execution.close();

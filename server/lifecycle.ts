@@ -13,6 +13,7 @@ import type { AuthConfig } from './connection.js';
 import { OpsHttpServer, type NodeState } from './http.js';
 import type { Logger } from './log.js';
 import { ServerMetrics } from './metrics.js';
+import { spillDirOf } from '../sql/exec/spill.js';
 import { PgServer, defaultDrainOptions } from './pg-server.js';
 import { makeScramSecret } from './pgwire/scram.js';
 
@@ -80,6 +81,7 @@ export async function startNodeWith(config: NodeConfig, deps: NodeDeps, log: Log
     cleanups.push({ name: 'http', fn: () => http.close() });
 
     await mkdir(config.dataDir, { recursive: true });
+    metrics.watchSpillDir(spillDirOf(config.dataDir));
     const kv = await deps.openKv({ dir: kvDir(config.dataDir) });
     cleanups.push({ name: 'kv', fn: () => kv.close() });
     const engine = await deps.createEngine({ kv, dataDir: config.dataDir, bootstrapUser: config.user, nodeId: config.nodeId });

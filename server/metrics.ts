@@ -3,6 +3,7 @@
  * so several nodes can live in one process (tests) without clashing.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { spillDirBytes } from '../sql/exec/spill.js';
 
 export const statementDurationBucketsSeconds: readonly number[] = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
@@ -67,6 +68,18 @@ export class ServerMetrics {
       this.statementCounterByTag.set(tag, child);
     }
     child.inc();
+  }
+
+  /** nodedb_spill_bytes: bytes of sort / hash spill files on disk now, read from `dir` at each scrape. */
+  watchSpillDir(dir: string): void {
+    new Gauge({
+      name: 'nodedb_spill_bytes',
+      help: 'Bytes of temporary files of sorts, hash joins and hash aggregates that exceeded work_mem, now on disk.',
+      registers: [this.registry],
+      collect() {
+        this.set(spillDirBytes(dir));
+      },
+    });
   }
 
   errorSent(sqlstate: string): void {

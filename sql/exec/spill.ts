@@ -11,7 +11,7 @@
  * its files in a `finally` (end, error, cancel), and `clearSpillDir` empties the directory at startup.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,25 @@ export async function clearSpillDir(dir: string): Promise<void> {
     return;
   }
   await Promise.all(names.filter((n) => n.startsWith('spill-')).map((n) => rm(path.join(dir, n), { force: true })));
+}
+
+/** Bytes of the spill files now in `dir` (the nodedb_spill_bytes gauge; the directory is usually empty). */
+export function spillDirBytes(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const name of names) {
+    try {
+      n += statSync(path.join(dir, name)).size;
+    } catch {
+      // Removed between readdir and stat: its query just ended.
+    }
+  }
+  return n;
 }
 
 /** 53200 with PostgreSQL's message; DETAIL names the operator and the bound. */

@@ -29,6 +29,7 @@ export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<Ddl
   const bound = bindView(run, stmt);
   const existing = run.state.classEntry(schema.oid, name);
   let replaceOid: Oid | undefined;
+  let columns = bound.columns;
   if (existing !== undefined) {
     if (!stmt.orReplace) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
     if (existing.kind !== 'view') throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a view`);
@@ -39,6 +40,11 @@ export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<Ddl
       throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in rules for relation "${name}"`);
     }
     replaceOid = old.oid;
+    // Column defaults (ALTER VIEW ... SET DEFAULT) survive the replacement, as in PostgreSQL.
+    columns = columns.map((c, i) => {
+      const d = old.columns[i]?.default;
+      return d === undefined ? c : { ...c, default: d };
+    });
   }
   run.apply({
     kind: 'createView',
@@ -46,7 +52,7 @@ export async function createView(run: DdlRun, stmt: CreateViewStmt): Promise<Ddl
     schemaOid: schema.oid,
     name,
     ownerOid: run.ownerOid(),
-    columns: bound.columns,
+    columns,
     query: stmt.query,
     source: stmt.source,
     dependsOn: bound.dependsOn,

@@ -158,6 +158,7 @@ CREATE VIEW rw_view1 AS SELECT a, b FROM base_tbl;
 ALTER VIEW rw_view1 ALTER COLUMN b SET DEFAULT 'View default';
 ALTER VIEW rw_view1 ALTER COLUMN zz SET DEFAULT 'x'; -- should fail
 ALTER VIEW base_tbl ALTER COLUMN b SET DEFAULT 'x'; -- should fail
+CREATE OR REPLACE VIEW rw_view1 AS SELECT a, b FROM base_tbl WHERE a > -100; -- keeps the default
 INSERT INTO rw_view1 (a) VALUES (40) RETURNING *;
 INSERT INTO rw_view1 VALUES (41, DEFAULT), (42, 'given') RETURNING *;
 INSERT INTO base_tbl (a) VALUES (43) RETURNING *;

@@ -27,6 +27,7 @@ import { addForeignKey, checkForeignKeyTypes, validateConstraint } from './forei
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 import { alterColumnType } from './alter-column.js';
+import { alterViewDefaults } from './view.js';
 import { addGeneration, dropExpression, rejectDefaultOnGenerated, renameInGenerations } from './generated.js';
 
 /** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
@@ -323,6 +324,10 @@ export async function alterTable(run: DdlRun, stmt: AlterTableStmt): Promise<Ddl
     }
     throw new SqlError(SqlState.undefinedTable, `relation "${relName.join('.')}" does not exist`);
   }
+  if (found.kind === 'view' && stmt.commands.every((c) => c.kind === 'setDefault' || c.kind === 'dropDefault')) {
+    return alterViewDefaults(run, found.oid, stmt);
+  }
+  if (stmt.view === true && found.kind === 'table') throw new SqlError(SqlState.wrongObjectType, `"${stmt.table.name}" is not a view`);
   if (found.kind !== 'table') {
     // ALTER TABLE ... RENAME works on any relation in PostgreSQL.
     if (stmt.commands.length === 1 && stmt.commands[0]!.kind === 'renameTable') {

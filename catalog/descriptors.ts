@@ -208,6 +208,9 @@ export type ConstraintDescriptor =
       readonly deleteSetAttnums?: readonly number[];
       /** Added NOT VALID and not validated yet (pg_constraint.convalidated false); new rows are checked. */
       readonly notValid?: true;
+      /** DEFERRABLE (condeferrable); INITIALLY DEFERRED (condeferred): the NO ACTION checks run at COMMIT. */
+      readonly deferrable?: true;
+      readonly initiallyDeferred?: true;
       readonly comment?: string;
     };
 

@@ -85,6 +85,8 @@ export type NewConstraint =
       readonly match: 'simple' | 'full';
       readonly deleteSetAttnums?: readonly number[];
       readonly notValid?: true;
+      readonly deferrable?: true;
+      readonly initiallyDeferred?: true;
     };
 
 export type CommentTarget =

@@ -314,7 +314,8 @@ function constraintText(c0: CatalogFnContext, t: TableDescriptor, c: ConstraintD
             : `${quoteIdent(cat.schema(ref.schemaOid)?.name ?? '')}.${quoteIdent(ref.name)}`;
       const actions = (what: string, a: string): string => (a === 'no action' ? '' : ` ON ${what} ${a.toUpperCase()}`);
       const match = c.match === 'full' ? ' MATCH FULL' : '';
-      const setCols = `${c.deleteSetAttnums === undefined ? '' : ` (${columnList(t, c.deleteSetAttnums)})`}${c.notValid === true ? ' NOT VALID' : ''}`;
+      const deferral = `${c.deferrable === true ? ' DEFERRABLE' : ''}${c.initiallyDeferred === true ? ' INITIALLY DEFERRED' : ''}`;
+      const setCols = `${c.deleteSetAttnums === undefined ? '' : ` (${columnList(t, c.deleteSetAttnums)})`}${deferral}${c.notValid === true ? ' NOT VALID' : ''}`;
       return `FOREIGN KEY (${columnList(t, c.attnums)}) REFERENCES ${refName}(${ref === undefined ? '' : columnList(ref, c.refAttnums)})${match}${actions('UPDATE', c.onUpdate)}${actions('DELETE', c.onDelete)}${setCols}`;
     }
     default:

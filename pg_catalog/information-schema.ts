@@ -244,8 +244,8 @@ function tableConstraints(ctx: GenContext): VirtualRow[] {
       rows.push({
         ...constraintHead(cat, t, c),
         constraint_type: constraintType(c),
-        is_deferrable: 'NO',
-        initially_deferred: 'NO',
+        is_deferrable: c.kind === 'foreignKey' && c.deferrable === true ? 'YES' : 'NO',
+        initially_deferred: c.kind === 'foreignKey' && c.initiallyDeferred === true ? 'YES' : 'NO',
         enforced: 'YES',
         nulls_distinct: idx === undefined ? null : yesNo(!idx.nullsNotDistinct),
       });

@@ -581,6 +581,9 @@ export type ConstraintDef =
       readonly deleteSetColumns?: readonly string[];
       /** NOT VALID: existing rows are not checked (ALTER TABLE ADD only; CREATE TABLE's table is empty). */
       readonly notValid?: boolean;
+      /** DEFERRABLE [INITIALLY DEFERRED]: INITIALLY DEFERRED checks at COMMIT (implies DEFERRABLE). */
+      readonly deferrable?: boolean;
+      readonly initiallyDeferred?: boolean;
     };
 
 export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';

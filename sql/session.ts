@@ -43,6 +43,7 @@ import { CursorSet } from './cursor.js';
 import type { BackendActivity } from '../pg_catalog/index.js';
 import { regObjectName } from '../pg_catalog/functions.js';
 import { engineDdlData } from './exec/ddl-data.js';
+import { hasDeferredForeignKeyChecks, runDeferredForeignKeyChecks } from './exec/foreign-key.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SessionSettingsAccess, type SqlType } from './types/index.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
@@ -681,9 +682,12 @@ export class SqlSession implements Session {
     const txn = this.txn;
     if (!txn) return;
     await this.cursors.beforeCommit();
+    // INITIALLY DEFERRED foreign keys: their checks run now, in the transaction (its catalog overlay).
+    const deferredFk = txn.kv !== undefined && hasDeferredForeignKeyChecks(txn.kv) ? this.execContext(txn, new AbortController().signal) : undefined;
     this.txn = undefined;
     this.failed = false;
     try {
+      if (deferredFk !== undefined) await runDeferredForeignKeyChecks(deferredFk);
       if (txn.ops.length > 0) {
         assert(txn.ddlBase !== undefined, 'DDL buffered without a base catalog');
         const kv = txn.kv ?? this.core.kv.begin({ isolation: txn.isolation, readOnly: false, consistency: { kind: 'strong' } });

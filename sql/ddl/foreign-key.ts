@@ -118,6 +118,8 @@ export async function addForeignKey(run: DdlRun, tableOid: Oid, c: ForeignKeyDef
     onUpdate: c.onUpdate,
     match: c.match,
     ...(deleteSetAttnums !== undefined ? { deleteSetAttnums } : {}),
+    ...(c.deferrable === true ? { deferrable: true as const } : {}),
+    ...(c.initiallyDeferred === true ? { initiallyDeferred: true as const } : {}),
   };
   // NOT VALID skips the existing rows; in CREATE TABLE there are none, so the key is valid (PostgreSQL).
   const skipRows = c.notValid === true && !opts.newTable;

@@ -19,6 +19,7 @@
  * takes a fresh READ COMMITTED snapshot (txn.stepStatement), as PostgreSQL's RI queries do,
  * so a referencing row committed while the statement waited for a row lock is seen.
  */
+import type { Txn } from '../../cluster/kv/api.js';
 import type { ConstraintDescriptor, IndexDescriptor, Oid, TableDescriptor } from '../../catalog/descriptors.js';
 import type { CatalogState } from '../../catalog/state.js';
 import { assert, assertNever } from '../../util/assert.js';
@@ -26,17 +27,19 @@ import { SqlError, SqlState } from '../../util/errors.js';
 import { bindChecks, defaultFor } from '../bind/dml.js';
 import type { NewForeignKeyShape } from '../ddl/context.js';
 import { encodeIndexKey, encodeKeyPart, KeyWriter, prefixEnd, type KeyColumn } from '../encoding/key.js';
+import type { ExecContext } from '../plan/api.js';
 import type { CheckConstraint } from '../plan/plan.js';
 import { newBinder } from '../plan/prepare.js';
 import { formatText, Oid as TypeOid, type Datum, type FormatContext, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Compiled, type Env } from './expr.js';
-import { lockTablesShared } from './execute.js';
+import { lockTablesShared, newEnv } from './execute.js';
 import { checkAbort, validateRow, writeOptions } from './run.js';
 import {
   decodeIndexEntry,
   decodeTableRow,
   deleteRow,
   primaryKeyFromValues,
+  primaryKeyOf,
   scanTableRows,
   tableCodec,
   updateRow,
@@ -48,6 +51,62 @@ export type ForeignKey = Extract<ConstraintDescriptor, { kind: 'foreignKey' }>;
 
 /** Bound on queued events of one statement (cascades included): a runaway cascade is a bug. */
 const fkEventsPerStatementMax = 50_000_000;
+/** Bound on the checks INITIALLY DEFERRED keys leave for COMMIT in one transaction. */
+const deferredChecksPerTxnMax = 50_000_000;
+
+/**
+ * A NO ACTION check of an INITIALLY DEFERRED key, run at COMMIT on what the transaction left:
+ * the referencing row (by primary key) is re-read, the referenced key re-looked-up.
+ */
+type DeferredCheck =
+  | { readonly kind: 'check'; readonly tableOid: Oid; readonly fkOid: Oid; readonly rowKey: Uint8Array }
+  | { readonly kind: 'referenced'; readonly parentOid: Oid; readonly fkOid: Oid; readonly oldKey: readonly Datum[] };
+
+const deferredByTxn = new WeakMap<Txn, DeferredCheck[]>();
+
+function deferCheck(txn: Txn, c: DeferredCheck): void {
+  let list = deferredByTxn.get(txn);
+  if (list === undefined) deferredByTxn.set(txn, (list = []));
+  assert(list.length < deferredChecksPerTxnMax, 'deferred foreign key checks exceed deferredChecksPerTxnMax');
+  list.push(c);
+}
+
+/** Whether COMMIT of `txn` has deferred foreign key checks to run (runDeferredForeignKeyChecks). */
+export function hasDeferredForeignKeyChecks(txn: Txn): boolean {
+  return (deferredByTxn.get(txn)?.length ?? 0) > 0;
+}
+
+/** COMMIT: the INITIALLY DEFERRED checks, on a fresh snapshot; 23503 as at statement end. */
+export async function runDeferredForeignKeyChecks(ctx: ExecContext): Promise<void> {
+  const list = deferredByTxn.get(ctx.txn);
+  if (list === undefined) return;
+  deferredByTxn.delete(ctx.txn);
+  ctx.txn.stepStatement();
+  const env = newEnv([], ctx);
+  const state = ctx.catalog;
+  const q = new FkQueue(env, state);
+  for (const c of list) {
+    checkAbort(env);
+    switch (c.kind) {
+      case 'check': {
+        const table = state.table(c.tableOid);
+        const fk = table?.constraints.find((x): x is ForeignKey => x.kind === 'foreignKey' && x.oid === c.fkOid);
+        if (table === undefined || fk === undefined) continue;
+        const codec = tableCodec(table, state);
+        const value = await ctx.txn.get(c.rowKey);
+        if (value === undefined) continue;
+        await lockTablesShared([fk.refTableOid], ctx);
+        await checkReferencingRow(env, state, table, fk, decodeTableRow(codec, c.rowKey, value), true);
+        break;
+      }
+      case 'referenced':
+        await q.recheckReferenced(c.parentOid, c.fkOid, c.oldKey);
+        break;
+      default:
+        assertNever(c, 'deferred foreign key check');
+    }
+  }
+}
 
 /** A foreign key of `child` that references the table in question. */
 interface IncomingFk {
@@ -282,7 +341,7 @@ export class FkQueue {
   private freshSnapshot = false;
   private readonly writers = new Map<Oid, ChildWriter>();
 
-  private constructor(
+  constructor(
     private readonly env: Env,
     private readonly state: CatalogState,
   ) {}
@@ -295,7 +354,17 @@ export class FkQueue {
   }
 
   inserted(table: TableDescriptor, row: readonly Datum[]): void {
-    for (const fk of outgoingOf(table)) this.push({ kind: 'check', table, fk, row: row.slice(0, table.columns.length) });
+    for (const fk of outgoingOf(table)) this.pushCheck(table, fk, row.slice(0, table.columns.length));
+  }
+
+  /** A referencing-side check: now (end of statement) or, INITIALLY DEFERRED, at COMMIT. */
+  private pushCheck(table: TableDescriptor, fk: ForeignKey, row: Row): void {
+    if (fk.initiallyDeferred !== true) {
+      this.push({ kind: 'check', table, fk, row });
+      return;
+    }
+    const rowKey = primaryKeyOf(tableCodec(table, this.state), row);
+    deferCheck(this.env.ctx.txn, { kind: 'check', tableOid: table.oid, fkOid: fk.oid, rowKey });
   }
 
   updated(table: TableDescriptor, oldRow: readonly Datum[], newRow: readonly Datum[], except?: ForeignKey): void {
@@ -304,7 +373,7 @@ export class FkQueue {
     const after = newRow.slice(0, w);
     for (const fk of outgoingOf(table)) {
       if (fk === except || !this.keyChanged(table, fk.attnums, before, after)) continue;
-      this.push({ kind: 'check', table, fk, row: after });
+      this.pushCheck(table, fk, after);
     }
     if (incomingOf(this.state, table.oid).some((i) => this.keyChanged(table, i.fk.refAttnums, before, after))) {
       this.push({ kind: 'referenced', table, oldRow: before, newRow: after });
@@ -369,6 +438,11 @@ export class FkQueue {
       });
       if (!representable) continue;
       const action = newRow === null ? fk.onDelete : fk.onUpdate;
+      if (action === 'no action' && fk.initiallyDeferred === true) {
+        // Only the NO ACTION check defers; RESTRICT and the actions run now (PostgreSQL).
+        deferCheck(this.env.ctx.txn, { kind: 'referenced', parentOid: parent.oid, fkOid: fk.oid, oldKey });
+        continue;
+      }
       if (action === 'no action' && (await this.keyPresentAgain(parent, fk, oldKey))) continue;
       await lockTablesShared([child.oid], this.env.ctx);
       const rows = await referencingRows(this.env, this.state, child, fk, childKey);
@@ -388,6 +462,24 @@ export class FkQueue {
           assertNever(action, 'foreign key action');
       }
     }
+  }
+
+  /** A deferred NO ACTION check at COMMIT: 23503 when `oldKey` is gone and still referenced. */
+  async recheckReferenced(parentOid: Oid, fkOid: Oid, oldKey: readonly Datum[]): Promise<void> {
+    const parent = this.state.table(parentOid);
+    const link = incomingOf(this.state, parentOid).find((i) => i.fk.oid === fkOid);
+    const child = link === undefined ? undefined : this.state.table(link.childOid);
+    if (parent === undefined || link === undefined || child === undefined) return;
+    const fk = link.fk;
+    if (await this.keyPresentAgain(parent, fk, oldKey)) return;
+    const childKey: Datum[] = [];
+    for (let j = 0; j < fk.attnums.length; j++) {
+      const v = convertKeyDatum(oldKey[j]!, columnOf(parent, fk.refAttnums[j]!).type, columnOf(child, fk.attnums[j]!).type);
+      if (v === undefined) return;
+      childKey.push(v);
+    }
+    await lockTablesShared([child.oid], this.env.ctx);
+    if ((await referencingRows(this.env, this.state, child, fk, childKey)).length > 0) throw this.stillReferenced(parent, child, fk, oldKey);
   }
 
   private stillReferenced(parent: TableDescriptor, child: TableDescriptor, fk: ForeignKey, oldKey: readonly Datum[]): SqlError {

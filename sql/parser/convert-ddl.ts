@@ -95,7 +95,7 @@ function constraintDef(c: ExprConverter, k: pg.Constraint, column: string | unde
       return { kind: 'check', ...name, expr, source, noInherit: k.is_no_inherit === true };
     }
     case 'CONSTR_FOREIGN': {
-      rejectConstraintExtras({ ...k, skip_validation: false }, 'FOREIGN KEY');
+      rejectConstraintExtras({ ...k, skip_validation: false, deferrable: false, initdeferred: false }, 'FOREIGN KEY');
       if (k.is_enforced !== true) throw unsupported('NOT ENFORCED FOREIGN KEY');
       const m = k.fk_matchtype ?? 's';
       const match = m === 'f' ? 'full' : m === 'p' ? 'partial' : 's' === m ? 'simple' : undefined;
@@ -111,6 +111,8 @@ function constraintDef(c: ExprConverter, k: pg.Constraint, column: string | unde
         match,
         ...(list(k.fk_del_set_cols).length > 0 ? { deleteSetColumns: strings(k.fk_del_set_cols, 'ON DELETE SET column list') } : {}),
         ...(k.skip_validation === true ? { notValid: true } : {}),
+        ...(k.deferrable === true || k.initdeferred === true ? { deferrable: true } : {}),
+        ...(k.initdeferred === true ? { initiallyDeferred: true } : {}),
       };
     }
     case 'CONSTR_EXCLUSION':
@@ -172,8 +174,18 @@ function columnConstraints(c: ExprConverter, col: string, nodes: readonly Node[]
         // The default behaviour, written out: nothing to record.
         break;
       case 'CONSTR_ATTR_DEFERRABLE':
-      case 'CONSTR_ATTR_DEFERRED':
-        throw unsupported('DEFERRABLE constraint');
+      case 'CONSTR_ATTR_DEFERRED': {
+        // Applies to the constraint before it (PostgreSQL's transformConstraintAttrs).
+        const last = out[out.length - 1];
+        const what = t === 'CONSTR_ATTR_DEFERRABLE' ? 'DEFERRABLE' : 'INITIALLY DEFERRED';
+        if (last?.kind === 'primaryKey' || last?.kind === 'unique') throw unsupported('DEFERRABLE constraint');
+        if (last?.kind !== 'foreignKey') {
+          const at = c.ctx.loc(k.location);
+          throw new SqlError(SqlState.syntaxError, `misplaced ${what} clause`, at >= 0 ? { position: at + 1 } : {});
+        }
+        out[out.length - 1] = { ...last, deferrable: true, ...(t === 'CONSTR_ATTR_DEFERRED' ? { initiallyDeferred: true } : {}) };
+        break;
+      }
       case 'CONSTR_ATTR_NOT_ENFORCED':
         throw unsupported('NOT ENFORCED constraint');
       default:

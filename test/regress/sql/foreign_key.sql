@@ -262,3 +262,53 @@ ALTER TABLE fk_c VALIDATE CONSTRAINT fk_c_a_fkey;
 SELECT convalidated FROM pg_constraint WHERE conname = 'fk_c_a_fkey';
 ALTER TABLE fk_p VALIDATE CONSTRAINT fk_p_pkey;
 DROP TABLE fk_c, fk_p;
+-- DEFERRABLE: INITIALLY DEFERRED keys are checked at COMMIT (the NO ACTION check only)
+CREATE TABLE fk_p (id int PRIMARY KEY);
+CREATE TABLE fk_c (a int REFERENCES fk_p DEFERRABLE INITIALLY DEFERRED, b int);
+CREATE TABLE fk_c2 (a int REFERENCES fk_p DEFERRABLE, FOREIGN KEY (a) REFERENCES fk_p DEFERRABLE INITIALLY IMMEDIATE);
+CREATE TABLE fk_c3 (a int, FOREIGN KEY (a) REFERENCES fk_p INITIALLY DEFERRED);
+CREATE TABLE fk_c4 (a int DEFERRABLE REFERENCES fk_p);
+CREATE TABLE fk_c5 (a int REFERENCES fk_p NOT DEFERRABLE);
+\d fk_c
+\d fk_c2
+SELECT conname, condeferrable, condeferred, pg_get_constraintdef(oid) FROM pg_constraint
+  WHERE contype = 'f' AND conrelid::regclass::text LIKE 'fk_c%' ORDER BY 1;
+SELECT constraint_name, is_deferrable, initially_deferred FROM information_schema.table_constraints
+  WHERE constraint_type = 'FOREIGN KEY' AND table_name LIKE 'fk_c%' ORDER BY 1;
+BEGIN;
+INSERT INTO fk_c VALUES (1, 1);
+INSERT INTO fk_p VALUES (1);
+COMMIT;
+BEGIN;
+INSERT INTO fk_c VALUES (2, 2);
+COMMIT;
+BEGIN;
+INSERT INTO fk_c VALUES (3, 3);
+DELETE FROM fk_c WHERE a = 3;
+COMMIT;
+BEGIN;
+DELETE FROM fk_p WHERE id = 1;
+INSERT INTO fk_p VALUES (1);
+COMMIT;
+BEGIN;
+DELETE FROM fk_p WHERE id = 1;
+COMMIT;
+BEGIN;
+INSERT INTO fk_c VALUES (4, 4);
+SAVEPOINT s;
+INSERT INTO fk_c VALUES (5, 5);
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO fk_p VALUES (4);
+COMMIT;
+SELECT * FROM fk_c ORDER BY a;
+BEGIN;
+INSERT INTO fk_c2 VALUES (7);
+ROLLBACK;
+-- referential actions are never deferred
+CREATE TABLE fk_c6 (a int REFERENCES fk_p ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO fk_c6 VALUES (4);
+BEGIN;
+DELETE FROM fk_p WHERE id = 4;
+SELECT count(*) FROM fk_c6;
+ROLLBACK;
+DROP TABLE fk_c, fk_c2, fk_c3, fk_c5, fk_c6, fk_p;

@@ -876,8 +876,10 @@ export class Binder {
 
   /** A scope range for a table's live columns at `offset` (dropped columns are not visible). */
   tableRange(table: TableDescriptor, alias: string, schema: string, offset: number, aliasColumns: readonly string[]): ScopeRange {
-    const schemaName = this.ctx.catalog.schema(table.schemaOid)?.name ?? 'public';
-    prepareIndexes(table, () => new Binder({ catalog: this.ctx.catalog, searchPath: [schemaName], paramTypes: [] }, this.bindSubquery));
+    prepareIndexes(table, () => {
+      const schemaName = this.ctx.catalog.schema(table.schemaOid)?.name ?? 'public';
+      return new Binder({ catalog: this.ctx.catalog, searchPath: [schemaName], paramTypes: [] }, this.bindSubquery);
+    });
     const columns: ScopeColumn[] = [];
     let visibleIndex = 0;
     table.columns.forEach((c, i) => {

@@ -239,9 +239,19 @@ export class CatalogState {
    * Makes this state's enum types the versions value conversions see (sql/types/enum.ts keeps
    * one version per type oid): the session calls it for the catalog of every statement, so a
    * rolled-back ADD VALUE / RENAME VALUE stops being visible. Cheap when nothing changed.
+   * `committed`: the latest committed state, to find labels the transaction added.
    */
-  activateEnumTypes(): void {
-    for (const e of this.enumList) registerEnumType(e);
+  activateEnumTypes(committed?: CatalogState): void {
+    for (const e of this.enumList) {
+      const before = committed === undefined || committed === this ? e : committed.enumType(e.oid);
+      if (before === undefined || before === e) {
+        registerEnumType(e);
+        continue;
+      }
+      // Labels this transaction added to a committed type: not usable until COMMIT (55P04).
+      const uncommitted = new Set(e.labels.filter((l) => !before.labels.some((b) => b.oid === l.oid)).map((l) => l.label));
+      registerEnumType(uncommitted.size === 0 ? e : { ...e, uncommitted });
+    }
   }
 
   /** The catalog-defined type (enum or its array type) named `name` in `schemaOid`: its oid. */

@@ -559,8 +559,9 @@ export class SqlSession implements Session {
 
   /** The catalog a statement binds against: the transaction's overlay, else the latest committed one. */
   private catalogForStatement(): CatalogState {
-    const catalog = this.txn?.overlay ?? this.core.catalog.current();
-    catalog.activateEnumTypes();
+    const committed = this.core.catalog.current();
+    const catalog = this.txn?.overlay ?? committed;
+    catalog.activateEnumTypes(committed);
     return catalog;
   }
 

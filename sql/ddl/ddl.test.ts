@@ -187,7 +187,6 @@ describe('executeDdl', () => {
     for (const sql of [
       'CREATE TABLE f (a int UNIQUE DEFERRABLE)',
       'CREATE TEMP TABLE tt (a int)',
-      "CREATE TYPE e AS ENUM ('a')",
       'CREATE TABLE g (a int GENERATED ALWAYS AS (1) STORED)',
     ]) {
       expect((await s.fails(sql)).code, sql).toBe('0A000');

@@ -194,6 +194,10 @@ const cases: readonly (readonly [string, object])[] = [
   ['comment on column s.t.a is null', { kind: 'Comment', objectKind: 'column', name: ['s', 't', 'a'], comment: null }],
   ["comment on constraint c on t is 'y'", { kind: 'Comment', objectKind: 'constraint', name: ['c'], onTable: ['t'], comment: 'y' }],
   ["create type mood as enum ('sad', 'ok')", { kind: 'CreateEnum', name: ['mood'], labels: ['sad', 'ok'] }],
+  ["alter type s.mood add value if not exists 'meh' before 'ok'", { kind: 'AlterEnum', name: ['s', 'mood'], action: { kind: 'addValue', label: 'meh', ifNotExists: true, position: { where: 'before', neighbor: 'ok' } } }],
+  ["alter type mood add value 'x' after 'ok'", { kind: 'AlterEnum', name: ['mood'], action: { kind: 'addValue', label: 'x', ifNotExists: false, position: { where: 'after', neighbor: 'ok' } } }],
+  ["alter type mood add value 'x'", { kind: 'AlterEnum', name: ['mood'], action: { kind: 'addValue', label: 'x', ifNotExists: false } }],
+  ["alter type mood rename value 'a' to 'b'", { kind: 'AlterEnum', name: ['mood'], action: { kind: 'renameValue', from: 'a', to: 'b' } }],
   // Utilities.
   ['explain select 1', { kind: 'Explain', analyze: false, verbose: false, costs: true, format: 'text', statement: { kind: 'Select' } }],
   ['explain (analyze, costs off, format json) update t set a = 1', { kind: 'Explain', analyze: true, costs: false, format: 'json', statement: { kind: 'Update' } }],

@@ -29,7 +29,15 @@ export interface EnumTypeSpec {
   readonly arrayOid: number;
   readonly name: string;
   readonly labels: readonly EnumLabelSpec[];
+  /**
+   * Labels added by ALTER TYPE ... ADD VALUE in the statement's open transaction (to a type that
+   * existed before it): input refuses them with 55P04 until COMMIT, as PostgreSQL.
+   */
+  readonly uncommitted?: ReadonlySet<string>;
 }
+
+/** SQLSTATE 55P04 unsafe_new_enum_value_usage. */
+const unsafeNewEnumValueUsageState = '55P04';
 
 interface EnumEntry {
   readonly spec: EnumTypeSpec;
@@ -96,7 +104,18 @@ export function enumIn(oid: number, text: string): string {
   if (!e.byLabel.has(text)) {
     throw new SqlError(SqlState.invalidTextRepresentation, `invalid input value for enum ${e.spec.name}: "${text}"`);
   }
-  return text;
+  return checkSafeEnumUse(oid, text);
+}
+
+/** PostgreSQL's check_safe_enum_use: 55P04 for a label added by the open transaction. */
+export function checkSafeEnumUse(oid: number, label: string): string {
+  const e = entry(oid);
+  if (e.spec.uncommitted?.has(label) === true) {
+    throw new SqlError(unsafeNewEnumValueUsageState, `unsafe use of new value "${label}" of enum type ${e.spec.name}`, {
+      hint: 'New enum values must be committed before they can be used.',
+    });
+  }
+  return label;
 }
 
 /** The sort order of `label` (a label of this type: values were checked on input). */

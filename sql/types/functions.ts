@@ -58,7 +58,7 @@ import { arrayElemOid, arrayTypeOf, formatTypeOid } from './registry.js';
 import { charLength, charPrefix, formatBytea, parseBytea } from './scalars.js';
 import { formatText } from './text-io.js';
 import { datumToJson } from './tojson.js';
-import { enumLabels, isEnumOid } from './enum.js';
+import { checkSafeEnumUse, enumLabels, isEnumOid } from './enum.js';
 
 type Fn = (args: readonly Datum[], ctx: EvalContext, argTypes: readonly SqlType[]) => Datum;
 
@@ -708,14 +708,15 @@ def('json_build_array', [], Oid.json, () => '[]', { volatility: 'stable' });
 def('jsonb_build_array', [], Oid.jsonb, () => '[]', { volatility: 'stable' });
 def('pg_typeof', [VARIADIC_ANY], Oid.regtype, (_a, _c, t) => t[0]!.oid, { strict: false, volatility: 'stable' });
 // Enum support functions: the type comes from the argument's type, so NULL::mood works (not strict).
-def('enum_first', [ANYENUM], ANYENUM, (_a, _c, t) => enumLabels(t[0]!.oid)[0] ?? null, { strict: false, volatility: 'stable' });
-def('enum_last', [ANYENUM], ANYENUM, (_a, _c, t) => enumLabels(t[0]!.oid).at(-1) ?? null, { strict: false, volatility: 'stable' });
-def('enum_range', [ANYENUM], ANYARRAY, (_a, _c, t) => new PgArray(t[0]!.oid, enumLabels(t[0]!.oid)), { strict: false, volatility: 'stable' });
+const safeLabel = (oid: number, l: string | undefined): string | null => (l === undefined ? null : checkSafeEnumUse(oid, l));
+def('enum_first', [ANYENUM], ANYENUM, (_a, _c, t) => safeLabel(t[0]!.oid, enumLabels(t[0]!.oid)[0]), { strict: false, volatility: 'stable' });
+def('enum_last', [ANYENUM], ANYENUM, (_a, _c, t) => safeLabel(t[0]!.oid, enumLabels(t[0]!.oid).at(-1)), { strict: false, volatility: 'stable' });
+def('enum_range', [ANYENUM], ANYARRAY, (_a, _c, t) => new PgArray(t[0]!.oid, enumLabels(t[0]!.oid).map((l) => checkSafeEnumUse(t[0]!.oid, l))), { strict: false, volatility: 'stable' });
 def('enum_range', [ANYENUM, ANYENUM], ANYARRAY, (a, _c, t) => {
   const labels = enumLabels(t[0]!.oid);
   const lo = a[0] === null ? 0 : labels.indexOf(a[0] as string);
   const hi = a[1] === null ? labels.length - 1 : labels.indexOf(a[1] as string);
-  return new PgArray(t[0]!.oid, lo <= hi ? labels.slice(lo, hi + 1) : []);
+  return new PgArray(t[0]!.oid, lo <= hi ? labels.slice(lo, hi + 1).map((l) => checkSafeEnumUse(t[0]!.oid, l)) : []);
 }, { strict: false, volatility: 'stable' });
 
 // ─── Resolution ──────────────────────────────────────────────────────────────────────────

@@ -6,13 +6,14 @@
  * rows and type until COMMIT; ROLLBACK drops the buffered writes and ops.
  */
 import type { AlterTableCmd } from '../ast.js';
-import type { ColumnDescriptor, Oid, TableDescriptor } from '../../catalog/descriptors.js';
+import type { ColumnDescriptor, Oid, StoredExpr, TableDescriptor } from '../../catalog/descriptors.js';
 import { findColumn } from '../../catalog/descriptors.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { resolveCatalogTypeName } from '../bind/type-names.js';
 import { positionOf, resolveCollation } from './columns.js';
 import { exprFacts } from './exprs.js';
 import { rejectUsedByGenerated } from './generated.js';
+import type { SqlType } from '../types/datum.js';
 import type { RewriteValue } from './context.js';
 import type { DdlRun } from './run.js';
 
@@ -42,14 +43,43 @@ function rejectUsedByView(run: DdlRun, t: TableDescriptor, col: ColumnDescriptor
 }
 
 export async function alterColumnType(run: DdlRun, tableOid: Oid, cmd: AlterColumnTypeCmd): Promise<void> {
+  await alterColumnTypes(run, tableOid, [cmd]);
+}
+
+/**
+ * All ALTER COLUMN TYPE subcommands of one statement, as PostgreSQL runs them: every USING is
+ * bound over the row as it was before the statement, and the table is rewritten once.
+ */
+export async function alterColumnTypes(run: DdlRun, tableOid: Oid, cmds: readonly AlterColumnTypeCmd[]): Promise<void> {
   const before = run.table(tableOid);
-  const col = findColumn(before, cmd.column);
-  if (col === undefined || col.hidden) {
-    throw new SqlError(SqlState.undefinedColumn, `column "${cmd.column}" of relation "${before.name}" does not exist`);
+  const stateBefore = run.state;
+  const values: RewriteValue[] = [];
+  const defaults: { readonly col: ColumnDescriptor; readonly dflt: StoredExpr; readonly type: SqlType }[] = [];
+  for (const cmd of cmds) {
+    const col = findColumn(before, cmd.column);
+    if (col === undefined || col.hidden) {
+      throw new SqlError(SqlState.undefinedColumn, `column "${cmd.column}" of relation "${before.name}" does not exist`);
+    }
+    if (values.some((v) => v.attnum === col.attnum)) throw new SqlError(SqlState.syntaxError, `cannot alter type of column "${col.name}" twice`);
+    const type = retypeTarget(run, before, col, cmd);
+    const collation = cmd.collation === undefined ? col.collation : resolveCollation(cmd.collation, type);
+    run.apply({ kind: 'setColumnType', tableOid, attnum: col.attnum, type, collation: collation ?? null });
+    values.push(col.generated !== undefined ? { kind: 'generated', attnum: col.attnum, expr: col.generated } : { kind: 'retype', attnum: col.attnum, using: cmd.using });
+    if (col.default !== undefined) defaults.push({ col, dflt: col.default, type });
   }
+  const after = run.table(tableOid);
+  const states = { before: stateBefore, after: run.state };
+  run.ctx.data.checkRewrite(states, { before, after }, values);
+  for (const { col, dflt, type } of defaults) {
+    run.ctx.data.validateExpr(run.state, after, dflt, { kind: 'retypedDefault', from: col.type, type, column: col.name });
+  }
+  await run.ctx.data.rewriteRows(run.ctx.txn, states, { before, after }, values);
+}
+
+/** The new type of `col`, after PostgreSQL's checks on the subcommand. */
+function retypeTarget(run: DdlRun, before: TableDescriptor, col: ColumnDescriptor, cmd: AlterColumnTypeCmd): SqlType {
   const resolved = resolveCatalogTypeName(run.state, run.ctx.searchPath, run.ctx.user, cmd.type.names, cmd.type.typmods, cmd.type.arrayBounds);
   if (resolved.kind === 'serial') throw new SqlError(SqlState.undefinedObject, `type "${cmd.type.names[cmd.type.names.length - 1]}" does not exist`);
-  const type = resolved.type;
   if (col.generated !== undefined && cmd.using !== undefined) {
     throw new SqlError(SqlState.syntaxError, `cannot specify USING when altering type of generated column`, {
       detail: `Column "${col.name}" is a generated column.`,
@@ -63,17 +93,5 @@ export async function alterColumnType(run: DdlRun, tableOid: Oid, cmd: AlterColu
   }
   rejectUsedByGenerated(before, col);
   rejectUsedByView(run, before, col);
-  const collation = cmd.collation === undefined ? col.collation : resolveCollation(cmd.collation, type);
-  const stateBefore = run.state;
-  run.apply({ kind: 'setColumnType', tableOid, attnum: col.attnum, type, collation: collation ?? null });
-  const after = run.table(tableOid);
-  const states = { before: stateBefore, after: run.state };
-  const values: RewriteValue[] = [
-    col.generated !== undefined ? { kind: 'generated', attnum: col.attnum, expr: col.generated } : { kind: 'retype', attnum: col.attnum, using: cmd.using },
-  ];
-  run.ctx.data.checkRewrite(states, { before, after }, values);
-  if (col.default !== undefined) {
-    run.ctx.data.validateExpr(run.state, after, col.default, { kind: 'retypedDefault', from: col.type, type, column: col.name });
-  }
-  await run.ctx.data.rewriteRows(run.ctx.txn, states, { before, after }, values);
+  return resolved.type;
 }

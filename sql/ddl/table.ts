@@ -26,7 +26,7 @@ import { exprFacts } from './exprs.js';
 import { addForeignKey, checkForeignKeyTypes, validateConstraint } from './foreign-key.js';
 import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
-import { alterColumnType } from './alter-column.js';
+import { alterColumnType, alterColumnTypes } from './alter-column.js';
 import { alterViewDefaults } from './view.js';
 import { addGeneration, dropExpression, rejectDefaultOnGenerated, renameInGenerations } from './generated.js';
 
@@ -342,7 +342,18 @@ export async function alterTable(run: DdlRun, stmt: AlterTableStmt): Promise<Ddl
     });
   }
   await run.lockTable(found.oid);
-  for (const cmd of stmt.commands) await alterTableCmd(run, found.oid, cmd);
+  const retypes = stmt.commands.filter((c): c is Extract<AlterTableCmd, { kind: 'alterColumnType' }> => c.kind === 'alterColumnType');
+  for (const cmd of stmt.commands) {
+    // PostgreSQL rewrites once for all ALTER COLUMN TYPE subcommands, each USING over the old row.
+    if (cmd.kind === 'alterColumnType' && retypes.length > 1) {
+      if (cmd === retypes[0]) {
+        await alterColumnTypes(run, found.oid, retypes);
+        checkForeignKeyTypes(run, found.oid);
+      }
+      continue;
+    }
+    await alterTableCmd(run, found.oid, cmd);
+  }
   return run.finish('ALTER TABLE');
 }
 

@@ -82,6 +82,13 @@ ROLLBACK TO SAVEPOINT s1;
 UPDATE at3 SET a = a / 4;
 COMMIT;
 SELECT * FROM at3 ORDER BY a;
+-- several ALTER TYPE subcommands: every USING reads the row as it was before the statement
+CREATE TABLE at6 (a int PRIMARY KEY, b text);
+INSERT INTO at6 VALUES (1, 'one'), (2, 'two');
+ALTER TABLE at6 ALTER COLUMN a TYPE text USING a || '-' || b, ALTER COLUMN b TYPE int USING a * 10;
+SELECT * FROM at6 ORDER BY a;
+ALTER TABLE at6 ALTER COLUMN b TYPE bigint, ALTER COLUMN b TYPE text;
+DROP TABLE at6;
 -- a table without a primary key
 CREATE TABLE at4 (a numeric, b text);
 INSERT INTO at4 VALUES (1.4, 'p'), (2.6, 'q'), (NULL, 'r');

@@ -89,6 +89,8 @@ export class Connection {
   private call: AbortController | undefined;
   private skipToSync = false;
   private terminating = false;
+  /** A FATAL ErrorResponse went out (a terminated statement reports it; the connection must not repeat it). */
+  private fatalSent = false;
   private closedByPeer = false;
   private readonly log: Logger;
   /** Implicit-transaction bookkeeping for the extended protocol (metrics only). */
@@ -137,7 +139,7 @@ export class Connection {
     try {
       const ready = await this.withAuthTimeout(() => this.startup());
       if (ready) await this.messageLoop();
-      if (this.terminating && !this.closedByPeer) {
+      if (this.terminating && !this.closedByPeer && !this.fatalSent) {
         this.sendFatal(new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command', { severity: 'FATAL' }));
       }
     } catch (err) {
@@ -184,8 +186,7 @@ export class Connection {
     const sqlErr = toSqlError(err, this.log);
     const fatal = new SqlError(sqlErr.code, sqlErr.message, { ...sqlErr.fields, severity: 'FATAL' });
     if (this.closedByPeer) return;
-    this.host.metrics.errorSent(fatal.code);
-    this.writer.errorResponse(errorFields(fatal));
+    this.reportError(fatal);
     this.out.flush();
   }
 
@@ -575,6 +576,7 @@ export class Connection {
   }
 
   private reportError(err: SqlError): void {
+    if (err.fields.severity === 'FATAL') this.fatalSent = true;
     this.host.metrics.errorSent(err.code);
     this.writer.errorResponse(errorFields(err));
   }

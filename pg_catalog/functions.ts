@@ -20,6 +20,7 @@ import { lookupVirtualTable, virtualTableByOid } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
 import { ioProcs } from './pg-data.js';
 import { databaseByName, databaseByOid } from './databases.js';
+import { viewDefinition } from './viewdef.js';
 import { sessionFunctions } from './session-functions.js';
 import { checkConstraintText, checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 import { indexColumnDef, indexDefinitionText, prettyIndexExpr } from './index-def.js';
@@ -87,8 +88,10 @@ function defs(): CatalogFunction[] {
     // There are no triggers (pg_trigger is empty; foreign keys are enforced without them): no oid has a definition.
     fn('pg_get_triggerdef', [OID], TEXT, () => null),
     fn('pg_get_triggerdef', [OID, BOOL], TEXT, () => null),
-    fn('pg_get_viewdef', [OID], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
-    fn('pg_get_viewdef', [OID, BOOL], TEXT, (a, c) => c.catalog.view(oidArg(a[0]!))?.source ?? null),
+    fn('pg_get_viewdef', [OID], TEXT, (a, c) => viewDef(c, oidArg(a[0]!), false)),
+    fn('pg_get_viewdef', [OID, BOOL], TEXT, (a, c) => viewDef(c, oidArg(a[0]!), a[1] === true)),
+    fn('pg_get_ruledef', [OID], TEXT, (a, c) => ruleDef(c, oidArg(a[0]!), false)),
+    fn('pg_get_ruledef', [OID, BOOL], TEXT, (a, c) => ruleDef(c, oidArg(a[0]!), a[1] === true)),
     fn('pg_get_userbyid', [OID], NAME, (a, c) => c.catalog.role(oidArg(a[0]!))?.name ?? `unknown (OID=${oidArg(a[0]!)})`),
     fn('obj_description', [OID, NAME], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), String(a[1]), 0)),
     fn('obj_description', [OID], TEXT, (a, c) => description(c.catalog, oidArg(a[0]!), undefined, 0)),
@@ -275,6 +278,20 @@ function relationVisible(c: CatalogFnContext, oid: number): boolean | null {
     if (c.catalog.classEntry(s, name) !== undefined) return false;
   }
   return false;
+}
+
+function viewDef(c: CatalogFnContext, oid: number, pretty: boolean): string | null {
+  const v = c.catalog.view(oid);
+  return v === undefined ? null : viewDefinition(c.catalog, v, c.searchPath, pretty);
+}
+
+/** A view's _RETURN rule (pg_rewrite oid = the view's oid) as CREATE RULE text; NULL for other oids. */
+function ruleDef(c: CatalogFnContext, oid: number, pretty: boolean): string | null {
+  const v = c.catalog.view(oid);
+  if (v === undefined) return null;
+  const qualified = `${quoteIdent(c.catalog.schema(v.schemaOid)?.name ?? '')}.${quoteIdent(v.name)}`;
+  const name = pretty ? (regObjectName(c, Oid.regclass, v.oid) ?? qualified) : qualified;
+  return `CREATE RULE "_RETURN" AS\n    ON SELECT TO ${name} DO INSTEAD ${viewDefinition(c.catalog, v, c.searchPath, pretty)}`;
 }
 
 function indexDef(c: CatalogFnContext, oid: number, column: number, pretty: boolean): string | null {

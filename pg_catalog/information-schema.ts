@@ -10,6 +10,7 @@ import { virtualTables } from './virtual.js';
 import { procRows } from './pg-proc-data.js';
 import { defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
+import { viewDefinition } from './viewdef.js';
 
 function schemaName(cat: CatalogState, oid: number): string {
   return cat.schema(oid)?.name ?? '';
@@ -204,7 +205,7 @@ function views(ctx: GenContext): VirtualRow[] {
     table_catalog: cat.database().name,
     table_schema: schemaName(cat, v.schemaOid),
     table_name: v.name,
-    view_definition: v.source,
+    view_definition: viewDefinition(cat, v, v.searchPath ?? ['$user', 'public'], false),
     check_option: v.checkOption === undefined ? 'NONE' : v.checkOption.toUpperCase(),
     is_updatable: yesNo(viewWritable(v)),
     is_insertable_into: yesNo(viewWritable(v)),

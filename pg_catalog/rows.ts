@@ -25,6 +25,7 @@ import { informationSchemaGenerators } from './information-schema.js';
 import { constraintColumns, type GenContext, type RowGenerator, type VirtualRow } from './common.js';
 import { clusterDatabases } from './databases.js';
 import { pgLocks } from './locks.js';
+import { viewDefinition } from './viewdef.js';
 import { pgCursors } from './cursors.js';
 import { enumPgTypeRows, pgEnum } from './enum-rows.js';
 import { checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
@@ -699,7 +700,7 @@ function pgIndexes(ctx: GenContext): VirtualRow[] {
 
 function pgViews(ctx: GenContext): VirtualRow[] {
   const cat = ctx.catalog;
-  return cat.views().map((v) => ({ schemaname: schemaName(cat, v.schemaOid), viewname: v.name, viewowner: roleName(cat, v.ownerOid), definition: v.source }));
+  return cat.views().map((v) => ({ schemaname: schemaName(cat, v.schemaOid), viewname: v.name, viewowner: roleName(cat, v.ownerOid), definition: viewDefinition(cat, v, v.searchPath ?? ['$user', 'public'], false) }));
 }
 
 /**

@@ -24,11 +24,7 @@ type StepResult = { ok: unknown } | { error: string; sqlstate: string | null; me
  * as expected failures (it.fails): when the feature lands the step passes, the test fails, and
  * the entry must be removed. Only against nodedb; against PostgreSQL every step must pass.
  */
-const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  sqlalchemy_inspect: {
-    view_definition: "pg_get_viewdef prints the view text as written, not PostgreSQL's deparsed query (qualified columns, casts, layout)",
-  },
-};
+const knownGaps: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
 
 for (const driver of ['psycopg2', 'psycopg3', 'asyncpg', 'sqlalchemy', 'sqlalchemy_inspect']) {
   describe(`${driver} against ${tgt.kind}`, () => {

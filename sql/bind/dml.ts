@@ -239,7 +239,7 @@ function exprLocation(e: Expr): number {
  * The target table at slots [0, w), then the UPDATE ... FROM / DELETE ... USING items (bound into
  * `scope`), inner-joined: source rows are the whole joined row, the target's row first.
  */
-function targetFrom(b: Binder, table: TableDescriptor, rv: RangeVar, items: readonly FromItem[], scope: Scope): BoundFrom {
+export function targetFrom(b: Binder, table: TableDescriptor, rv: RangeVar, items: readonly FromItem[], scope: Scope): BoundFrom {
   const target: BoundFrom = { kind: 'table', table, alias: rv.alias?.name ?? table.name, offset: 0, span: table.columns.length };
   let from: BoundFrom = target;
   if (items.length === 0) return from;

@@ -22,7 +22,7 @@ import { astLocation, Binder, boolType, noAggregates, Scope, type AggContext, ty
 import type { BExpr } from './expr.js';
 import { expandTargets } from './select.js';
 import { mapChildren } from './walk.js';
-import { bindChecks, bindGenerated, bindInsert, defaultFor, type BoundDml } from './dml.js';
+import { bindChecks, bindGenerated, bindInsert, defaultFor, targetFrom, type BoundDml } from './dml.js';
 import type { BoundFrom } from './query.js';
 
 /** Slots of view columns while a statement over the view is bound (far above any real row width). */
@@ -356,20 +356,24 @@ export function viewSetTargets(
 }
 
 export interface ViewDmlParts {
+  /** The view's columns (pseudo slots), then the UPDATE ... FROM / DELETE ... USING items. */
   readonly scope: Scope;
+  /** The base table at slots [0, w), inner-joined with the FROM / USING items. */
+  readonly from: BoundFrom;
   /** UPDATE/DELETE source rows: the base table filtered by the view's WHERE and the statement's. */
   readonly where: BExpr | null;
 }
 
-/** Scope and WHERE of UPDATE/DELETE through a view. */
+/** Scope, row source and WHERE of UPDATE/DELETE through a view. */
 export function viewDmlParts(b: Binder, target: ViewTarget, stmt: UpdateStmt | DeleteStmt): ViewDmlParts {
-  const extra = stmt.kind === 'Update' ? stmt.from : stmt.using;
-  if (extra.length > 0) {
-    throw err(SqlState.featureNotSupported, `${stmt.kind === 'Update' ? 'UPDATE ... FROM' : 'DELETE ... USING'} on a view is not supported yet`);
-  }
+  const table = target.base;
+  b.tables.add(table.oid);
+  b.readOnly = false;
   const scope = viewScope(b, target, stmt.table);
+  const alias: RangeVar = { ...stmt.table, alias: { name: stmt.table.alias?.name ?? target.view.name, columns: [] } };
+  const from = targetFrom(b, table, alias, stmt.kind === 'Update' ? stmt.from : stmt.using, scope);
   const own = stmt.where === undefined ? null : b.coerceBool(bindOverView(b, target, stmt.where, scope, 'WHERE'), 'WHERE', astLocation(stmt.where));
-  return { scope, where: andOf(target.where, own) };
+  return { scope, from, where: andOf(target.where, own) };
 }
 
 // ─── the statements ────────────────────────────────────────────────────────────────────────
@@ -385,20 +389,13 @@ export function bindViewInsert(b: Binder, stmt: InsertStmt, view: ViewDescriptor
   };
 }
 
-function baseSource(b: Binder, target: ViewTarget, where: BExpr | null): { from: BoundFrom; plan: ReturnType<typeof planFromWhere> } {
-  const table = target.base;
-  b.tables.add(table.oid);
-  b.readOnly = false;
-  const from: BoundFrom = { kind: 'table', table, alias: table.name, offset: 0, span: table.columns.length };
-  return { from, plan: planFromWhere(from, where, from.span, null) };
-}
 
 export function bindViewUpdate(b: Binder, stmt: UpdateStmt, view: ViewDescriptor): BoundDml {
   const target = resolveViewTarget(b, view, 'update');
   const table = target.base;
-  const { scope, where } = viewDmlParts(b, target, stmt);
+  const { scope, from, where } = viewDmlParts(b, target, stmt);
   const set = viewSetTargets(b, target, stmt.set, scope, (col) => defaultFor(b, table, col));
-  const { plan } = baseSource(b, target, where);
+  const plan = planFromWhere(from, where, from.span, null);
   const ret = viewReturning(b, target, stmt.returning, scope);
   return {
     plan: {
@@ -411,8 +408,8 @@ export function bindViewUpdate(b: Binder, stmt: UpdateStmt, view: ViewDescriptor
 
 export function bindViewDelete(b: Binder, stmt: DeleteStmt, view: ViewDescriptor): BoundDml {
   const target = resolveViewTarget(b, view, 'delete');
-  const { scope, where } = viewDmlParts(b, target, stmt);
-  const { plan } = baseSource(b, target, where);
+  const { scope, from, where } = viewDmlParts(b, target, stmt);
+  const plan = planFromWhere(from, where, from.span, null);
   const ret = viewReturning(b, target, stmt.returning, scope);
   return {
     plan: { kind: 'delete', table: target.base, source: plan, recheck: where, returning: ret?.exprs ?? null, width: ret?.exprs.length ?? 0 },

@@ -153,6 +153,17 @@ DROP VIEW rw_view1;
 
 CREATE VIEW ro_view1 AS SELECT DISTINCT a FROM base_tbl WITH CHECK OPTION; -- should fail
 
+-- UPDATE ... FROM and DELETE ... USING through a view
+CREATE TABLE other_tbl (k int, note text);
+INSERT INTO other_tbl VALUES (1, 'one'), (2, 'two'), (5, 'five');
+CREATE VIEW rw_view1 AS SELECT a AS aa, b AS bb FROM base_tbl WHERE a > 0;
+UPDATE rw_view1 v SET bb = o.note FROM other_tbl o WHERE o.k = v.aa RETURNING v.aa, v.bb, o.note;
+DELETE FROM rw_view1 USING other_tbl o WHERE o.k = rw_view1.aa AND o.note = 'five' RETURNING *;
+UPDATE rw_view1 SET bb = 'x' FROM other_tbl rw_view1 WHERE true; -- should fail
+SELECT * FROM base_tbl ORDER BY a;
+DROP VIEW rw_view1;
+DROP TABLE other_tbl;
+
 -- view column defaults
 CREATE VIEW rw_view1 AS SELECT a, b FROM base_tbl;
 ALTER VIEW rw_view1 ALTER COLUMN b SET DEFAULT 'View default';

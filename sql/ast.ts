@@ -547,6 +547,8 @@ export interface UpdateStmt {
   readonly set: readonly ResTarget[];
   readonly from: readonly FromItem[];
   readonly where?: Expr;
+  /** WHERE CURRENT OF cursor (instead of `where`): the session rewrites it before binding. */
+  readonly currentOf?: string;
   readonly returning: readonly ResTarget[];
   readonly location: number;
 }
@@ -557,6 +559,8 @@ export interface DeleteStmt {
   readonly table: RangeVar;
   readonly using: readonly FromItem[];
   readonly where?: Expr;
+  /** WHERE CURRENT OF cursor (instead of `where`): the session rewrites it before binding. */
+  readonly currentOf?: string;
   readonly returning: readonly ResTarget[];
   readonly location: number;
 }

@@ -323,6 +323,25 @@ export class CursorSet {
     }
   }
 
+  /**
+   * WHERE CURRENT OF: the values of the table's key columns (`attnums`) in the cursor's current
+   * row, with PostgreSQL's 24000 errors. The cursor must return the key columns (PostgreSQL uses
+   * the row's ctid, which nodedb rows do not have).
+   */
+  currentRow(name: string, table: { readonly oid: number; readonly name: string }, attnums: readonly number[]): Datum[] {
+    const c = this.get(name);
+    if (!c.columns.some((col) => col.tableOid === table.oid)) {
+      throw new SqlError(SqlState.invalidCursorState, `cursor "${name}" is not a simply updatable scan of table "${table.name}"`);
+    }
+    if (atStart(c) || atEnd(c)) throw new SqlError(SqlState.invalidCursorState, `cursor "${name}" is not positioned on a row`);
+    const row = c.rows.at(c.at);
+    const slots = attnums.map((a) => c.columns.findIndex((col) => col.tableOid === table.oid && col.attnum === a));
+    if (slots.length === 0 || slots.some((i) => i < 0)) {
+      throw new SqlError(SqlState.featureNotSupported, `WHERE CURRENT OF needs cursor "${name}" to return the primary key columns of "${table.name}"`);
+    }
+    return slots.map((i) => row[i]!);
+  }
+
   /** pg_cursors. */
   list(): CursorInfo[] {
     return [...this.cursors.values()].map((c) => ({
@@ -495,10 +514,11 @@ function keepOrForget(c: Cursor): void {
     case 'whilePossible':
       if (c.rows.keptCount <= defaultScrollRowsMax) return;
       c.mode = { kind: 'forwardOnly' };
-      c.rows.forgetBefore(c.at + 1);
+      c.rows.forgetBefore(c.at);
       return;
     case 'forwardOnly':
-      c.rows.forgetBefore(c.at + 1);
+      // The current row stays: WHERE CURRENT OF reads it.
+      c.rows.forgetBefore(c.at);
       return;
     default:
       assertNever(c.mode, 'scroll mode');

@@ -452,6 +452,10 @@ export class SqlSession implements Session {
     if (this.failed && !allowedInFailedBlock(s)) throw abortedError();
     const { signal, dispose } = this.statementSignal(outerSignal);
     try {
+      if ((s.kind === 'Update' || s.kind === 'Delete') && s.currentOf !== undefined && !portalRun) {
+        await this.runCurrentOf(s, p, sink, signal);
+        return 'complete';
+      }
       if (isQuery(s)) {
         return await this.runQuery(stmt, params, formats, sink, signal, portalRun);
       }
@@ -1166,6 +1170,33 @@ export class SqlSession implements Session {
     const execution = executeQuery(q, params, this.execContext(txn, abort.signal));
     this.cursors.declare({ stmt: s, statement: this.currentQuery, query: q, execution, abort, creationMicros: nowMicros() });
     sink.commandComplete('DECLARE CURSOR');
+  }
+
+  /**
+   * UPDATE/DELETE ... WHERE CURRENT OF c: the statement again with WHERE on the table's primary
+   * key equal to the cursor's current row (parameters), planned for this execution only.
+   */
+  private async runCurrentOf(s: A.UpdateStmt | A.DeleteStmt, p: A.ParsedStatement, sink: ResultSink, signal: AbortSignal): Promise<void> {
+    const cursor = s.currentOf;
+    assert(cursor !== undefined, 'WHERE CURRENT OF without a cursor');
+    const names = s.table.schema === undefined ? [s.table.name] : [s.table.schema, s.table.name];
+    const table = this.catalogForStatement().resolveTable(this.settings.searchPath, names, this.startup.user);
+    const key = [table.primaryIndex, ...table.indexes].find((i) => i.primary)?.columns.map((c) => c.attnum) ?? [];
+    const values = this.cursors.currentRow(cursor, table, key);
+    const alias = s.table.alias?.name ?? s.table.name;
+    const columns = key.map((a) => table.columns.find((c) => c.attnum === a)!);
+    const conds: A.Expr[] = columns.map((c, i) => ({
+      kind: 'BinaryOp',
+      op: '=',
+      left: { kind: 'ColumnRef', names: [alias, c.name], location: -1 },
+      right: { kind: 'ParamRef', number: i + 1, location: -1 },
+      location: -1,
+    }));
+    const where: A.Expr = conds.length === 1 ? conds[0]! : { kind: 'BoolExpr', op: 'and', args: conds, location: -1 };
+    const { currentOf: _cursor, ...rest } = s;
+    const statement: A.UpdateStmt | A.DeleteStmt = { ...rest, where };
+    const stmt = this.newStatement('', p.text, { statement, text: p.text, offset: p.offset }, columns.map((c) => c.type));
+    await this.runQuery(stmt, values, [], sink, signal, undefined);
   }
 
   /** The query of a DECLARE as a statement to plan. */

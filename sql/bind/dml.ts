@@ -24,6 +24,11 @@ function err(code: string, message: string, location?: number, extra: { detail?:
   return new SqlError(code, message, location !== undefined && location >= 0 ? { position: location + 1, ...extra } : extra);
 }
 
+/** WHERE CURRENT OF is rewritten by the session for a simple-protocol statement (sql/cursor.ts); anywhere else it is not built. */
+function currentOfHere(): SqlError {
+  return err(SqlState.featureNotSupported, 'WHERE CURRENT OF is supported only in statements of the simple query protocol');
+}
+
 export interface BoundDml {
   readonly plan: Plan;
   readonly columns: readonly ResultColumn[] | null;
@@ -273,6 +278,7 @@ function sourcePlan(b: Binder, from: BoundFrom, where: Expr | undefined, scope: 
 
 export function bindUpdate(b: Binder, stmt: UpdateStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.currentOf !== undefined) throw currentOfHere();
   const view = targetView(b, stmt.table);
   if (view !== undefined) return bindViewUpdate(b, stmt, view);
   const table = resolveTargetTable(b, stmt.table, 'update');
@@ -326,6 +332,7 @@ export function bindSetTargets(b: Binder, table: TableDescriptor, targets: reado
 
 export function bindDelete(b: Binder, stmt: DeleteStmt): BoundDml {
   if (stmt.with !== undefined) throw err(SqlState.featureNotSupported, 'WITH queries are not supported yet');
+  if (stmt.currentOf !== undefined) throw currentOfHere();
   const view = targetView(b, stmt.table);
   if (view !== undefined) return bindViewDelete(b, stmt, view);
   const table = resolveTargetTable(b, stmt.table, 'delete from');

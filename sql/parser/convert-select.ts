@@ -396,6 +396,8 @@ export function updateStmt(c: ExprConverter, s: pg.UpdateStmt): ast.UpdateStmt {
     location: c.ctx.loc(s.relation?.location),
   };
   if (s.withClause !== undefined) out = { ...out, with: convertWith(c, s.withClause) };
+  const currentOf = bodyOf(s.whereClause, 'CurrentOfExpr');
+  if (currentOf !== undefined) return { ...out, currentOf: currentOf.cursor_name ?? '' };
   const where = c.optExpr(s.whereClause, 'WHERE');
   if (where !== undefined) out = { ...out, where };
   return out;
@@ -410,6 +412,8 @@ export function deleteStmt(c: ExprConverter, s: pg.DeleteStmt): ast.DeleteStmt {
     location: c.ctx.loc(s.relation?.location),
   };
   if (s.withClause !== undefined) out = { ...out, with: convertWith(c, s.withClause) };
+  const currentOf = bodyOf(s.whereClause, 'CurrentOfExpr');
+  if (currentOf !== undefined) return { ...out, currentOf: currentOf.cursor_name ?? '' };
   const where = c.optExpr(s.whereClause, 'WHERE');
   if (where !== undefined) out = { ...out, where };
   return out;

@@ -210,6 +210,37 @@ DECLARE uc CURSOR FOR SELECT unique1 FROM pt WHERE unique1 < 3 UNION ALL SELECT 
 FETCH ALL FROM uc;
 COMMIT;
 
+--
+-- Tests for updatable cursors (WHERE CURRENT OF)
+--
+CREATE TABLE uctest (f1 int PRIMARY KEY, f2 text);
+INSERT INTO uctest VALUES (1, 'one'), (2, 'two'), (3, 'three');
+BEGIN;
+DECLARE c1 CURSOR FOR SELECT * FROM uctest ORDER BY f1 FOR UPDATE;
+UPDATE uctest SET f1 = 8 WHERE CURRENT OF c1; -- not positioned
+ROLLBACK;
+BEGIN;
+DECLARE c1 CURSOR FOR SELECT * FROM uctest ORDER BY f1 FOR UPDATE;
+FETCH 2 FROM c1;
+UPDATE uctest SET f2 = f2 || ' (updated)' WHERE CURRENT OF c1 RETURNING *;
+FETCH 1 FROM c1;
+DELETE FROM uctest WHERE CURRENT OF c1 RETURNING *;
+SELECT * FROM uctest ORDER BY f1;
+FETCH 1 FROM c1;
+DELETE FROM uctest WHERE CURRENT OF c1; -- past the end
+ROLLBACK;
+BEGIN;
+DECLARE c1 CURSOR FOR SELECT f1, f2 FROM uctest ORDER BY f1;
+FETCH 1 FROM c1;
+UPDATE uctest AS u SET f2 = 'first' WHERE CURRENT OF c1;
+SELECT * FROM uctest ORDER BY f1;
+DECLARE c2 CURSOR FOR SELECT 1 AS x;
+FETCH c2;
+UPDATE uctest SET f2 = 'x' WHERE CURRENT OF c2; -- not a scan of uctest
+ROLLBACK;
+UPDATE uctest SET f2 = 'x' WHERE CURRENT OF nocursor;
+DROP TABLE uctest;
+
 -- a multi-statement query is an implicit transaction block
 DECLARE mc CURSOR FOR SELECT unique1 FROM pt ORDER BY unique1 LIMIT 3\; FETCH 2 FROM mc\; FETCH mc;
 

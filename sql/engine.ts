@@ -4,7 +4,8 @@
  */
 import type { Kv, Span } from '../cluster/kv/api.js';
 import { openCatalog, type CatalogStore } from '../catalog/store.js';
-import { defaultDatabaseName } from '../catalog/state.js';
+import { type CatalogState, defaultDatabaseName } from '../catalog/state.js';
+import { resolveCatalogTypeName } from './bind/type-names.js';
 import { SqlError, SqlState } from '../util/errors.js';
 import type * as A from './ast.js';
 import { databaseByName, type BackendActivity } from '../pg_catalog/index.js';
@@ -64,17 +65,26 @@ export class EngineCore {
     return parsed;
   }
 
-  resolveType(t: A.TypeName): SqlType {
-    const r = resolveTypeName(t.names, t.typmods, t.arrayBounds);
+  /** A written type; with a catalog, catalog-defined (enum) types resolve along `searchPath` too. */
+  resolveType(t: A.TypeName, catalog?: CatalogState, searchPath: readonly string[] = []): SqlType {
+    const r = catalog === undefined
+      ? resolveTypeName(t.names, t.typmods, t.arrayBounds)
+      : resolveCatalogTypeName(catalog, searchPath, undefined, t.names, t.typmods, t.arrayBounds);
     if (r.kind === 'serial') throw new SqlError(SqlState.undefinedObject, `type "${t.names[t.names.length - 1]}" does not exist`);
     return r.type;
   }
 
   /** A TypeName node that resolves back to `t` (used to cast EXECUTE arguments). */
-  typeNameOf(t: SqlType): A.TypeName {
+  typeNameOf(t: SqlType, catalog?: CatalogState): A.TypeName {
     const elem = arrayElemOid(t.oid);
     const base = elem !== 0 ? elem : t.oid;
     const info = typeInfo(base);
+    const enumType = catalog?.enumType(base);
+    if (enumType !== undefined) {
+      // A catalog-defined (enum) type: named in its own schema.
+      const schema = catalog?.schema(enumType.schemaOid)?.name ?? 'public';
+      return { kind: 'TypeName', names: [schema, enumType.name], typmods: [], arrayBounds: elem !== 0 ? 1 : 0, location: -1 };
+    }
     const typmods: number[] = [];
     if (t.typmod >= 0 && (info.name === 'varchar' || info.name === 'bpchar')) typmods.push(t.typmod - 4);
     if (t.typmod >= 0 && info.name === 'numeric') typmods.push(((t.typmod - 4) >> 16) & 0xffff, (t.typmod - 4) & 0xffff);

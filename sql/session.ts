@@ -814,7 +814,7 @@ export class SqlSession implements Session {
         if (this.statements.has(s.name)) {
           throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${s.name}" already exists`);
         }
-        const declared = s.paramTypes.map((t) => this.core.resolveType(t));
+        const declared = s.paramTypes.map((t) => this.core.resolveType(t, this.catalogForStatement(), this.settings.searchPath));
         const stmt = this.newStatement(s.name, s.source, { statement: s.statement, text: s.source, offset: p.offset }, declared);
         if (isQuery(s.statement)) stmt.paramTypes = this.currentPlan(stmt).paramTypes;
         this.statements.set(s.name, stmt);
@@ -1130,7 +1130,7 @@ export class SqlSession implements Session {
       kind: 'Select',
       targets: exprs.map((e, i) => ({
         kind: 'ResTarget',
-        expr: { kind: 'Cast', arg: e, type: this.core.typeNameOf(types[i]!), location: -1 },
+        expr: { kind: 'Cast', arg: e, type: this.core.typeNameOf(types[i]!, this.catalogForStatement()), location: -1 },
         location: -1,
       })),
       from: [],

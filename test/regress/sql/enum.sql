@@ -157,6 +157,10 @@ SELECT enum_range('green'::rainbow, 'orange'::rainbow);
 --
 SELECT pg_typeof('red'::rainbow), 'rainbow'::regtype, 'rainbow[]'::regtype;
 SELECT format_type('rainbow'::regtype, -1), format_type('_rainbow'::regtype, -1);
+PREPARE enum_p(rainbow, rainbow[]) AS SELECT $1, $2, $1 = ANY($2);
+EXECUTE enum_p('red', '{blue,red}');
+EXECUTE enum_p('mauve', '{}');
+DEALLOCATE enum_p;
 
 --
 -- DROP TYPE with dependents

@@ -15,6 +15,7 @@ import { SqlSession } from './session.js';
 import { clearSpillDir, spillDirOf } from './exec/spill.js';
 import type { Engine, Session, SessionControl, StartupParams } from './session-api.js';
 import type { BackendSignal } from '../pg_catalog/index.js';
+import { tableStatsCache } from './exec/stats.js';
 import { defaultVersionString, resolveTypeName, typeInfo, arrayElemOid, type SqlType } from './types/index.js';
 
 /** Parsed statement lists kept for repeated query texts (ASTs are frozen, so sharing is safe). */
@@ -167,5 +168,6 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   await initParser();
   const catalog = await openCatalog(opts.kv);
   await clearSpillDir(spillDirOf(opts.dataDir));
+  await tableStatsCache(opts.kv).load(opts.kv);
   return new NodeEngine(new EngineCore(opts, catalog));
 }

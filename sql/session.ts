@@ -44,6 +44,7 @@ import type { BackendActivity } from '../pg_catalog/index.js';
 import { regObjectName } from '../pg_catalog/functions.js';
 import { engineDdlData } from './exec/ddl-data.js';
 import { hasDeferredForeignKeyChecks, runDeferredForeignKeyChecks } from './exec/foreign-key.js';
+import { tableStatsCache } from './exec/stats.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SessionSettingsAccess, type SqlType } from './types/index.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
@@ -570,7 +571,8 @@ export class SqlSession implements Session {
   }
 
   private bindContext(catalog: CatalogState, paramTypes: readonly SqlType[]): BindContext {
-    return { catalog: catalog, searchPath: this.settings.searchPath, paramTypes };
+    const stats = tableStatsCache(this.core.kv);
+    return { catalog: catalog, searchPath: this.settings.searchPath, paramTypes, tableStats: (oid) => stats.get(oid) };
   }
 
   private formatContext(): EvalContext {

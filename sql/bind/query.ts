@@ -8,12 +8,21 @@ import type { VirtualTable } from '../../pg_catalog/index.js';
 import type { SqlType } from '../types/datum.js';
 import type { ResultColumn } from '../plan/api.js';
 import type { Plan } from '../plan/plan.js';
+import type { TableStatistics } from '../exec/stats.js';
 import type { BoundLocking } from '../plan/locking.js';
 import type { WindowSpecPlan } from '../plan/window.js';
 import type { AggCall, BExpr } from './expr.js';
 
 export type BoundFrom =
-  | { readonly kind: 'table'; readonly table: TableDescriptor; readonly alias: string; readonly offset: number; readonly span: number }
+  | {
+      readonly kind: 'table';
+      readonly table: TableDescriptor;
+      readonly alias: string;
+      readonly offset: number;
+      readonly span: number;
+      /** ANALYZE statistics (join order and cost estimates, sql/plan/cost.ts). */
+      readonly stats?: TableStatistics;
+    }
   | {
       readonly kind: 'subquery';
       readonly plan: Plan;

@@ -82,7 +82,8 @@ export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: nu
       scope.ranges.push(b.tableRange(table, alias, item.alias === undefined ? (schema ?? '') : '', offset, item.alias?.columns ?? []));
       b.tables.add(table.oid);
       b.relations.add(table.oid);
-      return { kind: 'table', table, alias, offset, span: table.columns.length };
+      const stats = b.ctx.tableStats?.(table.oid);
+      return { kind: 'table', table, alias, offset, span: table.columns.length, ...(stats === undefined ? {} : { stats }) };
     }
     case 'RangeSubselect': {
       if (item.lateral) return bindLateralSubquery(b, item, scope, offset);

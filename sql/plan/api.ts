@@ -17,7 +17,8 @@ import { prepare } from './prepare.js';
 import { explainLines } from './explain.js';
 import { QueryExecution } from '../exec/execute.js';
 import type { NodeStats } from '../exec/expr.js';
-import { analyze, prepareCopy, readTableRows } from '../exec/bulk.js';
+import { prepareCopy, readTableRows } from '../exec/bulk.js';
+import { analyzeWithStatistics, type TableStatistics } from '../exec/stats.js';
 
 export type { CatalogState } from '../../catalog/state.js';
 
@@ -28,6 +29,8 @@ export interface BindContext {
   readonly searchPath: readonly string[];
   /** Declared by Parse/PREPARE; oid 0 = to be inferred. May be shorter than the highest $n used. */
   readonly paramTypes: readonly SqlType[];
+  /** ANALYZE statistics per table oid (the engine's cache, sql/exec/stats.ts); absent = none. */
+  readonly tableStats?: (tableOid: number) => TableStatistics | undefined;
 }
 
 export interface ResultColumn {
@@ -173,5 +176,5 @@ export function prepareCopyFrom(table: RangeVar, columns: readonly string[], ctx
 
 /** ANALYZE: row counts per table under table id 4 (read by EXPLAIN). */
 export function analyzeTables(tables: readonly RangeVar[] | 'all', ctx: ExecContext): Promise<void> {
-  return analyze(tables, ctx);
+  return analyzeWithStatistics(tables, ctx);
 }

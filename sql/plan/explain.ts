@@ -10,6 +10,7 @@ import type { NodeStats } from '../exec/expr.js';
 import type { SpillReport } from '../exec/spill.js';
 import { formatType, type Datum } from '../types/index.js';
 import type { Plan } from './plan.js';
+import { planRowEstimates } from './cost.js';
 import { deparseExpr } from '../deparse.js';
 import { fromStorage } from '../../pg_catalog/typed-expr.js';
 
@@ -235,6 +236,8 @@ function scanIndexCond(plan: Extract<Plan, { kind: 'scan' }>, names: Names): str
 }
 
 function estimateRows(plan: Plan, input: ExplainInput): number | undefined {
+  const joinOrderEstimate = planRowEstimates.get(plan);
+  if (joinOrderEstimate !== undefined) return joinOrderEstimate;
   if (plan.kind !== 'scan') return undefined;
   if (plan.bounds.kind === 'point') return 1;
   if (plan.bounds.kind === 'full' && plan.filter === null) return input.tableRows.get(plan.table.oid);
@@ -310,7 +313,12 @@ function build(plan: Plan, input: ExplainInput): Node {
       const names = outputNames(plan);
       const details = plan.on === null ? [] : [`Join Filter: ${deparse(plan.on, names)}`];
       const header = plan.joinType === 'left' ? 'Nested Loop Left Join' : plan.joinType === 'full' ? 'Nested Loop Full Join' : 'Nested Loop';
-      return node(header, details, [build(plan.left, input), build(plan.right, input)]);
+      const right = build(plan.right, input);
+      // An index lookup per left row: its key values are the left row's columns, named as such.
+      const cond = plan.parameterized && plan.right.kind === 'scan' ? scanIndexCond(plan.right, names) : undefined;
+      const at = right.details.findIndex((d) => d.startsWith('Index Cond: '));
+      if (cond !== undefined && at >= 0) right.details[at] = `Index Cond: ${cond}`;
+      return node(header, details, [build(plan.left, input), right]);
     }
     case 'hashJoin': {
       const names = outputNames(plan);

@@ -6,6 +6,7 @@
  * then aggregation, projection, DISTINCT, sort and limit.
  */
 import { preferMergeJoin } from './merge-join.js';
+import { planJoinRun } from './join-order.js';
 import type { IndexDescriptor, TableDescriptor } from '../../catalog/descriptors.js';
 import { assert, assertNever } from '../../util/assert.js';
 import type { BExpr } from '../bind/expr.js';
@@ -19,14 +20,14 @@ import { planLockingSelect } from './locking.js';
 import type { Plan, ScanBounds, SortKey } from './plan.js';
 
 /** A WHERE/ON conjunct with the FROM-row slots it reads. */
-interface Conj {
+export interface Conj {
   readonly expr: BExpr;
   readonly slots: ReadonlySet<number>;
   /** Free of subqueries, sequence calls and volatile functions: may move below joins. */
   readonly movable: boolean;
 }
 
-function toConj(e: BExpr): Conj {
+export function toConj(e: BExpr): Conj {
   const slots = new Set<number>();
   collectSlots(e, slots);
   return { expr: e, slots, movable: !hasAsyncParts(e) && !isVolatile(e) };
@@ -44,13 +45,13 @@ export function andOf(es: readonly BExpr[]): BExpr | null {
   return { kind: 'and', args: es, type: boolType };
 }
 
-function within(slots: ReadonlySet<number>, start: number, end: number): boolean {
+export function within(slots: ReadonlySet<number>, start: number, end: number): boolean {
   for (const s of slots) if (s < start || s >= end) return false;
   return true;
 }
 
 /** Removes and returns the pool entries matching `pred`. */
-function take(pool: Conj[], pred: (c: Conj) => boolean): Conj[] {
+export function take(pool: Conj[], pred: (c: Conj) => boolean): Conj[] {
   const out: Conj[] = [];
   for (let i = 0; i < pool.length; ) {
     if (pred(pool[i]!)) out.push(...pool.splice(i, 1));
@@ -192,7 +193,7 @@ function accessFor(
   return { index, bounds: { kind: 'range', prefix }, consumed, score: prefix.length * 10 };
 }
 
-function chooseAccess(
+export function chooseAccess(
   table: TableDescriptor,
   offset: number,
   conjs: readonly Conj[],
@@ -208,7 +209,7 @@ function chooseAccess(
 }
 
 /** Secondary index scans need no row fetch when every used column of the table is in the index or the primary key. */
-function indexOnly(table: TableDescriptor, index: IndexDescriptor, offset: number, usedSlots: ReadonlySet<number> | null): boolean {
+export function indexOnly(table: TableDescriptor, index: IndexDescriptor, offset: number, usedSlots: ReadonlySet<number> | null): boolean {
   if (index.indexId === 1 || usedSlots === null || index.columns.some((c) => c.expr !== undefined)) return false;
   const covered = new Set<number>();
   for (const c of [...index.columns, ...table.primaryIndex.columns]) covered.add(columnSlot(table, c.attnum, offset));
@@ -220,7 +221,7 @@ function indexOnly(table: TableDescriptor, index: IndexDescriptor, offset: numbe
 
 // ─── FROM ──────────────────────────────────────────────────────────────────────────────────
 
-interface FromContext {
+export interface FromContext {
   readonly width: number;
   /** null = every column is needed (DML, correlated subqueries). */
   readonly usedSlots: ReadonlySet<number> | null;
@@ -258,7 +259,7 @@ function noColumns(e: BExpr): boolean {
   return s.size === 0;
 }
 
-function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
+export function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
   switch (node.kind) {
     case 'table':
       return planTableScan(node, pool, fc, (e) => noColumns(e) && !hasAsyncParts(e));
@@ -277,6 +278,8 @@ function planFrom(node: BoundFrom, pool: Conj[], fc: FromContext): Plan {
 
 function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: FromContext): Plan {
   if (node.joinType === 'full') return planFullJoin(node, fc);
+  const reordered = planJoinRun(node, pool, fc);
+  if (reordered !== undefined) return reordered;
   const left = planFrom(node.left, pool, fc);
   const leftStart = node.left.offset;
   const leftEnd = node.left.offset + node.left.span;

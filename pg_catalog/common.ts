@@ -28,6 +28,8 @@ export interface VirtualSession {
   readonly signalBackend?: (pid: number, signal: BackendSignal) => boolean;
   /** pg_sequences.last_value per sequence oid (NULL until nextval/setval), read by virtualStorageFacts. */
   readonly sequenceLastValues?: ReadonlyMap<number, bigint | null>;
+  /** Row counts ANALYZE stored per table oid (pg_class.reltuples), read by virtualStorageFacts. */
+  readonly tableRowCounts?: ReadonlyMap<number, number>;
   /** The node's lock table (pg_locks); absent => pg_locks fails with 0A000. */
   readonly locks?: () => readonly LockSnapshotEntry[];
 }

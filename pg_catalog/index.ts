@@ -12,6 +12,7 @@ import type { CatalogState } from '../catalog/state.js';
 import type { VirtualSession } from './common.js';
 import { sequenceValueKey } from '../catalog/keys.js';
 import { decodeSequenceValue } from '../catalog/sequence.js';
+import { decodeTableRowCount, tableStatsKey } from '../sql/exec/keys.js';
 
 export { lookupVirtualTable, virtualTableByOid, virtualTables, typeSubstitutes, type VirtualTable, type VirtualColumn } from './virtual.js';
 export { databaseByName, type DatabaseFacts } from './databases.js';
@@ -47,9 +48,20 @@ export type StorageRead = (keys: readonly Uint8Array[]) => Promise<readonly (Uin
 /**
  * Facts from storage that a virtual table shows, read before its rows are generated (the
  * generators are pure functions of catalog and session): pg_sequences.last_value, NULL until
- * the sequence was first advanced, as in PostgreSQL. Other tables need none.
+ * the sequence was first advanced, and pg_class.reltuples, -1 until ANALYZE counted the rows, as
+ * in PostgreSQL. Other tables need none.
  */
-export async function virtualStorageFacts(table: VirtualTable, catalog: CatalogState, read: StorageRead): Promise<Pick<VirtualSession, 'sequenceLastValues'>> {
+export async function virtualStorageFacts(table: VirtualTable, catalog: CatalogState, read: StorageRead): Promise<Pick<VirtualSession, 'sequenceLastValues' | 'tableRowCounts'>> {
+  if (table.key === 'pg_class') {
+    const tables = catalog.tables();
+    const stats = await read(tables.map((t) => tableStatsKey(t.oid)));
+    const counts = new Map<number, number>();
+    tables.forEach((t, i) => {
+      const bytes = stats[i];
+      if (bytes !== undefined) counts.set(t.oid, decodeTableRowCount(bytes));
+    });
+    return { tableRowCounts: counts };
+  }
   if (table.key !== 'pg_sequences') return {};
   const seqs = catalog.sequences();
   const values = await read(seqs.map((s) => sequenceValueKey(s.oid)));

@@ -111,6 +111,8 @@ function classRow(o: {
   hasIndex: boolean;
   checks: number;
   options?: readonly string[];
+  /** Rows counted by ANALYZE (reltuples; -1 = never analyzed, as PostgreSQL). */
+  tuples?: number;
   /** A FOREIGN KEY references or is on the table (PostgreSQL's RI triggers). */
   hasTriggers?: boolean;
 }): VirtualRow {
@@ -125,7 +127,7 @@ function classRow(o: {
     relfilenode: o.kind === 'v' ? 0 : o.oid,
     reltablespace: 0,
     relpages: 0,
-    reltuples: -1,
+    reltuples: o.tuples ?? -1,
     relallvisible: 0,
     reltoastrelid: 0,
     relhasindex: o.hasIndex,
@@ -149,6 +151,11 @@ function classRow(o: {
   };
 }
 
+function analyzedRows(ctx: GenContext, tableOid: number): { tuples: number } | undefined {
+  const n = ctx.session.tableRowCounts?.get(tableOid);
+  return n === undefined ? undefined : { tuples: n };
+}
+
 function pgClass(ctx: GenContext): VirtualRow[] {
   const cat = ctx.catalog;
   const rows: VirtualRow[] = [];
@@ -170,6 +177,7 @@ function pgClass(ctx: GenContext): VirtualRow[] {
     rows.push(
       classRow({
         hasTriggers: fkTables.has(t.oid),
+        ...(analyzedRows(ctx, t.oid) ?? {}),
         oid: t.oid,
         name: t.name,
         namespace: t.schemaOid,
@@ -182,8 +190,12 @@ function pgClass(ctx: GenContext): VirtualRow[] {
         ...(t.fillfactor === undefined ? {} : { options: [`fillfactor=${t.fillfactor}`] }),
       }),
     );
+    const analyzed = ctx.session.tableRowCounts?.get(t.oid);
     for (const i of indexes) {
-      rows.push(classRow({ oid: i.oid, name: i.name, namespace: t.schemaOid, owner: t.ownerOid, kind: 'i', am: btreeAmOid, natts: i.columns.length, hasIndex: false, checks: 0 }));
+      // An index starts at 0 (PostgreSQL's build over the then-empty table); ANALYZE counts a full
+      // index's entries as the table's rows (a partial index's stay unknown: 0).
+      const tuples = { tuples: analyzed !== undefined && i.predicate === undefined ? analyzed : 0 };
+      rows.push(classRow({ oid: i.oid, name: i.name, namespace: t.schemaOid, owner: t.ownerOid, kind: 'i', am: btreeAmOid, natts: i.columns.length, hasIndex: false, checks: 0, ...tuples }));
     }
   }
   for (const s of cat.sequences()) {

@@ -7,7 +7,7 @@ import { newBinder } from '../plan/prepare.js';
 import type { Datum } from '../types/index.js';
 import { lockTablesShared, newEnv } from './execute.js';
 import { FkQueue } from './foreign-key.js';
-import { tableStatsKey } from './keys.js';
+import { decodeTableRowCount, tableStatsKey } from './keys.js';
 import { checkAbort, computeGenerated, insertOne, writeOptions } from './run.js';
 import { compiled, evaluate, type Compiled } from './expr.js';
 import { scanTableRows, tableCodec } from './table.js';
@@ -82,7 +82,6 @@ interface TableStats {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 export async function analyze(tables: readonly RangeVar[] | 'all', ctx: ExecContext): Promise<void> {
   const searchPath = ctx.searchPath ?? ['$user', 'public'];
@@ -105,9 +104,7 @@ export async function readTableRows(tables: readonly number[], ctx: ExecContext)
   if (tables.length === 0) return out;
   const values = await ctx.txn.getMany(tables.map(tableStatsKey));
   values.forEach((v, i) => {
-    if (v === undefined) return;
-    const s = JSON.parse(utf8Decoder.decode(v)) as TableStats;
-    out.set(tables[i]!, s.rowCount);
+    if (v !== undefined) out.set(tables[i]!, decodeTableRowCount(v));
   });
   return out;
 }

@@ -14,3 +14,8 @@ export function tableStatsKey(tableOid: number): Uint8Array {
   encodeUvarintSortable(w, tableOid);
   return w.finish();
 }
+
+/** The row count an ANALYZE stored under tableStatsKey (`{"rowCount":n}`; pg_class.reltuples shows it too). */
+export function decodeTableRowCount(v: Uint8Array): number {
+  return (JSON.parse(new TextDecoder().decode(v)) as { readonly rowCount: number }).rowCount;
+}

@@ -1,8 +1,9 @@
 /** Binary send/recv formats, exactly as PostgreSQL's typsend/typreceive. */
+import { recordFields } from './record.js';
 import { enumIn, isEnumOid } from './enum.js';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { Decimal, Interval, Oid, PgArray, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from './datum.js';
+import { Decimal, Interval, Oid, PgArray, PgRecord, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from './datum.js';
 import type { FormatContext } from './index.js';
 import { parseJsonbText } from './json.js';
 import { N, numericScale, withScale } from './numeric.js';
@@ -109,6 +110,24 @@ export function decodeNumeric(b: Uint8Array): Decimal {
   return withScale(d, dscale);
 }
 
+/** record_send: field count, then per field its type oid and length-prefixed value (-1 = NULL). */
+function encodeRecord(type: SqlType, datum: Datum, ctx: FormatContext): Uint8Array {
+  const fields = recordFields(type);
+  if (!(datum instanceof PgRecord) || fields === undefined) throw new SqlError(SqlState.featureNotSupported, 'binary output of an anonymous record is not supported');
+  const parts: Uint8Array[] = [fixed(4, (v) => v.setInt32(0, datum.fields.length))];
+  datum.fields.forEach((d, i) => {
+    const t = fields[i]!.type;
+    parts.push(fixed(4, (v) => v.setUint32(0, t.oid)));
+    if (d === null) {
+      parts.push(fixed(4, (v) => v.setInt32(0, -1)));
+      return;
+    }
+    const bytes = encodeBinary(t, d, ctx);
+    parts.push(fixed(4, (v) => v.setInt32(0, bytes.length)), bytes);
+  });
+  return Buffer.concat(parts);
+}
+
 export function encodeBinary(type: SqlType, datum: Datum, ctx: FormatContext): Uint8Array {
   assert(datum !== null, 'encodeBinary: NULL has no binary form');
   switch (type.oid) {
@@ -174,6 +193,8 @@ export function encodeBinary(type: SqlType, datum: Datum, ctx: FormatContext): U
     }
     case Oid.void:
       return new Uint8Array(0);
+    case Oid.record:
+      return encodeRecord(type, datum, ctx);
     default: {
       const elem = arrayElemOid(type.oid);
       if (elem !== 0) return encodeArray(datum as PgArray, elem, type.typmod, ctx);

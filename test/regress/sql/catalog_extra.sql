@@ -28,6 +28,13 @@ SELECT nextval('ce_s2');
 ROLLBACK;
 SELECT sequencename, last_value FROM pg_sequences WHERE sequencename LIKE 'ce\_s_' ORDER BY 1;
 DROP SEQUENCE ce_s1, ce_s2, ce_s3;
+-- pg_class.reltuples: -1 until ANALYZE counts the rows (table and its full indexes)
+CREATE TABLE ce_rows (id int PRIMARY KEY, v text);
+INSERT INTO ce_rows SELECT g, 'v' || g FROM generate_series(1, 25) g;
+SELECT relname, reltuples FROM pg_class WHERE relname IN ('ce_rows', 'ce_rows_pkey') ORDER BY 1;
+ANALYZE ce_rows;
+SELECT relname, reltuples FROM pg_class WHERE relname IN ('ce_rows', 'ce_rows_pkey') ORDER BY 1;
+DROP TABLE ce_rows;
 -- text -> reg* casts of column values resolve at run time
 CREATE TABLE ce_names (n text, v varchar);
 INSERT INTO ce_names VALUES ('pg_class', 'int4'), ('pg_type', 'text');

@@ -135,13 +135,25 @@ function mapColumnRefs(v: unknown, table: string, rename: (name: string) => stri
   return out;
 }
 
-/** RENAME COLUMN: generation expressions that read the column name it by its new name. */
-export function renameInGenerations(run: DdlRun, tableOid: Oid, column: ColumnDescriptor, newName: string): void {
+/**
+ * RENAME COLUMN: generation expressions and CHECK constraints that read the column name it by
+ * its new name (they are stored as written; PostgreSQL stores them by attnum).
+ */
+export function renameInStoredExprs(run: DdlRun, tableOid: Oid, column: ColumnDescriptor, newName: string): void {
   const t = run.table(tableOid);
+  const rename = (v: unknown): StoredExpr['expr'] => mapColumnRefs(v, t.name, (n) => (n === column.name ? newName : n)) as StoredExpr['expr'];
   for (const c of t.columns) {
     const g = c.generated;
     if (c.dropped || g?.columns?.includes(column.attnum) !== true) continue;
-    const expr = mapColumnRefs(g.expr, t.name, (n) => (n === column.name ? newName : n)) as StoredExpr['expr'];
-    run.apply({ kind: 'setGenerated', tableOid, attnum: c.attnum, generated: { ...g, expr } });
+    run.apply({ kind: 'setGenerated', tableOid, attnum: c.attnum, generated: { ...g, expr: rename(g.expr) } });
+  }
+  for (const c of t.constraints) {
+    if (c.kind !== 'check' || !c.attnums.includes(column.attnum)) continue;
+    run.apply({ kind: 'dropConstraint', tableOid, name: c.name, cascade: false });
+    run.apply({
+      kind: 'addConstraint', tableOid,
+      constraint: { kind: 'check', oid: c.oid, name: c.name, check: { ...c.check, expr: rename(c.check.expr) }, attnums: c.attnums, noInherit: c.noInherit },
+    });
+    if (c.comment !== undefined) run.apply({ kind: 'comment', target: { kind: 'constraint', tableOid, name: c.name }, comment: c.comment });
   }
 }

@@ -28,7 +28,7 @@ import { rekeyPrimary, rekeyToRowid } from './rekey.js';
 import type { DdlRun } from './run.js';
 import { alterColumnType, alterColumnTypes } from './alter-column.js';
 import { alterViewDefaults } from './view.js';
-import { addGeneration, dropExpression, rejectDefaultOnGenerated, renameInGenerations } from './generated.js';
+import { addGeneration, dropExpression, rejectDefaultOnGenerated, renameInStoredExprs } from './generated.js';
 
 /** Heap fillfactor bounds (PostgreSQL's HEAP_MIN_FILLFACTOR .. 100). */
 const fillfactorMin = 10;
@@ -428,7 +428,7 @@ async function alterTableCmd(run: DdlRun, tableOid: Oid, cmd: AlterTableCmd): Pr
       const c = userColumn(t, cmd.from);
       if (c === undefined) throw new SqlError(SqlState.undefinedColumn, `column "${cmd.from}" does not exist`);
       moveHiddenRowid(run, tableOid, cmd.to);
-      renameInGenerations(run, tableOid, c, cmd.to);
+      renameInStoredExprs(run, tableOid, c, cmd.to);
       run.apply({ kind: 'renameColumn', tableOid, attnum: c.attnum, newName: cmd.to });
       return;
     }

@@ -128,4 +128,16 @@ ALTER TABLE at5 DROP COLUMN IF EXISTS c2;
 ALTER TABLE IF EXISTS at_missing ADD COLUMN x int;
 \d at5
 SELECT * FROM at5 ORDER BY a;
+-- RENAME COLUMN: CHECK constraints and generation expressions follow the new name
+CREATE TABLE at7 (a int CONSTRAINT a_pos CHECK (a > 0), b int GENERATED ALWAYS AS (a * 2) STORED, c int, CHECK (c > a));
+COMMENT ON CONSTRAINT a_pos ON at7 IS 'positive';
+INSERT INTO at7 VALUES (1, DEFAULT, 2);
+ALTER TABLE at7 RENAME COLUMN a TO z;
+INSERT INTO at7 VALUES (2, DEFAULT, 3);
+INSERT INTO at7 VALUES (0, DEFAULT, 3);
+INSERT INTO at7 VALUES (5, DEFAULT, 3);
+SELECT * FROM at7 ORDER BY z;
+\d at7
+SELECT conname, obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conrelid = 'at7'::regclass ORDER BY conname;
+DROP TABLE at7;
 DROP TABLE at1, at2, at3, at5;

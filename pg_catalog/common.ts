@@ -1,6 +1,7 @@
 /** Types and helpers shared by the row generators (./rows.ts, ./information-schema.ts). */
 import type { CatalogState } from '../catalog/state.js';
 import type { ConstraintDescriptor, TableDescriptor } from '../catalog/descriptors.js';
+import type { TableStatistics } from '../sql/exec/stats.js';
 import { assertNever } from '../util/assert.js';
 import type { Datum } from '../sql/types/index.js';
 import type { CursorInfo } from './cursors.js';
@@ -30,6 +31,8 @@ export interface VirtualSession {
   readonly sequenceLastValues?: ReadonlyMap<number, bigint | null>;
   /** Row counts ANALYZE stored per table oid (pg_class.reltuples), read by virtualStorageFacts. */
   readonly tableRowCounts?: ReadonlyMap<number, number>;
+  /** Column statistics ANALYZE stored per table oid (pg_stats), read by virtualStorageFacts. */
+  readonly tableStatistics?: ReadonlyMap<number, TableStatistics>;
   /** The node's lock table (pg_locks); absent => pg_locks fails with 0A000. */
   readonly locks?: () => readonly LockSnapshotEntry[];
 }

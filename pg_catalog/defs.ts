@@ -749,6 +749,28 @@ export const virtualTableDefs = {
     stxexprs pg_node_tree
   )`,
   },
+  'pg_stats': {
+    schema: 'pg_catalog',
+    name: 'pg_stats',
+    oid: 12053,
+    relkind: 'v',
+    sql: `CREATE TABLE pg_catalog.pg_stats (
+    schemaname name,
+    tablename name,
+    attname name,
+    inherited boolean,
+    null_frac real,
+    avg_width integer,
+    n_distinct real,
+    most_common_vals anyarray,
+    most_common_freqs real[],
+    histogram_bounds anyarray,
+    correlation real,
+    most_common_elems anyarray,
+    most_common_elem_freqs real[],
+    elem_count_histogram real[]
+  )`,
+  },
   'pg_tables': {
     schema: 'pg_catalog',
     name: 'pg_tables',

@@ -13,6 +13,7 @@ import type { VirtualSession } from './common.js';
 import { sequenceValueKey } from '../catalog/keys.js';
 import { decodeSequenceValue } from '../catalog/sequence.js';
 import { decodeTableRowCount, tableStatsKey } from '../sql/exec/keys.js';
+import { decodeTableStatistics, type TableStatistics } from '../sql/exec/stats.js';
 
 export { lookupVirtualTable, virtualTableByOid, virtualTables, typeSubstitutes, type VirtualTable, type VirtualColumn } from './virtual.js';
 export { databaseByName, type DatabaseFacts } from './databases.js';
@@ -51,7 +52,17 @@ export type StorageRead = (keys: readonly Uint8Array[]) => Promise<readonly (Uin
  * the sequence was first advanced, and pg_class.reltuples, -1 until ANALYZE counted the rows, as
  * in PostgreSQL. Other tables need none.
  */
-export async function virtualStorageFacts(table: VirtualTable, catalog: CatalogState, read: StorageRead): Promise<Pick<VirtualSession, 'sequenceLastValues' | 'tableRowCounts'>> {
+export async function virtualStorageFacts(table: VirtualTable, catalog: CatalogState, read: StorageRead): Promise<Pick<VirtualSession, 'sequenceLastValues' | 'tableRowCounts' | 'tableStatistics'>> {
+  if (table.key === 'pg_stats') {
+    const tables = catalog.tables();
+    const stored = await read(tables.map((t) => tableStatsKey(t.oid)));
+    const byOid = new Map<number, TableStatistics>();
+    stored.forEach((bytes) => {
+      const s = bytes === undefined ? undefined : decodeTableStatistics(bytes);
+      if (s !== undefined) byOid.set(s.tableOid, s);
+    });
+    return { tableStatistics: byOid };
+  }
   if (table.key === 'pg_class') {
     const tables = catalog.tables();
     const stats = await read(tables.map((t) => tableStatsKey(t.oid)));

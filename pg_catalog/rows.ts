@@ -27,6 +27,7 @@ import { clusterDatabases } from './databases.js';
 import { pgLocks } from './locks.js';
 import { viewDefinition } from './viewdef.js';
 import { pgCursors } from './cursors.js';
+import { pgStats } from './stats-rows.js';
 import { enumPgTypeRows, pgEnum } from './enum-rows.js';
 import { checkExprText, defaultExprText, generatedExprText, isNullDefault } from './typed-expr.js';
 import { indexAttributeNames, indexDefinitionText, indexExprColumn, indexExprsText, indexPredicateText } from './index-def.js';
@@ -777,6 +778,7 @@ export const rowGenerators: Readonly<Record<VirtualTableKey, RowGenerator>> = {
   pg_cursors: pgCursors,
   pg_statistic_ext: none,
   pg_tables: pgTables,
+  pg_stats: pgStats,
   pg_tablespace: pgTablespace,
   pg_trigger: none,
   pg_type: (ctx) => [...pgType(), ...enumPgTypeRows(ctx)],

@@ -12,7 +12,7 @@ import type { Kv } from '../../cluster/kv/api.js';
 import type { TableDescriptor } from '../../catalog/descriptors.js';
 import { SystemTableId } from '../../catalog/descriptors.js';
 import type { RangeVar } from '../ast.js';
-import type { Datum } from '../types/datum.js';
+import { Oid, type Datum } from '../types/datum.js';
 import { indexPrefix, prefixEnd } from '../encoding/key.js';
 import type { ExecContext } from '../plan/api.js';
 import { tableStatsKey } from './keys.js';
@@ -25,6 +25,21 @@ export const analyzeSampleRowsMax = 30_000;
 export const mcvEntriesMax = 10;
 /** Histogram bounds per column (equi-depth buckets = bounds - 1). */
 export const histogramBoundsMax = 11;
+
+/** pg_type.typlen of fixed-width types whose datums are JS numbers / booleans (avg_width as PostgreSQL's). */
+const fixedWidthBytes: ReadonlyMap<number, number> = new Map([
+  [Oid.bool, 1],
+  [Oid.int2, 2],
+  [Oid.int4, 4],
+  [Oid.float4, 4],
+  [Oid.date, 4],
+  [Oid.oid, 4],
+  [Oid.int8, 8],
+  [Oid.float8, 8],
+  [Oid.timestamp, 8],
+  [Oid.timestamptz, 8],
+  [Oid.time, 8],
+]);
 
 /** A value kept in MCV lists / histograms: the datum itself when JSON-safe. */
 export type StatValue = number | string | boolean;
@@ -41,6 +56,10 @@ export interface ColumnStatistics {
   readonly mcvFreqs?: readonly number[];
   /** Equi-depth bounds of the non-MCV values, ascending. */
   readonly histogram?: readonly StatValue[];
+  /** The column's datums are bigints (int8, timestamps): MCVs / bounds are kept as numbers. */
+  readonly bigint?: boolean;
+  /** Correlation between scan (primary key) order and value order, -1..1 (pg_stats.correlation). */
+  readonly correlation?: number;
 }
 
 export interface TableStatistics {
@@ -121,9 +140,14 @@ function datumWidth(d: Datum): number {
   if (typeof d === 'number') return 8;
   if (typeof d === 'bigint') return 8;
   if (typeof d === 'boolean') return 1;
-  if (typeof d === 'string') return utf8.encode(d).length;
-  if (d instanceof Uint8Array) return d.length;
+  // Variable-width values count their header (1 byte up to 126 bytes, else 4), as pg_stats.avg_width.
+  if (typeof d === 'string') return varlenaWidth(utf8.encode(d).length);
+  if (d instanceof Uint8Array) return varlenaWidth(d.length);
   return 16;
+}
+
+function varlenaWidth(bytes: number): number {
+  return bytes + (bytes <= 126 ? 1 : 4);
 }
 
 /** A deterministic PRNG (ANALYZE samples must not depend on Math.random in tests). */
@@ -143,21 +167,29 @@ function compareStat(a: StatValue, b: StatValue): number {
 }
 
 /** Statistics of one column over the sample (`totalRows` rows in the table). */
-export function columnStatistics(attnum: number, values: readonly Datum[], totalRows: number): ColumnStatistics {
+export function columnStatistics(
+  attnum: number,
+  values: readonly Datum[],
+  totalRows: number,
+  positions?: readonly number[],
+  fixedWidthBytes?: number,
+): ColumnStatistics {
   const n = values.length;
   if (n === 0) return { attnum, nullFrac: 0, nDistinct: 0, avgWidth: 0 };
   let nulls = 0;
   let width = 0;
   let allStat = true;
+  let bigint = false;
   const counts = new Map<unknown, { value: Datum; count: number }>();
   for (const d of values) {
     if (d === null) {
       nulls++;
       continue;
     }
-    width += datumWidth(d);
+    width += fixedWidthBytes ?? datumWidth(d);
     const sv = statValue(d);
     if (sv === undefined) allStat = false;
+    if (typeof d === 'bigint') bigint = true;
     const key = sv ?? (d instanceof Uint8Array ? `b:${Buffer.from(d).toString('hex')}` : `o:${String(d)}`);
     const e = counts.get(key);
     if (e === undefined) counts.set(key, { value: d, count: 1 });
@@ -165,7 +197,7 @@ export function columnStatistics(attnum: number, values: readonly Datum[], total
   }
   const nonNull = n - nulls;
   const nullFrac = nulls / n;
-  const avgWidth = nonNull === 0 ? 0 : Math.round(width / nonNull);
+  const avgWidth = nonNull === 0 ? 0 : Math.floor(width / nonNull);
   const d = counts.size;
   let f1 = 0;
   for (const e of counts.values()) if (e.count === 1) f1++;
@@ -194,6 +226,8 @@ export function columnStatistics(attnum: number, values: readonly Datum[], total
     nullFrac,
     nDistinct,
     avgWidth,
+    ...(bigint ? { bigint } : {}),
+    ...(positions === undefined ? {} : { correlation: correlation(values, positions) }),
     ...(mcv.length > 0 ? { mcvValues: mcv.map((e) => statValue(e.value)!), mcvFreqs: mcv.map((e) => e.count / n) } : {}),
   };
   if (rest.length >= 2 && d - mcv.length >= 2) {
@@ -205,6 +239,30 @@ export function columnStatistics(attnum: number, values: readonly Datum[], total
   return out;
 }
 
+/** Pearson correlation of the scan positions and the value ranks of the non-null sampled values. */
+function correlation(values: readonly Datum[], positions: readonly number[]): number {
+  const pairs: { v: StatValue; p: number }[] = [];
+  values.forEach((d, i) => {
+    const v = d === null ? undefined : statValue(d);
+    if (v !== undefined) pairs.push({ v, p: positions[i]! });
+  });
+  if (pairs.length < 2) return 0;
+  const byPosition = [...pairs].sort((a, b) => a.p - b.p);
+  const posRank = new Map(byPosition.map((x, i) => [x, i]));
+  const byValue = [...pairs].sort((a, b) => compareStat(a.v, b.v) || a.p - b.p);
+  const n = pairs.length;
+  const mean = (n - 1) / 2;
+  let sxy = 0;
+  let sxx = 0;
+  byValue.forEach((x, valueRank) => {
+    const dx = posRank.get(x)! - mean;
+    const dy = valueRank - mean;
+    sxy += dx * dy;
+    sxx += dx * dx;
+  });
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
 /** Samples the rows (reservoir of `sampleRowsMax`) and computes the table's statistics. */
 export async function collectTableStatistics(
   table: TableDescriptor,
@@ -213,19 +271,25 @@ export async function collectTableStatistics(
 ): Promise<TableStatistics> {
   const random = mulberry32(table.oid);
   const sample: (readonly Datum[])[] = [];
+  const positions: number[] = [];
   let rowCount = 0;
   for await (const row of rows) {
     rowCount++;
-    if (sample.length < sampleRowsMax) sample.push(row);
-    else {
+    if (sample.length < sampleRowsMax) {
+      sample.push(row);
+      positions.push(rowCount);
+    } else {
       const j = Math.floor(random() * rowCount);
-      if (j < sampleRowsMax) sample[j] = row;
+      if (j < sampleRowsMax) {
+        sample[j] = row;
+        positions[j] = rowCount;
+      }
     }
   }
   const columns: ColumnStatistics[] = [];
   table.columns.forEach((c, i) => {
     if (c.dropped) return;
-    columns.push(columnStatistics(c.attnum, sample.map((r) => r[i] ?? null), rowCount));
+    columns.push(columnStatistics(c.attnum, sample.map((r) => r[i] ?? null), rowCount, positions, fixedWidthBytes.get(c.type.oid)));
   });
   return { tableOid: table.oid, rowCount, columns };
 }

@@ -207,6 +207,10 @@ export function formatText(type: SqlType, datum: Datum, ctx: FormatContext): str
       // int2vectorout / oidvectorout: space-separated, no braces (pg_index.indkey, pg_proc.proargtypes).
       assert(datum instanceof PgArray, 'vector datum must be a PgArray');
       return datum.items.map(String).join(' ');
+    case Oid.anyarray:
+      // anyarray_out: the element type comes with the value (pg_stats.most_common_vals).
+      assert(datum instanceof PgArray, 'anyarray datum must be a PgArray');
+      return formatArray(datum, sqlType(datum.elemOid, -1), ctx);
     default: {
       const elem = arrayElemOid(oid);
       if (elem !== 0) {

@@ -75,6 +75,11 @@ ORDER BY s.customer_id;
 -- USING and NATURAL-style joins
 SELECT count(*) FROM jo_tag JOIN jo_product ON jo_product.id = jo_tag.product_id JOIN jo_orders USING (product_id);
 
+-- statistics ANALYZE collected (the parts computed as PostgreSQL does on a fully sampled table)
+SELECT tablename, attname, null_frac, avg_width, n_distinct, round(correlation::numeric, 3) AS correlation
+FROM pg_stats WHERE tablename IN ('jo_orders', 'jo_region', 'jo_customer') ORDER BY 1, 2;
+SELECT most_common_vals::text, most_common_freqs FROM pg_stats WHERE tablename = 'jo_product' AND attname = 'category';
+
 -- statistics: pg_class row estimate after ANALYZE
 SELECT relname, reltuples FROM pg_class WHERE relname LIKE 'jo\_%' AND relkind = 'r' ORDER BY relname;
 

@@ -105,7 +105,7 @@ interface PreparedStatement {
   readonly parsed: A.ParsedStatement | undefined;
   readonly declaredTypes: readonly SqlType[];
   /** Valid for one catalog snapshot and one search_path (names bind differently under another). */
-  plan: { readonly query: PreparedQuery; readonly catalog: CatalogState; readonly searchPath: readonly string[] } | undefined;
+  plan: { readonly query: PreparedQuery; readonly catalog: CatalogState; readonly searchPath: readonly string[]; readonly statsVersion: number } | undefined;
   /** Parameter types fixed at Parse (re-planning must not change them). */
   paramTypes: readonly SqlType[] | undefined;
 }
@@ -549,14 +549,16 @@ export class SqlSession implements Session {
   private currentPlan(stmt: PreparedStatement): PreparedQuery {
     const catalog = this.catalogForStatement();
     const searchPath = this.settings.searchPath;
-    if (stmt.plan && stmt.plan.catalog === catalog && stmt.plan.searchPath === searchPath) return stmt.plan.query;
+    // Re-planned after a schema change and after ANALYZE (new statistics may change the join order).
+    const statsVersion = tableStatsCache(this.core.kv).version;
+    if (stmt.plan && stmt.plan.catalog === catalog && stmt.plan.searchPath === searchPath && stmt.plan.statsVersion === statsVersion) return stmt.plan.query;
     assert(stmt.parsed && isQuery(stmt.parsed.statement), 'plan of a non-query');
     const q = prepareQuery(stmt.parsed.statement, this.bindContext(catalog, stmt.paramTypes ?? stmt.declaredTypes));
     if (stmt.paramTypes && !sameTypes(stmt.paramTypes, q.paramTypes)) {
       throw new SqlError(SqlState.featureNotSupported, 'cached plan must not change result type');
     }
     stmt.paramTypes = q.paramTypes;
-    stmt.plan = { query: q, catalog, searchPath };
+    stmt.plan = { query: q, catalog, searchPath, statsVersion };
     return q;
   }
 

@@ -77,12 +77,15 @@ export function distinctCount(c: ColumnStatistics, rowCount: number): number {
 
 export class TableStatsCache {
   private readonly byOid = new Map<number, TableStatistics>();
+  /** Bumped by every change: plans cached by sessions are re-made when it moves. */
+  version = 0;
 
   get(tableOid: number): TableStatistics | undefined {
     return this.byOid.get(tableOid);
   }
 
   set(s: TableStatistics): void {
+    this.version++;
     this.byOid.set(s.tableOid, s);
   }
 

@@ -175,6 +175,9 @@ export function selectivity(e: BExpr, lookup: SlotLookup): number {
     }
     case 'const':
       return e.value === true ? 1 : 0;
+    case 'col':
+      // A boolean column used as a condition: col = true.
+      return equalitySelectivity(lookup(e.slot), true);
     default:
       return defaultOtherSelectivity;
   }

@@ -6,8 +6,9 @@
  * intermediate passes as needed. Files are removed when the generator ends, fails or is closed.
  */
 import type { Plan, SortKey } from '../plan/plan.js';
-import { compare, type Datum } from '../types/index.js';
+import type { Datum } from '../types/index.js';
 import { compiled, evaluate, type Env } from './expr.js';
+import { compareKeyValues } from './row-keys.js';
 import { checkAbort, run } from './run.js';
 import {
   newSpillReport,
@@ -30,23 +31,6 @@ const mergeFanInMin = 2;
 const runWriteChunkBytes = 64 * 1024;
 /** Read buffer per run during a merge, at most. */
 const mergeReadChunkBytesMax = 256 * 1024;
-
-type KeySpec = Pick<SortKey, 'type' | 'desc' | 'nullsFirst'>;
-
-export function compareKeyValues(keys: readonly KeySpec[], a: readonly Datum[], b: readonly Datum[]): number {
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === null || y === null) {
-      if (x === null && y === null) continue;
-      return (x === null) === k.nullsFirst ? -1 : 1;
-    }
-    const c = compare(k.type, x, y);
-    if (c !== 0) return k.desc ? -c : c;
-  }
-  return 0;
-}
 
 /** A spilled record: the key values followed by the row. */
 interface Decorated {

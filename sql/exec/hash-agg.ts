@@ -1,29 +1,30 @@
 /**
  * Hash aggregation and hash DISTINCT within work_mem. Groups (DISTINCT keys) are kept in a hash
  * table while its estimated size stays under work_mem. Past it, the groups already in memory
- * keep absorbing their rows, and input rows of NEW keys are written to `aggPartitions` spill
+ * keep absorbing their rows, and input rows of NEW keys are written to `hashSpillPartitions` spill
  * files by a hash of the key (./spill.ts); after the input ends the in-memory groups are emitted,
  * then each partition is aggregated the same way (repartitioned with a new salt when it still
- * overflows, up to `aggDepthMax` levels, then 53200). GROUPING SETS keep every set in memory and
+ * overflows, up to `hashSpillDepthMax` levels, then 53200). GROUPING SETS keep every set in memory and
  * fail with 53200 past the bound. Aggregate states count a fixed estimate each, plus the values
  * DISTINCT and ORDER BY aggregates collect.
  */
 import type { Plan } from '../plan/plan.js';
 import { hashKey, type Datum, type SqlType } from '../types/index.js';
-import { compareKeyValues } from './external-sort.js';
+import { compareKeyValues, hashRowKey } from './row-keys.js';
 import { compiled, evaluate, isTrue, type Compiled, type Env } from './expr.js';
 import { checkAbort, run } from './run.js';
 import {
+  checkRepartitionDepth,
   datumBytes,
   newSpillReport,
+  openSpillPartitions,
   outOfWorkMem,
-  partitionOf,
   publishSpillReport,
   readSpill,
   rowBytes,
   SpillSet,
   workMemBytesOf,
-  type SpillFile,
+  writeToPartition,
   type SpillWriter,
 } from './spill.js';
 
@@ -31,10 +32,6 @@ type Row = Datum[];
 type AggregatePlan = Extract<Plan, { kind: 'aggregate' }>;
 type DistinctPlan = Extract<Plan, { kind: 'distinct' }>;
 
-/** Partitions per spill level. */
-const aggPartitions = 32;
-/** Repartitioning levels before a partition that still overflows fails with 53200. */
-const aggDepthMax = 4;
 /** Estimated bytes of a group beyond its key values (map slot, group object, arrays). */
 const groupOverheadBytes = 160;
 /** Estimated bytes of one aggregate transition state. */
@@ -53,16 +50,6 @@ interface Group {
 /** Evaluates without a promise per call when the expression has no async parts (most do not). */
 function valueOf(c: Compiled, row: Row, env: Env): Datum | Promise<Datum> {
   return c.asyncParts.length === 0 ? c.fn(row, env) : evaluate(c, row, env);
-}
-
-function openPartitions(spills: SpillSet): SpillWriter[] {
-  const parts: SpillWriter[] = [];
-  for (let i = 0; i < aggPartitions; i++) parts.push(spills.create());
-  return parts;
-}
-
-function finishPartitions(parts: readonly SpillWriter[]): SpillFile[] {
-  return parts.map((w) => w.finish());
 }
 
 export async function* runAggregate(p: AggregatePlan, env: Env): AsyncGenerator<Row> {
@@ -102,8 +89,8 @@ async function* aggregateBatch(p: AggregatePlan, env: Env, input: AsyncIterable<
     if (bytes > report.peakMemoryBytes) report.peakMemoryBytes = bytes;
     if (bytes <= workMemBytes || spill.parts !== null) return;
     if (p.sets !== undefined) throw outOfWorkMem('HashAggregate', env, 'with grouping sets exceeds the bound');
-    if (depth >= aggDepthMax) throw outOfWorkMem('HashAggregate', env, `batch still exceeds the bound after ${depth} repartitions`);
-    spill.parts = openPartitions(spills);
+    checkRepartitionDepth('HashAggregate', env, depth);
+    spill.parts = openSpillPartitions(spills);
   };
   for await (const row of input) {
     checkAbort(env);
@@ -114,16 +101,12 @@ async function* aggregateBatch(p: AggregatePlan, env: Env, input: AsyncIterable<
     }
     for (let si = 0; si < sets.length; si++) {
       const values = sets.length === 1 && p.sets === undefined ? rowValues : rowValues.map((v, i) => (members[si]!.has(i) ? v : null));
-      let key = sets.length === 1 ? '' : `${si}\u0002`;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        key += v === null ? '\u0000N\u0001' : `${String(hashKey(p.groupTypes[i]!, v))}\u0001`;
-      }
+      const key = hashRowKey(p.groupTypes, values, sets.length === 1 ? '' : `${si}\u0002`);
       let group = groups.get(key);
       if (group === undefined) {
         if (spill.parts !== null) {
           // A new key after the table filled up: its rows are aggregated from a partition later.
-          spill.parts[partitionOf(key, depth, aggPartitions)]!.write(row);
+          writeToPartition(spill.parts, key, depth, row);
           continue;
         }
         group = newGroup(values, si);
@@ -198,7 +181,7 @@ async function* aggregateBatch(p: AggregatePlan, env: Env, input: AsyncIterable<
   groups.clear();
   const spilled = spill.parts;
   if (spilled === null) return;
-  for (const f of finishPartitions(spilled)) {
+  for (const f of spilled.map((w) => w.finish())) {
     if (f.rows > 0) yield* aggregateBatch(p, env, readSpill(f), depth + 1, spills);
     spills.remove(f);
   }
@@ -228,30 +211,26 @@ async function* distinctBatch(p: Pick<DistinctPlan, 'types'>, env: Env, input: A
   let parts: SpillWriter[] | null = null;
   for await (const row of input) {
     checkAbort(env);
-    let key = '';
-    let keyBytes = 0;
-    for (let i = 0; i < p.types.length; i++) {
-      const v = row[i]!;
-      key += v === null ? '\u0000N\u0001' : `${String(hashKey(p.types[i]!, v))}\u0001`;
-      keyBytes += datumBytes(v);
-    }
+    const key = hashRowKey(p.types, row);
     if (seen.has(key)) continue;
     if (parts !== null) {
-      parts[partitionOf(key, depth, aggPartitions)]!.write(row);
+      writeToPartition(parts, key, depth, row);
       continue;
     }
     seen.add(key);
+    let keyBytes = 0;
+    for (let i = 0; i < p.types.length; i++) keyBytes += datumBytes(row[i]!);
     yield row;
     bytes += 2 * key.length + keyBytes + 48;
     if (bytes > report.peakMemoryBytes) report.peakMemoryBytes = bytes;
     if (bytes > workMemBytes) {
-      if (depth >= aggDepthMax) throw outOfWorkMem('HashAggregate (DISTINCT)', env, `batch still exceeds the bound after ${depth} repartitions`);
-      parts = openPartitions(spills);
+      checkRepartitionDepth('HashAggregate (DISTINCT)', env, depth);
+      parts = openSpillPartitions(spills);
     }
   }
   seen.clear();
   if (parts === null) return;
-  for (const f of finishPartitions(parts)) {
+  for (const f of parts.map((w) => w.finish())) {
     if (f.rows > 0) yield* distinctBatch(p, env, readSpill(f), depth + 1, spills);
     spills.remove(f);
   }

@@ -1,9 +1,9 @@
 /**
  * Hash join within work_mem (grace hash join). The right (build) side is hashed in memory while
  * its estimated size stays under work_mem. Past it, both sides are partitioned by a hash of the
- * join key into `joinPartitions` spill files each (./spill.ts) and every partition pair is joined
+ * join key into `hashSpillPartitions` spill files each (./spill.ts) and every partition pair is joined
  * on its own, repartitioning with a new hash salt when a partition is still too big, up to
- * `joinDepthMax` levels (a single key with more rows than work_mem holds then fails with 53200).
+ * `hashSpillDepthMax` levels (a single key with more rows than work_mem holds then fails with 53200).
  * Rows with a NULL key never match: the left ones of a LEFT/FULL join and the right ones of a
  * FULL join are emitted null-extended right away.
  */
@@ -12,25 +12,21 @@ import { hashKey, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, isTrue, type Compiled, type Env } from './expr.js';
 import { checkAbort, run } from './run.js';
 import {
+  checkRepartitionDepth,
   newSpillReport,
-  outOfWorkMem,
-  partitionOf,
+  openSpillPartitions,
   publishSpillReport,
   readSpill,
   rowBytes,
   SpillSet,
   workMemBytesOf,
-  type SpillFile,
+  writeToPartition,
   type SpillWriter,
 } from './spill.js';
 
 type Row = Datum[];
 type HashJoinPlan = Extract<Plan, { kind: 'hashJoin' }>;
 
-/** Partitions per spill level. */
-const joinPartitions = 32;
-/** Repartitioning levels before a partition that still overflows fails with 53200. */
-const joinDepthMax = 4;
 /** Estimated bytes of a hash table entry beyond its row (key string, bucket array, map slot). */
 const hashEntryOverheadBytes = 64;
 
@@ -111,7 +107,7 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
       continue;
     }
     if (parts !== null) {
-      parts[partitionOf(key, depth, joinPartitions)]!.write(r);
+      writeToPartition(parts, key, depth, r);
       continue;
     }
     rights.push(r);
@@ -121,13 +117,9 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
     bytes += rowBytes(r) + key.length + hashEntryOverheadBytes;
     if (bytes > report.peakMemoryBytes) report.peakMemoryBytes = bytes;
     if (bytes > c.workMemBytes) {
-      if (depth >= joinDepthMax) throw outOfWorkMem('Hash join', env, `batch still exceeds the bound after ${depth} repartitions`);
-      parts = [];
-      for (let i = 0; i < joinPartitions; i++) parts.push(c.spills.create());
-      for (const [k, idx] of table) {
-        const w = parts[partitionOf(k, depth, joinPartitions)]!;
-        for (const i of idx) w.write(rights[i]!);
-      }
+      checkRepartitionDepth('Hash join', env, depth);
+      parts = openSpillPartitions(c.spills);
+      for (const [k, idx] of table) for (const i of idx) writeToPartition(parts, k, depth, rights[i]!);
       table.clear();
       rights.length = 0;
     }
@@ -136,10 +128,8 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
     yield* probe(c, rights, table, leftRows());
     return;
   }
-  const rightFiles: SpillFile[] = [];
-  for (const w of parts) rightFiles.push(w.finish());
-  const leftParts: SpillWriter[] = [];
-  for (let i = 0; i < joinPartitions; i++) leftParts.push(c.spills.create());
+  const rightFiles = parts.map((w) => w.finish());
+  const leftParts = openSpillPartitions(c.spills);
   for await (const l of leftRows()) {
     checkAbort(env);
     const k = keyOf(c, c.leftKeys, l);
@@ -148,11 +138,10 @@ async function* joinBatch(c: JoinCtx, rightRows: AsyncIterable<Row>, leftRows: (
       if (p.joinType !== 'inner') yield l.slice();
       continue;
     }
-    leftParts[partitionOf(key, depth, joinPartitions)]!.write(l);
+    writeToPartition(leftParts, key, depth, l);
   }
-  const leftFiles: SpillFile[] = [];
-  for (const w of leftParts) leftFiles.push(w.finish());
-  for (let i = 0; i < joinPartitions; i++) {
+  const leftFiles = leftParts.map((w) => w.finish());
+  for (let i = 0; i < rightFiles.length; i++) {
     const rf = rightFiles[i]!;
     const lf = leftFiles[i]!;
     if (rf.rows > 0 || (lf.rows > 0 && p.joinType !== 'inner')) yield* joinBatch(c, readSpill(rf), () => readSpill(lf), depth + 1);

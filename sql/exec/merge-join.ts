@@ -7,7 +7,7 @@
  */
 import type { MergeJoinPlan } from '../plan/merge-join.js';
 import type { Datum } from '../types/index.js';
-import { compareKeyValues } from './external-sort.js';
+import { compareKeyValues } from './row-keys.js';
 import { compiled, evaluate, isTrue, type Compiled, type Env } from './expr.js';
 import { checkAbort, run } from './run.js';
 

@@ -11,7 +11,7 @@ import { SqlError, SqlState } from '../../util/errors.js';
 import type { BExpr } from '../bind/expr.js';
 import { encodeIndexKey, prefixEnd, type KeyColumn } from '../encoding/key.js';
 import type { CheckConstraint, GeneratedColumn, Plan, ScanBounds } from '../plan/plan.js';
-import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
+import { hashKey, PgArray, type Datum } from '../types/index.js';
 import { compiled, evaluate, evaluateSync, installSubqueryRunner, isTrue, type Env } from './expr.js';
 import { nextRowId } from './sequence.js';
 import { runWindowNode } from './window.js';
@@ -20,6 +20,7 @@ import { FkQueue } from './foreign-key.js';
 import { runLockRows } from './locking.js';
 import { runSetOpNode } from './setop.js';
 import { runSort } from './external-sort.js';
+import { compareKeyValues } from './row-keys.js';
 import { runHashJoin } from './hash-join.js';
 import { runMergeJoin } from './merge-join.js';
 import { runAggregate, runDistinct } from './hash-agg.js';
@@ -242,25 +243,6 @@ async function* runNestedLoop(p: Extract<Plan, { kind: 'nestedLoop' }>, env: Env
   }
 }
 
-function compareSortKeys(
-  keys: readonly { readonly type: SqlType; readonly desc: boolean; readonly nullsFirst: boolean }[],
-  a: readonly Datum[],
-  b: readonly Datum[],
-): number {
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === null || y === null) {
-      if (x === null && y === null) continue;
-      return (x === null) === k.nullsFirst ? -1 : 1;
-    }
-    const c = compare(k.type, x, y);
-    if (c !== 0) return k.desc ? -c : c;
-  }
-  return 0;
-}
-
 function limitValue(e: BExpr | null, env: Env, clause: 'LIMIT' | 'OFFSET'): bigint | null {
   if (e === null) return null;
   const v = evaluateSync(compiled(e), emptyRow, env);
@@ -290,7 +272,7 @@ async function* runLimit(p: Extract<Plan, { kind: 'limit' }>, env: Env): AsyncGe
           // WITH TIES: past the limit, only rows equal to the last emitted one on the sort keys.
           const keys: Datum[] = [];
           for (const k of tieKeys) keys.push(await evaluate(k, row, env));
-          if (compareSortKeys(p.withTies!, keys, tiesOf) !== 0) return;
+          if (compareKeyValues(p.withTies!, keys, tiesOf) !== 0) return;
           yield row;
           continue;
         }

@@ -4,22 +4,24 @@
  * rows per key in memory, then stream the left side; when the counts exceed work_mem, both sides
  * are partitioned by a hash of the row key into spill files (./spill.ts) and each partition pair
  * is processed on its own (rows only ever meet rows of their own key, so partitions are
- * independent), repartitioning up to `setOpDepthMax` levels, then 53200. NULLs compare equal.
+ * independent), repartitioning up to `hashSpillDepthMax` levels, then 53200. NULLs compare equal.
  */
 import type { SetOpPlan } from '../plan/setop-plan.js';
-import { hashKey, type Datum, type SqlType } from '../types/index.js';
+import type { Datum } from '../types/index.js';
 import type { Env } from './expr.js';
 import { distinctRows } from './hash-agg.js';
 import { checkAbort, run } from './run.js';
+import { hashRowKey } from './row-keys.js';
 import {
+  checkRepartitionDepth,
   newSpillReport,
-  outOfWorkMem,
-  partitionOf,
+  openSpillPartitions,
   publishSpillReport,
   readSpill,
   rowBytes,
   SpillSet,
   workMemBytesOf,
+  writeToPartition,
   type SpillFile,
   type SpillWriter,
 } from './spill.js';
@@ -27,21 +29,8 @@ import {
 type Row = Datum[];
 type SetOpNode = Extract<SetOpPlan, { kind: 'setOp' }>;
 
-/** Partitions per spill level. */
-const setOpPartitions = 32;
-/** Repartitioning levels before a partition that still overflows fails with 53200. */
-const setOpDepthMax = 4;
 /** Estimated bytes of a count-table entry beyond its key string. */
 const countEntryOverheadBytes = 64;
-
-function rowKey(types: readonly SqlType[], row: readonly Datum[]): string {
-  let key = '';
-  for (let i = 0; i < types.length; i++) {
-    const v = row[i]!;
-    key += v === null ? '\u0000N\u0001' : `${String(hashKey(types[i]!, v))}\u0001`;
-  }
-  return key;
-}
 
 export async function* runHashSetOp(p: SetOpNode, env: Env): AsyncGenerator<Row> {
   const report = newSpillReport();
@@ -79,9 +68,9 @@ async function* intersectExcept(
   let parts: SpillWriter[] | null = null;
   for await (const row of rightRows) {
     checkAbort(env);
-    const k = rowKey(p.types, row);
+    const k = hashRowKey(p.types, row);
     if (parts !== null) {
-      parts[partitionOf(k, depth, setOpPartitions)]!.write(row);
+      writeToPartition(parts, k, depth, row);
       continue;
     }
     const e = right.get(k);
@@ -93,14 +82,10 @@ async function* intersectExcept(
     bytes += 2 * k.length + rowBytes(row) + countEntryOverheadBytes;
     if (bytes > report.peakMemoryBytes) report.peakMemoryBytes = bytes;
     if (bytes > workMemBytes) {
-      if (depth >= setOpDepthMax) throw outOfWorkMem(p.op === 'intersect' ? 'HashSetOp Intersect' : 'HashSetOp Except', env, `batch still exceeds the bound after ${depth} repartitions`);
-      parts = [];
-      for (let i = 0; i < setOpPartitions; i++) parts.push(spills.create());
+      checkRepartitionDepth(p.op === 'intersect' ? 'HashSetOp Intersect' : 'HashSetOp Except', env, depth);
+      parts = openSpillPartitions(spills);
       // Counted keys go to their partitions as that many copies of their row (equal as set-op rows).
-      for (const [key, c] of right) {
-        const w = parts[partitionOf(key, depth, setOpPartitions)]!;
-        for (let i = 0; i < c.n; i++) w.write(c.row);
-      }
+      for (const [key, c] of right) for (let i = 0; i < c.n; i++) writeToPartition(parts, key, depth, c.row);
       right.clear();
     }
   }
@@ -118,7 +103,7 @@ async function* probe(p: SetOpNode, env: Env, rightCounts: Map<string, number>, 
   const emitted = new Set<string>();
   for await (const row of leftRows) {
     checkAbort(env);
-    const k = rowKey(p.types, row);
+    const k = hashRowKey(p.types, row);
     const n = rightCounts.get(k) ?? 0;
     if (p.all) {
       // INTERSECT ALL: min(l, r) copies; EXCEPT ALL: max(l - r, 0) copies.
@@ -147,14 +132,13 @@ async function* spilledProbe(
   spills: SpillSet,
 ): AsyncGenerator<Row> {
   const rightFiles: SpillFile[] = rightParts.map((w) => w.finish());
-  const leftParts: SpillWriter[] = [];
-  for (let i = 0; i < setOpPartitions; i++) leftParts.push(spills.create());
+  const leftParts = openSpillPartitions(spills);
   for await (const row of leftRows()) {
     checkAbort(env);
-    leftParts[partitionOf(rowKey(p.types, row), depth, setOpPartitions)]!.write(row);
+    writeToPartition(leftParts, hashRowKey(p.types, row), depth, row);
   }
   const leftFiles = leftParts.map((w) => w.finish());
-  for (let i = 0; i < setOpPartitions; i++) {
+  for (let i = 0; i < rightFiles.length; i++) {
     const rf = rightFiles[i]!;
     const lf = leftFiles[i]!;
     if (lf.rows > 0) yield* intersectExcept(p, env, readSpill(rf), () => readSpill(lf), depth + 1, spills);

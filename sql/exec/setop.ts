@@ -12,10 +12,11 @@ import { timestampPlusInterval } from '../types/arith.js';
 import { zoneOrThrow } from '../types/datetime.js';
 import { numericAdd, numericFromInt } from '../types/numeric.js';
 import { jsonbEntries, jsonValueAsText, jsonValueText, parseJson } from '../types/json.js';
-import { compare, Decimal, hashKey, Interval, Oid, PgArray, PgRecord, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
+import { compare, Decimal, Interval, Oid, PgArray, PgRecord, sqlType, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Env } from './expr.js';
 import { checkAbort, collect, run } from './run.js';
 import { runHashSetOp } from './setop-hash.js';
+import { hashRowKey } from './row-keys.js';
 
 type Row = Datum[];
 const emptyRow: readonly Datum[] = [];
@@ -54,15 +55,6 @@ export function runSetOpNode(p: SetOpPlan, env: Env): AsyncGenerator<Row> {
   }
 }
 
-function rowKey(types: readonly SqlType[], row: readonly Datum[]): string {
-  let key = '';
-  for (let i = 0; i < types.length; i++) {
-    const v = row[i]!;
-    key += v === null ? '\u0000N\u0001' : `${String(hashKey(types[i]!, v))}\u0001`;
-  }
-  return key;
-}
-
 function checkGroups(size: number): void {
   if (size > setOpGroupsMax) throw new SqlError(SqlState.outOfMemory, `set operation exceeds ${setOpGroupsMax} distinct rows`);
 }
@@ -76,7 +68,7 @@ async function* runRecursiveUnion(p: Extract<SetOpPlan, { kind: 'recursiveUnion'
   const store = rowsOf(env);
   const fresh = (row: Row): boolean => {
     if (seen === null) return true;
-    const k = rowKey(p.types, row);
+    const k = hashRowKey(p.types, row);
     if (seen.has(k)) return false;
     seen.add(k);
     checkGroups(seen.size);

@@ -137,6 +137,28 @@ export function partitionOf(key: string, depth: number, partitions: number): num
   return (h >>> 0) % partitions;
 }
 
+/** Partitions per spill level of the hash operators (join, aggregate, DISTINCT, set operations). */
+export const hashSpillPartitions = 32;
+/** Repartitioning levels of a hash operator before a partition that still overflows fails with 53200. */
+export const hashSpillDepthMax = 4;
+
+/** 53200 when a hash operator's batch at `depth` overflows and may not be repartitioned again. */
+export function checkRepartitionDepth(operator: string, env: Env, depth: number): void {
+  if (depth >= hashSpillDepthMax) throw outOfWorkMem(operator, env, `batch still exceeds the bound after ${depth} repartitions`);
+}
+
+/** One spill file per partition (`hashSpillPartitions`), routed to by `partitionOf`. */
+export function openSpillPartitions(spills: SpillSet): SpillWriter[] {
+  const parts: SpillWriter[] = [];
+  for (let i = 0; i < hashSpillPartitions; i++) parts.push(spills.create());
+  return parts;
+}
+
+/** Writes `row` to the partition of `key` at `depth`. */
+export function writeToPartition(parts: readonly SpillWriter[], key: string, depth: number, row: readonly Datum[]): void {
+  parts[partitionOf(key, depth, parts.length)]!.write(row);
+}
+
 // ─── row encoding ─────────────────────────────────────────────────────────────────────────
 
 const enum Tag {

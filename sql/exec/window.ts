@@ -11,6 +11,7 @@ import type { FrameBoundPlan, FramePlan, WindowCall, WindowSortKey } from '../pl
 import { compare, hashKey, PgArray, type Datum, type SqlType } from '../types/index.js';
 import { compiled, evaluate, isTrue, type Env } from './expr.js';
 import { checkAbort, run } from './run.js';
+import { compareKeyValues } from './row-keys.js';
 
 type Row = Datum[];
 
@@ -21,21 +22,6 @@ interface Sorted {
   readonly row: Row;
   readonly part: Datum[];
   readonly ord: Datum[];
-}
-
-function compareKeys(keys: readonly { readonly type: SqlType; readonly desc: boolean; readonly nullsFirst: boolean }[], a: readonly Datum[], b: readonly Datum[]): number {
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === null || y === null) {
-      if (x === null && y === null) continue;
-      return (x === null) === k.nullsFirst ? -1 : 1;
-    }
-    const c = compare(k.type, x, y);
-    if (c !== 0) return k.desc ? -c : c;
-  }
-  return 0;
 }
 
 export async function* runWindowNode(p: Extract<Plan, { kind: 'window' | 'distinctOn' }>, env: Env): AsyncGenerator<Row> {
@@ -80,7 +66,7 @@ async function* runWindow(p: Extract<Plan, { kind: 'window' }>, env: Env): Async
     for (const c of partExprs) pv.push(await evaluate(c, row, env));
     const ord: Datum[] = [];
     for (const c of ordExprs) ord.push(await evaluate(c, row, env));
-    if (part.length > 0 && compareKeys(partKeys, part[0]!.part, pv) !== 0) {
+    if (part.length > 0 && compareKeyValues(partKeys, part[0]!.part, pv) !== 0) {
       yield* emitPartition(spec.calls, part, spec.orderBy, frameEval, env);
       part = [];
     }
@@ -121,7 +107,7 @@ function peersOf(part: readonly Sorted[], orderBy: readonly WindowSortKey[]): Pe
   const starts: number[] = [];
   const ends: number[] = [];
   for (let i = 0; i < part.length; i++) {
-    if (i === 0 || compareKeys(orderBy, part[i - 1]!.ord, part[i]!.ord) !== 0) {
+    if (i === 0 || compareKeyValues(orderBy, part[i - 1]!.ord, part[i]!.ord) !== 0) {
       if (i > 0) ends.push(i);
       starts.push(i);
     }

@@ -92,6 +92,14 @@ export interface Txn {
   delete(key: Uint8Array): void;
   /** Buffered delete of every key in the span (TRUNCATE / DROP). */
   deleteRange(span: Span): void;
+  /**
+   * A read-only view pinned at this moment: it reads at the current read timestamp and sees the
+   * writes this transaction made so far, but not those it makes later nor what others commit
+   * later (a cursor's or a suspended portal's snapshot, as PostgreSQL's). O(1) to take. Its
+   * writes fail (25006); its locks are this transaction's. GC keeps the versions it can read
+   * until it is released or the transaction ends.
+   */
+  readView(): ReadView;
   /** Marks the current write buffer position (SAVEPOINT). */
   savepoint(): number;
   /** Discards writes made after the savepoint (ROLLBACK TO SAVEPOINT); locks are kept, as in PostgreSQL. */
@@ -100,6 +108,12 @@ export interface Txn {
   commit(): Promise<void>;
   rollback(): Promise<void>;
   readonly state: 'open' | 'committed' | 'aborted';
+}
+
+/** A pinned snapshot of a transaction (Txn.readView); the Txn methods that write throw 25006. */
+export interface ReadView extends Txn {
+  /** Unpins the snapshot (idempotent); reads afterwards fail. Also implied by the transaction's end. */
+  release(): void;
 }
 
 export interface GcStats {

@@ -48,6 +48,7 @@ import type {
   Kv,
   LockOptions,
   LockResult,
+  ReadView,
   ScanOptions,
   Span,
   Txn,
@@ -55,7 +56,7 @@ import type {
 } from './api.js';
 import { GroupCommitter, groupCommitBoundsDefault, type GroupCommitBounds, type GroupCommitStats } from './group-commit.js';
 import { keyString, LockTable, type LockSnapshotEntry, type LockTableStats } from './lock-table.js';
-import { compareBytes, inSpan, WriteBuffer, type BufferEntry, type BufferLookup } from './write-buffer.js';
+import { compareBytes, inSpan, WriteBuffer, type BufferEntry, type BufferLookup, type BufferReader, type PinnedBuffer } from './write-buffer.js';
 
 export interface LocalKvOptions {
   readonly dir: string;
@@ -252,7 +253,8 @@ class LocalKvImpl implements LocalKv {
     let threshold: Timestamp = { wallMs: Math.max(0, now.wallMs - this.gcTtlMs), logical: 0 };
     const cap = this.committer.readCap();
     if (cap !== undefined) threshold = minTs(threshold, cap);
-    for (const txn of this.active.values()) threshold = minTs(threshold, txn.readTs);
+    // Includes the snapshots pinned by open cursors / suspended portals (Txn.readView).
+    for (const txn of this.active.values()) threshold = minTs(threshold, txn.oldestReadTs());
     return threshold;
   }
 
@@ -356,6 +358,8 @@ class LocalTxn implements Txn {
   /** Created by the first write or savepoint: a read-only transaction allocates none. */
   private writes: WriteBuffer | undefined;
   private readSpans: MvccSpan[] = [];
+  /** Read views not yet released (their read timestamps hold GC back). */
+  private readonly views = new Set<LocalReadView>();
   private readonly serializable: boolean;
   private readonly snapshot: boolean;
   private committing = false;
@@ -426,8 +430,40 @@ class LocalTxn implements Txn {
     return out;
   }
 
+  readView(): ReadView {
+    this.checkOpen();
+    return this.pinView(this.readTs, this.writes?.pin());
+  }
+
+  /** A view at `readTs` over `writes` (a pin the view now holds; undefined = no own writes). */
+  pinView(readTs: Timestamp, writes: PinnedBuffer | undefined): LocalReadView {
+    const view = new LocalReadView(this, readTs, writes);
+    this.views.add(view);
+    return view;
+  }
+
+  unpinView(view: LocalReadView): void {
+    this.views.delete(view);
+  }
+
+  /** The oldest timestamp this transaction can still read at (its own, or a pinned view's). */
+  oldestReadTs(): Timestamp {
+    let ts = this.readTs;
+    for (const v of this.views) ts = minTs(ts, v.readTs);
+    return ts;
+  }
+
+  checkReadable(): void {
+    this.checkOpen();
+  }
+
   private readOne(key: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined> {
-    const own = this.hasWrites ? this.buffer.lookup(key) : undefined;
+    return this.readOneAt(key, this.readTs, this.hasWrites ? this.buffer : undefined);
+  }
+
+  /** A read at `readTs` seeing the own writes of `writes` (the live buffer or a view's pin). */
+  readOneAt(key: Uint8Array, readTs: Timestamp, writes: BufferReader | undefined): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    const own = writes !== undefined && !writes.isEmpty ? writes.lookup(key) : undefined;
     if (own !== undefined) {
       switch (own.kind) {
         case 'written':
@@ -441,23 +477,23 @@ class LocalTxn implements Txn {
       }
     }
     if (this.serializable) this.recordRead({ start: key, end: keySuccessor(key) });
-    return readAt(this.kv.engine, key, this.readTs);
+    return readAt(this.kv.engine, key, readTs);
   }
 
   scan(span: Span, opts: ScanOptions = {}): AsyncIterable<KeyValue> {
     this.checkOpen();
-    return this.scanGen(span, opts);
+    return this.scanGen(span, opts, this.readTs, this.buffer);
   }
 
-  private async *scanGen(span: Span, opts: ScanOptions): AsyncGenerator<KeyValue> {
+  /** A scan at `readTs` merging the own writes of `writes` (the live buffer or a view's pin). */
+  async *scanGen(span: Span, opts: ScanOptions, readTs: Timestamp, writes: BufferReader): AsyncGenerator<KeyValue> {
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;
     assert(limit >= 0, 'negative scan limit');
     if (limit === 0) return;
     const reverse = opts.reverse ?? false;
-    const own = this.buffer.entriesIn(span);
+    const own = writes.entriesIn(span);
     if (reverse) own.reverse();
-    const readTs = this.readTs;
-    const hasRanges = this.buffer.hasRanges;
+    const hasRanges = writes.hasRanges;
     let oi = 0;
     let produced = 0;
     let lastKey: Uint8Array | undefined;
@@ -481,7 +517,7 @@ class LocalTxn implements Txn {
             if (e.value === undefined) continue;
             yield { key: e.key, value: e.value };
           } else {
-            if (hasRanges && this.buffer.rangeDeleted(row.key)) continue;
+            if (hasRanges && writes.rangeDeleted(row.key)) continue;
             yield row;
           }
           if (++produced >= limit) return;
@@ -604,6 +640,7 @@ class LocalTxn implements Txn {
   }
 
   private finish(): void {
+    for (const v of [...this.views]) v.release();
     this.kv.locks.releaseAll(this.id, txnEndedError);
     this.kv.active.delete(this.id);
   }
@@ -685,6 +722,115 @@ class LocalTxn implements Txn {
 }
 
 const absent: BufferLookup = Object.freeze({ kind: 'absent' });
+
+/** Own writes of a view pinned before the transaction wrote anything. */
+const noWrites: BufferReader = new WriteBuffer();
+
+function viewWriteError(): SqlError {
+  return new SqlError(SqlState.readOnlySqlTransaction, 'cannot write through a pinned read snapshot (cursor)');
+}
+
+/** Txn.readView: reads at a fixed timestamp and own-writes state; locks go to the transaction. */
+class LocalReadView implements ReadView {
+  private released = false;
+
+  constructor(
+    private readonly txn: LocalTxn,
+    readonly readTs: Timestamp,
+    private readonly writes: PinnedBuffer | undefined,
+  ) {}
+
+  get id(): string {
+    return this.txn.id;
+  }
+
+  get options(): TxnOptions {
+    return this.txn.options;
+  }
+
+  get state(): 'open' | 'committed' | 'aborted' {
+    return this.txn.state;
+  }
+
+  /** The snapshot is fixed: a new statement does not move it. */
+  stepStatement(): void {
+    this.check();
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    this.check();
+    return this.txn.readOneAt(key, this.readTs, this.writes);
+  }
+
+  read(key: Uint8Array): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    this.check();
+    return this.txn.readOneAt(key, this.readTs, this.writes);
+  }
+
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.check();
+    const out: (Uint8Array | undefined)[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = await this.txn.readOneAt(keys[i]!, this.readTs, this.writes);
+    return out;
+  }
+
+  scan(span: Span, opts: ScanOptions = {}): AsyncIterable<KeyValue> {
+    this.check();
+    return this.txn.scanGen(span, opts, this.readTs, this.writes ?? noWrites);
+  }
+
+  lock(key: Uint8Array, opts?: LockOptions): Promise<LockResult> {
+    this.check();
+    return this.txn.lock(key, opts);
+  }
+
+  readView(): ReadView {
+    this.check();
+    this.writes?.retain();
+    return this.txn.pinView(this.readTs, this.writes);
+  }
+
+  put(): void {
+    throw viewWriteError();
+  }
+
+  delete(): void {
+    throw viewWriteError();
+  }
+
+  deleteRange(): void {
+    throw viewWriteError();
+  }
+
+  savepoint(): number {
+    throw viewWriteError();
+  }
+
+  rollbackToSavepoint(): void {
+    throw viewWriteError();
+  }
+
+  commit(): Promise<void> {
+    return Promise.reject(new SqlError(SqlState.invalidTransactionState, 'a read snapshot cannot commit its transaction'));
+  }
+
+  /** Ends the view only (the transaction is not the view's to end). */
+  async rollback(): Promise<void> {
+    this.release();
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.writes?.release();
+    this.txn.unpinView(this);
+  }
+
+  private check(): void {
+    this.txn.checkReadable();
+    if (this.released) throw new SqlError(SqlState.invalidTransactionState, 'read snapshot already released');
+  }
+}
 
 function byKeyString(a: BufferEntry, b: BufferEntry): number {
   return a.ks < b.ks ? -1 : a.ks > b.ks ? 1 : 0;

@@ -42,8 +42,69 @@ export function inSpan(key: Uint8Array, span: BufferSpan): boolean {
   return compareBytes(key, span.start) >= 0 && (span.end.length === 0 || compareBytes(key, span.end) < 0);
 }
 
-export class WriteBuffer {
+/** What reads of buffered writes need: the live buffer, or a pinned snapshot of it. */
+export interface BufferReader {
+  readonly isEmpty: boolean;
+  readonly hasRanges: boolean;
+  lookup(key: Uint8Array): BufferLookup;
+  rangeDeleted(key: Uint8Array): boolean;
+  entriesIn(span: BufferSpan): BufferEntry[];
+}
+
+/**
+ * The buffer as it was when pinned (a cursor's snapshot of its transaction's own writes). O(1)
+ * to take: it reads the live buffer until the buffer's next change, which first hands every
+ * still-held pin one frozen copy of the state (copy-on-write, once per pinned state).
+ */
+export class PinnedBuffer implements BufferReader {
+  private holders = 1;
+
+  constructor(private state: BufferReader) {}
+
+  get held(): boolean {
+    return this.holders > 0;
+  }
+
+  retain(): void {
+    assert(this.holders > 0, 'retain of a released buffer pin');
+    this.holders++;
+  }
+
+  release(): void {
+    assert(this.holders > 0, 'buffer pin released twice');
+    this.holders--;
+  }
+
+  /** Called by the buffer before it changes. */
+  freeze(copy: BufferReader): void {
+    this.state = copy;
+  }
+
+  get isEmpty(): boolean {
+    return this.state.isEmpty;
+  }
+
+  get hasRanges(): boolean {
+    return this.state.hasRanges;
+  }
+
+  lookup(key: Uint8Array): BufferLookup {
+    return this.state.lookup(key);
+  }
+
+  rangeDeleted(key: Uint8Array): boolean {
+    return this.state.rangeDeleted(key);
+  }
+
+  entriesIn(span: BufferSpan): BufferEntry[] {
+    return this.state.entriesIn(span);
+  }
+}
+
+export class WriteBuffer implements BufferReader {
   private readonly log: BufferOp[] = [];
+  /** The pin of the current state, shared by every pin taken since the last change. */
+  private pinned: PinnedBuffer | undefined;
   private entries = new Map<string, BufferEntry>();
   private ranges: BufferSpan[] = [];
   /** Keys of `entries` in byte order (lazily rebuilt after a new key or a range delete). */
@@ -73,8 +134,29 @@ export class WriteBuffer {
     return this.log.length;
   }
 
+  /** A read-only snapshot of the current state (release it when done; see PinnedBuffer). */
+  pin(): PinnedBuffer {
+    if (this.pinned !== undefined && this.pinned.held) this.pinned.retain();
+    else this.pinned = new PinnedBuffer(this);
+    return this.pinned;
+  }
+
+  /** Before a change: a pin still held gets a frozen copy of the state it was taken at. */
+  private beforeChange(): void {
+    const p = this.pinned;
+    if (p === undefined) return;
+    this.pinned = undefined;
+    if (!p.held) return;
+    const copy = new WriteBuffer();
+    copy.entries = new Map(this.entries);
+    copy.ranges = [...this.ranges];
+    copy.sorted = this.sorted; // replaced, never changed in place
+    p.freeze(copy);
+  }
+
   rollbackTo(savepoint: number): void {
     assert(Number.isInteger(savepoint) && savepoint >= 0 && savepoint <= this.log.length, 'bad savepoint');
+    this.beforeChange();
     const kept = this.log.slice(0, savepoint);
     this.log.length = 0;
     this.entries = new Map();
@@ -138,6 +220,7 @@ export class WriteBuffer {
 
   private apply(op: BufferOp): void {
     assert(this.log.length < writeBufferOpsMax, 'write buffer exceeded its bound');
+    this.beforeChange();
     this.log.push(op);
     switch (op.kind) {
       case 'put':

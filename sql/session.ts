@@ -40,6 +40,7 @@ import type {
 import { Settings, type SettingChange } from './settings.js';
 import { runCopy } from './copy.js';
 import { CursorSet } from './cursor.js';
+import { CommitOrderedSink } from './commit-ordered-sink.js';
 import type { BackendActivity } from '../pg_catalog/index.js';
 import { regObjectName } from '../pg_catalog/functions.js';
 import { engineDdlData } from './exec/ddl-data.js';
@@ -249,12 +250,17 @@ export class SqlSession implements Session {
       sink.emptyQuery();
       return;
     }
+    // The last statement's CommandComplete waits for the implicit commit (commit-ordered-sink.ts).
+    const ordered = new CommitOrderedSink(sink);
     try {
-      for (const p of parsed) {
-        await this.runStatement(p, this.simpleStatement(p), [], [], sink, signal, parsed.length > 1);
+      for (let i = 0; i < parsed.length; i++) {
+        const p = parsed[i]!;
+        await this.runStatement(p, this.simpleStatement(p), [], [], i === parsed.length - 1 ? ordered : sink, signal, parsed.length > 1);
       }
-      if (this.txn?.implicit) await this.commitTxn(sink);
+      if (this.txn?.implicit) await this.commitTxn(ordered);
+      ordered.release();
     } catch (err) {
+      ordered.discard();
       await this.onError();
       throw err;
     }

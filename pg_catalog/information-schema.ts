@@ -138,31 +138,49 @@ function columnRow(cat: CatalogState, t: TableDescriptor, c: ColumnDescriptor, p
   };
 }
 
+/** Where a column without default, identity or generation (a view's or a catalog table's) stands. */
+interface DerivedColumn {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+  readonly position: number;
+  readonly type: SqlType;
+  readonly udtSchema: string;
+  readonly nullable: boolean;
+  readonly updatable: boolean;
+}
+
+function derivedColumnRow(db: string, c: DerivedColumn): VirtualRow {
+  return {
+    table_catalog: db,
+    table_schema: c.schema,
+    table_name: c.table,
+    column_name: c.column,
+    ordinal_position: c.position,
+    is_nullable: yesNo(c.nullable),
+    data_type: dataType(c.type),
+    ...typeFacets(c.type),
+    udt_catalog: db,
+    udt_schema: c.udtSchema,
+    udt_name: findTypeInfo(c.type.oid)?.name ?? null,
+    dtd_identifier: String(c.position),
+    is_self_referencing: 'NO',
+    is_identity: 'NO',
+    identity_cycle: 'NO',
+    is_generated: 'NEVER',
+    is_updatable: yesNo(c.updatable),
+  };
+}
+
 function columns(ctx: GenContext): VirtualRow[] {
   const cat = ctx.catalog;
   const rows: VirtualRow[] = [];
   const db = cat.database().name;
   for (const v of virtualTables().values()) {
     v.columns.forEach((c, i) => {
-      rows.push({
-        table_catalog: db,
-        table_schema: v.def.schema,
-        table_name: v.def.name,
-        column_name: c.name,
-        ordinal_position: i + 1,
-        is_nullable: yesNo(!c.notNull),
-        data_type: dataType(c.type),
-        ...typeFacets(c.type),
-        udt_catalog: db,
-        udt_schema: 'pg_catalog',
-        udt_name: findTypeInfo(c.type.oid)?.name ?? null,
-        dtd_identifier: String(i + 1),
-        is_self_referencing: 'NO',
-        is_identity: 'NO',
-        identity_cycle: 'NO',
-        is_generated: 'NEVER',
-        is_updatable: 'NO',
-      });
+      rows.push(
+        derivedColumnRow(db, { schema: v.def.schema, table: v.def.name, column: c.name, position: i + 1, type: c.type, udtSchema: 'pg_catalog', nullable: !c.notNull, updatable: false }),
+      );
     });
   }
   for (const t of cat.tables()) {
@@ -170,25 +188,11 @@ function columns(ctx: GenContext): VirtualRow[] {
   }
   for (const v of cat.views()) {
     v.columns.forEach((c, i) => {
-      rows.push({
-        table_catalog: db,
-        table_schema: schemaName(cat, v.schemaOid),
-        table_name: v.name,
-        column_name: c.name,
-        ordinal_position: i + 1,
-        is_nullable: 'YES',
-        data_type: dataType(c.type),
-        ...typeFacets(c.type),
-        udt_catalog: db,
-        udt_schema: udtSchema(cat, c.type),
-        udt_name: findTypeInfo(c.type.oid)?.name ?? null,
-        dtd_identifier: String(i + 1),
-        is_self_referencing: 'NO',
-        is_identity: 'NO',
-        identity_cycle: 'NO',
-        is_generated: 'NEVER',
-        is_updatable: yesNo(v.updatableColumns?.[i] === true),
-      });
+      const schema = schemaName(cat, v.schemaOid);
+      const udt = udtSchema(cat, c.type);
+      rows.push(
+        derivedColumnRow(db, { schema, table: v.name, column: c.name, position: i + 1, type: c.type, udtSchema: udt, nullable: true, updatable: v.updatableColumns?.[i] === true }),
+      );
     });
   }
   return rows;

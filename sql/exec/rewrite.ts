@@ -13,7 +13,7 @@ import { SqlError, SqlState } from '../../util/errors.js';
 import { noAggregates, Scope, type Binder } from '../bind/binder.js';
 import { bindChecks } from '../bind/dml.js';
 import type { BExpr } from '../bind/expr.js';
-import { someExpr } from '../bind/walk.js';
+import { isImmutable } from '../bind/index-exprs.js';
 import type { RewriteValue } from '../ddl/context.js';
 import { quoteIdentifier } from '../deparse.js';
 import { prefixEnd, tablePrefix } from '../encoding/key.js';
@@ -24,32 +24,16 @@ import { encodeRowValue, indexEntry, indexValuesOf, primaryKeyOf, scanTableRows,
 /** Rows held in memory while a table is rewritten (the new keys are checked for duplicates first). */
 export const rewriteRowsMax = 500_000;
 
-/** invalid_object_definition */
-const sqlStateInvalidObjectDefinition = '42P17';
-
 function rowScope(b: Binder, table: TableDescriptor): Scope {
   const scope = new Scope(null);
   scope.ranges.push(b.tableRange(table, table.name, '', 0, []));
   return scope;
 }
 
-/** Immutable: no volatile or stable functions, sequences, subqueries or session values. */
-function isImmutable(e: BExpr): boolean {
-  return !someExpr(
-    e,
-    (c) =>
-      c.kind === 'seqFn' ||
-      c.kind === 'subquery' ||
-      c.kind === 'sessionValue' ||
-      c.kind === 'catalogFn' ||
-      (c.kind === 'func' && c.fn.volatility !== 'immutable'),
-  );
-}
-
 /** A generation expression bound over the table row (slot = column index), as PostgreSQL's cookDefault. */
 export function bindGeneration(b: Binder, table: TableDescriptor, expr: StoredExpr, type: SqlType, column: string): BExpr {
   const e = b.bind(expr.expr, rowScope(b, table), noAggregates('column generation expressions'));
-  if (!isImmutable(e)) throw new SqlError(sqlStateInvalidObjectDefinition, 'generation expression is not immutable');
+  if (!isImmutable(e)) throw new SqlError(SqlState.invalidObjectDefinition, 'generation expression is not immutable');
   return b.coerceAssign(e, type, column, -1, 'default expression');
 }
 

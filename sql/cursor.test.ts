@@ -1,9 +1,15 @@
 // Cursor mechanics without an engine: a fake Execution counts the rows pulled, so the tests pin
 // that FETCH reads lazily and that cursors which cannot scroll keep no rows (bounded memory).
+// At the end, through real sessions: a cursor (and a suspended portal) reads its DECLARE's snapshot.
 // FETCH/MOVE semantics against PostgreSQL are pinned by test/regress/sql/portals.sql.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalKv, type LocalKv } from '../cluster/kv/local.js';
 import type * as A from './ast.js';
 import { CursorSet, defaultScrollRowsMax } from './cursor.js';
+import { createEngine, type Engine } from './engine.js';
 import { initParser, parseSql } from './parser/index.js';
 import type { Execution, PreparedQuery } from './plan/api.js';
 import type { ResultSink } from './session-api.js';
@@ -149,5 +155,140 @@ describe('cursors', () => {
     await set.rollbackTo(mark);
     expect(set.list().map((c) => c.name)).toEqual(['a']);
     await expect(run(set, 'FETCH b')).rejects.toMatchObject({ code: '34000', message: 'cursor "b" does not exist' });
+  });
+});
+
+// ─── snapshots, through real sessions ─────────────────────────────────────────────────────
+
+/** A session whose statements return their text rows (the last result's rows). */
+interface Client {
+  q(sql: string): Promise<(string | null)[][]>;
+  /** Extended protocol: Parse/Bind of `sql` into portal `portal`. */
+  bind(portal: string, sql: string): void;
+  /** Execute of a bound portal with a row limit: its rows and whether it was suspended. */
+  execute(portal: string, maxRows: number): Promise<{ rows: (string | null)[][]; suspended: boolean }>;
+  sync(): Promise<void>;
+}
+
+function rowSink(rows: (string | null)[][]): ResultSink {
+  const dec = new TextDecoder();
+  const s = sink();
+  return {
+    ...s,
+    rowDescription: () => {
+      rows.length = 0;
+    },
+    dataRow: (values) => {
+      rows.push(values.map((v) => (v === null ? null : dec.decode(v))));
+    },
+  };
+}
+
+function client(engine: Engine): Client {
+  const session = engine.openSession({ user: 'postgres', database: 'postgres', applicationName: '', settings: new Map() });
+  const signal = new AbortController().signal;
+  return {
+    async q(sql) {
+      const rows: (string | null)[][] = [];
+      await session.simpleQuery(sql, rowSink(rows), signal);
+      return rows;
+    },
+    bind(portal, sql) {
+      session.parse(portal, sql, []);
+      session.bind(portal, portal, [], [], []);
+    },
+    async execute(portal, maxRows) {
+      const rows: (string | null)[][] = [];
+      const outcome = await session.execute(portal, maxRows, rowSink(rows), signal);
+      return { rows, suspended: outcome === 'suspended' };
+    },
+    sync: () => session.sync(),
+  };
+}
+
+describe('a cursor reads the snapshot of its DECLARE', () => {
+  let dir: string;
+  let kv: LocalKv;
+  let engine: Engine;
+  let a: Client;
+  let b: Client;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nodedb-cursor-'));
+    kv = await openLocalKv({ dir: join(dir, 'kv') });
+    engine = await createEngine({ kv, dataDir: dir });
+    a = client(engine);
+    b = client(engine);
+    await a.q('CREATE TABLE cs (id int PRIMARY KEY, v text)');
+  });
+
+  afterAll(async () => {
+    await engine.shutdown();
+    await kv.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function reset(): Promise<void> {
+    await a.q('DELETE FROM cs');
+    await a.q("INSERT INTO cs VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+  }
+
+  it('not what other sessions insert, update or delete and commit after it', async () => {
+    await reset();
+    await a.q('BEGIN');
+    await a.q('DECLARE c CURSOR FOR SELECT id, v FROM cs ORDER BY id');
+    await b.q("INSERT INTO cs VALUES (4, 'four')");
+    await b.q("UPDATE cs SET v = 'TWO' WHERE id = 2");
+    await b.q('DELETE FROM cs WHERE id = 3');
+    // the transaction's own later statements see the commits (READ COMMITTED) ...
+    expect(await a.q('SELECT count(*) FROM cs')).toEqual([['3']]);
+    // ... the cursor does not
+    expect(await a.q('FETCH ALL FROM c')).toEqual([
+      ['1', 'one'],
+      ['2', 'two'],
+      ['3', 'three'],
+    ]);
+    await a.q('COMMIT');
+  });
+
+  it("sees its transaction's writes made before DECLARE, not those made after", async () => {
+    await reset();
+    await a.q('BEGIN');
+    await a.q("INSERT INTO cs VALUES (10, 'before')");
+    await a.q('DECLARE c NO SCROLL CURSOR FOR SELECT id, v FROM cs ORDER BY id');
+    expect(await a.q('FETCH 1 FROM c')).toEqual([['1', 'one']]);
+    await a.q("INSERT INTO cs VALUES (11, 'after')");
+    await a.q("UPDATE cs SET v = 'changed' WHERE id = 2");
+    await a.q('DELETE FROM cs WHERE id = 10');
+    expect(await a.q('FETCH ALL FROM c')).toEqual([
+      ['2', 'two'],
+      ['3', 'three'],
+      ['10', 'before'],
+    ]);
+    await a.q('ROLLBACK');
+  });
+
+  it('WITH HOLD materialises its DECLARE snapshot at COMMIT', async () => {
+    await reset();
+    await a.q('BEGIN');
+    await a.q('DECLARE h CURSOR WITH HOLD FOR SELECT id FROM cs ORDER BY id');
+    await a.q("INSERT INTO cs VALUES (20, 'own-after')");
+    await b.q("INSERT INTO cs VALUES (21, 'other')");
+    await a.q('COMMIT');
+    await b.q('DELETE FROM cs WHERE id = 1');
+    expect(await a.q('FETCH ALL FROM h')).toEqual([['1'], ['2'], ['3']]);
+    await a.q('CLOSE h');
+  });
+
+  it('a suspended portal keeps its snapshot for its later Executes', async () => {
+    await reset();
+    await a.q('BEGIN');
+    a.bind('p', 'SELECT id FROM cs ORDER BY id');
+    expect(await a.execute('p', 1)).toEqual({ rows: [['1']], suspended: true });
+    await b.q("INSERT INTO cs VALUES (30, 'other')");
+    await a.q("INSERT INTO cs VALUES (31, 'own')");
+    expect(await a.execute('p', 10)).toEqual({ rows: [['2'], ['3']], suspended: false });
+    await a.sync();
+    await a.q('COMMIT');
   });
 });

@@ -40,6 +40,7 @@ import type {
 import { Settings, type SettingChange } from './settings.js';
 import { runCopy } from './copy.js';
 import { CursorSet } from './cursor.js';
+import { executePinned } from './pinned-execution.js';
 import { CommitOrderedSink } from './commit-ordered-sink.js';
 import type { BackendActivity } from '../pg_catalog/index.js';
 import { regObjectName } from '../pg_catalog/functions.js';
@@ -522,7 +523,12 @@ export class SqlSession implements Session {
       const txn = await this.ensureTxn(q.readOnly, q.commandTag);
       const ctx = this.execContext(txn, signal);
       fmt = ctx.eval;
-      execution = executeQuery(q, params, ctx);
+      const query = q;
+      // A portal that may be suspended keeps its snapshot for its later Executes (PostgreSQL's portals do).
+      execution =
+        portalRun !== undefined && portalRun.maxRows > 0 && query.readOnly
+          ? executePinned(ctx, (c) => executeQuery(query, params, c))
+          : executeQuery(q, params, ctx);
       if (portalRun) {
         portalRun.portal.execution = execution;
         portalRun.portal.query = q;
@@ -1177,7 +1183,8 @@ export class SqlSession implements Session {
     const txn = await this.ensureTxn(q.readOnly, 'SELECT');
     // The cursor outlives this statement: its execution gets its own abort signal, which FETCH forwards cancels to.
     const abort = new AbortController();
-    const execution = executeQuery(q, params, this.execContext(txn, abort.signal));
+    // It reads as of now (its own snapshot), however late FETCH comes.
+    const execution = executePinned(this.execContext(txn, abort.signal), (ctx) => executeQuery(q, params, ctx));
     this.cursors.declare({ stmt: s, statement: this.currentQuery, query: q, execution, abort, creationMicros: nowMicros() });
     sink.commandComplete('DECLARE CURSOR');
   }

@@ -244,4 +244,27 @@ DROP TABLE uctest;
 -- a multi-statement query is an implicit transaction block
 DECLARE mc CURSOR FOR SELECT unique1 FROM pt ORDER BY unique1 LIMIT 3\; FETCH 2 FROM mc\; FETCH mc;
 
+-- a cursor reads the snapshot of its DECLARE: the transaction's writes before it, not after
+CREATE TABLE snap (id int PRIMARY KEY, v text);
+INSERT INTO snap VALUES (1, 'one'), (2, 'two'), (3, 'three');
+BEGIN;
+INSERT INTO snap VALUES (4, 'before');
+DECLARE sc CURSOR FOR SELECT id, v FROM snap ORDER BY id;
+DECLARE sn NO SCROLL CURSOR FOR SELECT count(*) FROM snap;
+FETCH 1 FROM sc;
+INSERT INTO snap VALUES (5, 'after');
+UPDATE snap SET v = 'changed' WHERE id = 2;
+DELETE FROM snap WHERE id = 3;
+FETCH ALL FROM sc;
+FETCH sn;
+SELECT id, v FROM snap ORDER BY id;
+FETCH FIRST FROM sc;
+DECLARE sh CURSOR WITH HOLD FOR SELECT id, v FROM snap ORDER BY id;
+DELETE FROM snap;
+COMMIT;
+FETCH ALL FROM sh;
+CLOSE sh;
+SELECT count(*) FROM snap;
+DROP TABLE snap;
+
 DROP TABLE pt;

@@ -10,7 +10,6 @@ import { FkQueue } from './foreign-key.js';
 import { decodeTableRowCount, tableStatsKey } from './keys.js';
 import { checkAbort, computeGenerated, insertOne, writeOptions } from './run.js';
 import { compiled, evaluate, type Compiled } from './expr.js';
-import { scanTableRows, tableCodec } from './table.js';
 
 export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: BindContext): CopyFromTarget {
   const b = newBinder(ctx);
@@ -77,26 +76,7 @@ export function prepareCopy(rv: RangeVar, columnNames: readonly string[], ctx: B
   };
 }
 
-interface TableStats {
-  readonly rowCount: number;
-}
-
-const utf8 = new TextEncoder();
-
-export async function analyze(tables: readonly RangeVar[] | 'all', ctx: ExecContext): Promise<void> {
-  const searchPath = ctx.searchPath ?? ['$user', 'public'];
-  const targets =
-    tables === 'all'
-      ? ctx.catalog.tables().filter((t) => t.oid >= 16384)
-      : tables.map((rv) => ctx.catalog.resolveTable(searchPath, rv.schema === undefined ? [rv.name] : [rv.schema, rv.name], ctx.session.user));
-  for (const t of targets) {
-    await lockTablesShared([t.oid], ctx);
-    let rowCount = 0;
-    for await (const _row of scanTableRows(ctx.txn, tableCodec(t, ctx.catalog), ctx.signal)) rowCount++;
-    const stats: TableStats = { rowCount };
-    ctx.txn.put(tableStatsKey(t.oid), utf8.encode(JSON.stringify(stats)));
-  }
-}
+// ANALYZE itself (row count and column statistics) lives in ./stats.ts.
 
 /** Row counts from ANALYZE for the given tables (absent when never analyzed). */
 export async function readTableRows(tables: readonly number[], ctx: ExecContext): Promise<Map<number, number>> {

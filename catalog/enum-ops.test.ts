@@ -5,7 +5,7 @@ import { decodeKey, encodeIndexKey, indexPrefix, type KeyColumn } from '../sql/e
 import { decodeRow, encodeRow } from '../sql/encoding/row.js';
 import { compare } from '../sql/types/compare.js';
 import { PgArray, sqlType } from '../sql/types/datum.js';
-import { enumIn } from '../sql/types/enum.js';
+import { enumIn, isEnumOid, withEnumTypes } from '../sql/types/enum.js';
 import { mulberry32 } from '../util/seeded-random.js';
 import { SqlError } from '../util/errors.js';
 import { bootstrapState } from './bootstrap.js';
@@ -124,20 +124,36 @@ describe('enum values', () => {
     s = applyOp(s, { kind: 'addEnumValue', typeOid: mood.oid, label: 'meh', position: { where: 'before', neighbor: 'ok' } });
     mood = s.enumType(mood.oid)!;
     const t = sqlType(mood.oid);
-    const e = sqlErr(() => enumIn(mood.oid, 'angry'));
-    expect([e.code, e.message]).toEqual(['22P02', 'invalid input value for enum mood: "angry"']);
-    const order = ['sad', 'meh', 'ok', 'happy'];
-    const seed = Date.now() >>> 0;
-    const rnd = mulberry32(seed);
-    const shuffled = [...order].sort(() => rnd() - 0.5);
-    const cols: KeyColumn[] = [{ type: t, dir: 'asc', nulls: 'last' }];
-    const byKey = [...shuffled].sort((a, b) => Buffer.compare(Buffer.from(encodeIndexKey(1, 1, cols, [a])), Buffer.from(encodeIndexKey(1, 1, cols, [b]))));
-    expect(byKey, `seed ${seed}`).toEqual(order);
-    expect([...shuffled].sort((a, b) => compare(t, a, b)), `seed ${seed}`).toEqual(order);
-    expect(decodeKey(encodeIndexKey(1, 1, cols, ['meh']), indexPrefix(1, 1).length, cols).values).toEqual(['meh']);
     const at = sqlType(mood.arrayOid);
-    const row = encodeRow([{ id: 1, type: t }, { id: 2, type: at }], ['ok', new PgArray(mood.oid, ['happy', null, 'ok'])]);
-    applyOp(s, { kind: 'renameEnumValue', typeOid: mood.oid, from: 'ok', to: 'fine' }); // registers the renamed version
-    expect(decodeRow(row, [{ id: 1, type: t }, { id: 2, type: at }])).toEqual(['fine', new PgArray(mood.oid, ['happy', null, 'fine'])]);
+    const seed = Date.now() >>> 0;
+    const row = withEnumTypes(s.enumResolver(), () => {
+      const e = sqlErr(() => enumIn(mood.oid, 'angry'));
+      expect([e.code, e.message]).toEqual(['22P02', 'invalid input value for enum mood: "angry"']);
+      const order = ['sad', 'meh', 'ok', 'happy'];
+      const rnd = mulberry32(seed);
+      const shuffled = [...order].sort(() => rnd() - 0.5);
+      const cols: KeyColumn[] = [{ type: t, dir: 'asc', nulls: 'last' }];
+      const byKey = [...shuffled].sort((a, b) => Buffer.compare(Buffer.from(encodeIndexKey(1, 1, cols, [a])), Buffer.from(encodeIndexKey(1, 1, cols, [b]))));
+      expect(byKey, `seed ${seed}`).toEqual(order);
+      expect([...shuffled].sort((a, b) => compare(t, a, b)), `seed ${seed}`).toEqual(order);
+      expect(decodeKey(encodeIndexKey(1, 1, cols, ['meh']), indexPrefix(1, 1).length, cols).values).toEqual(['meh']);
+      return encodeRow([{ id: 1, type: t }, { id: 2, type: at }], ['ok', new PgArray(mood.oid, ['happy', null, 'ok'])]);
+    });
+    const renamed = applyOp(s, { kind: 'renameEnumValue', typeOid: mood.oid, from: 'ok', to: 'fine' });
+    const cols = [{ id: 1, type: t }, { id: 2, type: at }];
+    expect(withEnumTypes(renamed.enumResolver(), () => decodeRow(row, cols))).toEqual(['fine', new PgArray(mood.oid, ['happy', null, 'fine'])]);
+    // The older snapshot still reads the old label: versions live side by side, per statement.
+    expect(withEnumTypes(s.enumResolver(), () => decodeRow(row, cols))).toEqual(['ok', new PgArray(mood.oid, ['happy', null, 'ok'])]);
+  });
+
+  it('each snapshot sees its own labels; labels added over a committed type answer 55P04; no statement, no enum', () => {
+    const { s: committed, mood } = withMood();
+    const overlay = applyOp(committed, { kind: 'addEnumValue', typeOid: mood.oid, label: 'x' });
+    expect(sqlErr(() => withEnumTypes(committed.enumResolver(), () => enumIn(mood.oid, 'x'))).code).toBe('22P02');
+    const e = sqlErr(() => withEnumTypes(overlay.enumResolver(committed), () => enumIn(mood.oid, 'x')));
+    expect([e.code, e.message]).toEqual(['55P04', 'unsafe use of new value "x" of enum type mood']);
+    expect(withEnumTypes(overlay.enumResolver(), () => enumIn(mood.oid, 'x'))).toBe('x');
+    expect(overlay.enumResolver(committed)).toBe(overlay.enumResolver(committed));
+    expect(isEnumOid(mood.oid)).toBe(false);
   });
 });

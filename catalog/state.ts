@@ -6,7 +6,7 @@
 import type { QualifiedName } from '../sql/ast.js';
 import { assert, assertNever } from '../util/assert.js';
 import { SqlError, SqlState } from '../util/errors.js';
-import { registerEnumType } from '../sql/types/enum.js';
+import { EnumResolver } from '../sql/types/enum.js';
 import {
   BootstrapOid,
   type DatabaseDescriptor,
@@ -47,6 +47,12 @@ function nameKey(schemaOid: Oid, name: string): string {
 export function formatQualifiedName(name: QualifiedName): string {
   return name.join('.');
 }
+
+/**
+ * Memo of CatalogState.enumResolver (states are frozen): a pure function of immutable states,
+ * dropped with the state.
+ */
+const enumResolvers = new WeakMap<CatalogState, { readonly committed: CatalogState | undefined; readonly resolver: EnumResolver }>();
 
 export class CatalogState {
   /** Schema version: bumped once per committed DDL batch. */
@@ -105,8 +111,7 @@ export class CatalogState {
           assert(!typeByName.has(nameKey(d.schemaOid, d.name)), `duplicate type name ${d.name}`);
           typeByName.set(nameKey(d.schemaOid, d.name), d.oid);
           typeByName.set(nameKey(d.schemaOid, `_${d.name}`), d.arrayOid);
-          // Values of the type (I/O, order, key encoding) are looked up by oid in sql/types.
-          registerEnumType(d);
+          // Values of the type (I/O, order, key encoding) read it through enumResolver().
           enumList.push(d);
           break;
         case 'database':
@@ -236,22 +241,24 @@ export class CatalogState {
   }
 
   /**
-   * Makes this state's enum types the versions value conversions see (sql/types/enum.ts keeps
-   * one version per type oid): the session calls it for the catalog of every statement, so a
-   * rolled-back ADD VALUE / RENAME VALUE stops being visible. Cheap when nothing changed.
-   * `committed`: the latest committed state, to find labels the transaction added.
+   * The enum types of this snapshot for value conversions (sql/types/enum.ts), built once per
+   * (state, committed) pair. `committed`: the latest committed state, when this is a
+   * transaction's overlay, to find labels the transaction added (55P04 until COMMIT).
    */
-  activateEnumTypes(committed?: CatalogState): void {
-    for (const e of this.enumList) {
-      const before = committed === undefined || committed === this ? e : committed.enumType(e.oid);
-      if (before === undefined || before === e) {
-        registerEnumType(e);
-        continue;
-      }
+  enumResolver(committed?: CatalogState): EnumResolver {
+    const base = committed === this ? undefined : committed;
+    const memo = enumResolvers.get(this);
+    if (memo !== undefined && memo.committed === base) return memo.resolver;
+    const specs = this.enumList.map((e) => {
+      const before = base?.enumType(e.oid);
+      if (before === undefined || before === e) return e;
       // Labels this transaction added to a committed type: not usable until COMMIT (55P04).
       const uncommitted = new Set(e.labels.filter((l) => !before.labels.some((b) => b.oid === l.oid)).map((l) => l.label));
-      registerEnumType(uncommitted.size === 0 ? e : { ...e, uncommitted });
-    }
+      return uncommitted.size === 0 ? e : { ...e, uncommitted };
+    });
+    const resolver = new EnumResolver(specs);
+    enumResolvers.set(this, { committed: base, resolver });
+    return resolver;
   }
 
   /** The catalog-defined type (enum or its array type) named `name` in `schemaOid`: its oid. */

@@ -48,6 +48,7 @@ import { engineDdlData } from './exec/ddl-data.js';
 import { hasDeferredForeignKeyChecks, runDeferredForeignKeyChecks } from './exec/foreign-key.js';
 import { tableStatsCache } from './exec/stats.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SessionSettingsAccess, type SqlType } from './types/index.js';
+import { useEnumTypes } from './types/enum.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
 /** Rows sent between awaits of the client socket's drain. */
@@ -580,7 +581,8 @@ export class SqlSession implements Session {
   private catalogForStatement(): CatalogState {
     const committed = this.core.catalog.current();
     const catalog = this.txn?.overlay ?? committed;
-    catalog.activateEnumTypes(committed);
+    // Enum value conversions of this statement's call chain use this snapshot's labels.
+    useEnumTypes(catalog.enumResolver(committed));
     return catalog;
   }
 
@@ -590,6 +592,7 @@ export class SqlSession implements Session {
   }
 
   private formatContext(): EvalContext {
+    this.catalogForStatement(); // parameters and cursor rows: enum labels of the current snapshot
     return this.evalContext(this.txn?.startMicros ?? nowMicros());
   }
 

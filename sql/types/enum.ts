@@ -3,12 +3,14 @@
  * (a string); comparison, key and row encoding use the label's sort order (a float, like
  * pg_enum.enumsortorder, never renumbered, so stored keys stay ordered after ADD VALUE).
  *
- * The catalog (catalog/state.ts) registers every enum descriptor of every CatalogState it
- * builds, keyed by type oid (oids are cluster-unique, so states never disagree on what an oid
- * is). The entry is the most recently built version of that type: a label added or renamed
- * inside an open transaction is visible to value conversions of other sessions before COMMIT
- * (catalog lookups by name — pg_type, pg_enum, type names — stay per transaction).
+ * Which labels a type has depends on the statement's catalog snapshot (committed, or the
+ * transaction's overlay with its own ADD VALUE / RENAME VALUE): value conversions read the
+ * EnumResolver of the running statement, never a process-wide registry. The session builds it
+ * from the statement's CatalogState (catalog/state.ts `enumResolver`) and makes it current for
+ * the statement's async call chain (`useEnumTypes`, an AsyncLocalStorage, so concurrent
+ * sessions each see their own snapshot without threading it through every encode/compare).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { assert } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import type { TypeInfo } from './index.js';
@@ -23,7 +25,7 @@ export interface EnumLabelSpec {
   readonly oid: number;
 }
 
-/** What the catalog registers: the parts of an enum type descriptor values need. */
+/** The parts of an enum type descriptor (catalog EnumTypeDescriptor) values need. */
 export interface EnumTypeSpec {
   readonly oid: number;
   readonly arrayOid: number;
@@ -47,13 +49,37 @@ interface EnumEntry {
   readonly arrayInfo: TypeInfo;
 }
 
-const enumsByOid = new Map<number, EnumEntry>();
-const enumArrays = new Map<number, number>();
+/** The enum types of one catalog snapshot, by type oid and by array type oid. */
+export class EnumResolver {
+  private readonly byOid = new Map<number, EnumEntry>();
+  private readonly byArrayOid = new Map<number, EnumEntry>();
 
-/** Registers (or replaces) the value-level view of an enum type; the same spec object is a no-op. */
-export function registerEnumType(spec: EnumTypeSpec): void {
-  const old = enumsByOid.get(spec.oid);
-  if (old !== undefined && old.spec === spec) return;
+  constructor(specs: Iterable<EnumTypeSpec>) {
+    for (const spec of specs) {
+      const e = enumEntry(spec);
+      this.byOid.set(spec.oid, e);
+      this.byArrayOid.set(spec.arrayOid, e);
+    }
+  }
+
+  entry(oid: number): EnumEntry | undefined {
+    return this.byOid.get(oid);
+  }
+
+  arrayEntry(arrayOid: number): EnumEntry | undefined {
+    return this.byArrayOid.get(arrayOid);
+  }
+}
+
+/**
+ * Memo of the derived lookup tables per (immutable) spec: catalog versions share unchanged
+ * descriptors, so a new snapshot's resolver rebuilds only the types that changed.
+ */
+const entryBySpec = new WeakMap<EnumTypeSpec, EnumEntry>();
+
+function enumEntry(spec: EnumTypeSpec): EnumEntry {
+  const memo = entryBySpec.get(spec);
+  if (memo !== undefined) return memo;
   const byLabel = new Map<string, number>();
   const bySortOrder = new Map<number, string>();
   for (const l of spec.labels) {
@@ -71,24 +97,40 @@ export function registerEnumType(spec: EnumTypeSpec): void {
     typispreferred: false, typelem: spec.oid, typarray: 0, typdelim: ',', typinput: 'array_in', typoutput: 'array_out',
     typreceive: 'array_recv', typsend: 'array_send', typalign: 'i', typstorage: 'x',
   });
-  enumsByOid.set(spec.oid, { spec, byLabel, bySortOrder, info, arrayInfo });
-  enumArrays.set(spec.arrayOid, spec.oid);
+  const e: EnumEntry = { spec, byLabel, bySortOrder, info, arrayInfo };
+  entryBySpec.set(spec, e);
+  return e;
+}
+
+/** The running statement's enum types (per async call chain; none outside a statement). */
+const statementEnums = new AsyncLocalStorage<EnumResolver>();
+
+/**
+ * Makes `resolver` the enum types of the current async call chain from here on (the session,
+ * when it picks a statement's catalog): continuations of this chain see it, other sessions don't.
+ */
+export function useEnumTypes(resolver: EnumResolver): void {
+  if (statementEnums.getStore() !== resolver) statementEnums.enterWith(resolver);
+}
+
+/** Runs `f` with `resolver` as the enum types (tests, and callers outside a session). */
+export function withEnumTypes<T>(resolver: EnumResolver, f: () => T): T {
+  return statementEnums.run(resolver, f);
 }
 
 export function isEnumOid(oid: number): boolean {
-  return enumsByOid.has(oid);
+  return statementEnums.getStore()?.entry(oid) !== undefined;
 }
 
-/** pg_type rows of a registered enum type or its array type. */
+/** pg_type rows of an enum type or its array type in the statement's catalog. */
 export function enumTypeInfo(oid: number): TypeInfo | undefined {
-  const e = enumsByOid.get(oid);
-  if (e !== undefined) return e.info;
-  const elem = enumArrays.get(oid);
-  return elem === undefined ? undefined : enumsByOid.get(elem)?.arrayInfo;
+  const r = statementEnums.getStore();
+  if (r === undefined) return undefined;
+  return r.entry(oid)?.info ?? r.arrayEntry(oid)?.arrayInfo;
 }
 
 function entry(oid: number): EnumEntry {
-  const e = enumsByOid.get(oid);
+  const e = statementEnums.getStore()?.entry(oid);
   if (e === undefined) throw new SqlError(SqlState.undefinedObject, `type with OID ${oid} does not exist`);
   return e;
 }

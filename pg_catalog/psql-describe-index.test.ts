@@ -1,9 +1,8 @@
 // psql's describe commands for expression and partial indexes, against nodedb and a scratch
 // PostgreSQL 15 holding the same schema: the printed text must be identical (index lines of
 // \d TABLE, and \d INDEX with its expression columns). Needs the built CLI (npm run build).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgEnv, startNode, startPostgres, type ServerHandle } from '../test/harness/index.mjs';
-import { run } from '../test/clients/proc.mjs';
+import { describe, expect, it } from 'vitest';
+import { psqlAgainstPostgres } from '../test/harness/psql-compare.js';
 
 const schema = `
 CREATE TABLE ix (id int PRIMARY KEY, email text, a int, b int, active bool, n numeric);
@@ -14,28 +13,12 @@ CREATE INDEX ix_pred ON ix (n) WHERE n > 0 AND email IS NOT NULL;
 CREATE INDEX ix_cast ON ix ((a::text)) WHERE email = 'x';
 `;
 
-let node: ServerHandle;
-let pg: ServerHandle;
-
-async function psql(h: ServerHandle, args: string[]): Promise<string> {
-  const r = await run('psql', ['-X', '-v', 'ON_ERROR_STOP=1', ...args], { env: pgEnv(h, { LC_ALL: 'C' }), timeoutMs: 60_000 });
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout + r.stderr;
-}
-
-beforeAll(async () => {
-  [node, pg] = await Promise.all([startNode(), startPostgres()]);
-  await Promise.all([psql(node, ['-q', '-c', schema]), psql(pg, ['-q', '-c', schema])]);
-}, 120_000);
-afterAll(async () => {
-  await node?.stop({ removeDataDir: true });
-  await pg?.stop({ removeDataDir: true });
-});
+const servers = psqlAgainstPostgres(schema);
 
 describe('psql describes expression and partial indexes as PostgreSQL 15', () => {
   for (const cmd of ['\\d ix', '\\d+ ix', '\\di', '\\d ix_lower', '\\d ix_sum', '\\d+ ix_mixed', '\\d ix_pred', '\\d ix_cast']) {
     it(cmd, async () => {
-      const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
+      const [ours, theirs] = await servers.both(['-c', cmd]);
       expect(ours).toBe(theirs);
     });
   }

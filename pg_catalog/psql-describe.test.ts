@@ -5,9 +5,8 @@
 //  - \l+: Size is nodedb's storage figure (templates 0), so the Size column is masked.
 //  - \df NAME lists only the overloads nodedb implements (no range/bit/geometric variants).
 //  - \dt+ / \di+: work, but Size is nodedb's storage figure, not PostgreSQL's page-based one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgEnv, startNode, startPostgres, type ServerHandle } from '../test/harness/index.mjs';
-import { run } from '../test/clients/proc.mjs';
+import { describe, expect, it } from 'vitest';
+import { psqlAgainstPostgres } from '../test/harness/psql-compare.js';
 
 const schema = `
 CREATE TABLE t (id serial PRIMARY KEY, v varchar(10) NOT NULL, n numeric(10,2) DEFAULT 1.5, CHECK (n > 0));
@@ -30,40 +29,24 @@ CREATE TABLE gen (a int, b int GENERATED ALWAYS AS (a * 2) STORED, c text GENERA
   n numeric(8,2) GENERATED ALWAYS AS (a / 3.0) STORED);
 `;
 
-let node: ServerHandle;
-let pg: ServerHandle;
-
-async function psql(h: ServerHandle, args: string[]): Promise<string> {
-  const r = await run('psql', ['-X', '-v', 'ON_ERROR_STOP=1', ...args], { env: pgEnv(h, { LC_ALL: 'C' }), timeoutMs: 60_000 });
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout + r.stderr;
-}
-
-beforeAll(async () => {
-  [node, pg] = await Promise.all([startNode(), startPostgres()]);
-  await Promise.all([psql(node, ['-q', '-c', schema]), psql(pg, ['-q', '-c', schema])]);
-}, 120_000);
-afterAll(async () => {
-  await node?.stop({ removeDataDir: true });
-  await pg?.stop({ removeDataDir: true });
-});
+const servers = psqlAgainstPostgres(schema);
 
 describe('psql describe commands print what PostgreSQL 15 prints', () => {
   for (const cmd of ['\\l', '\\dn', '\\dn+', '\\dt', '\\di', '\\ds', '\\dv', '\\du', '\\dT', '\\dt other.*', '\\dt *.t', '\\df', '\\df format_type', '\\d t', '\\d+ t', '\\d r', '\\d+ r', '\\d other.hidden', '\\d s1', '\\d t_v', '\\d tv', '\\d+ tv', '\\dT+', '\\dT other.*', '\\dT+ mood', '\\d person', '\\d+ person', '\\d fk_parent', '\\d fk_child', '\\d+ fk_child', '\\d other.fk_far', '\\d gen', '\\d+ gen']) {
     it(cmd, async () => {
-      const [ours, theirs] = await Promise.all([psql(node, ['-c', cmd]), psql(pg, ['-c', cmd])]);
+      const [ours, theirs] = await servers.both(['-c', cmd]);
       expect(ours).toBe(theirs);
     });
   }
 
   it('\\l+ (Size masked: storage figures differ)', async () => {
     const mask = (s: string): string => s.replace(/\| +\d+ (bytes|kB|MB) +\|/g, '| SIZE |');
-    const [ours, theirs] = await Promise.all([psql(node, ['-c', '\\l+']), psql(pg, ['-c', '\\l+'])]);
+    const [ours, theirs] = await servers.both(['-c', '\\l+']);
     expect(mask(ours)).toBe(mask(theirs));
   });
 
   it('\\conninfo (ports differ)', async () => {
-    const [ours, theirs] = await Promise.all([psql(node, ['-c', '\\conninfo']), psql(pg, ['-c', '\\conninfo'])]);
-    expect(ours.replace(`port "${node.port}"`, 'port "P"')).toBe(theirs.replace(`port "${pg.port}"`, 'port "P"'));
+    const [ours, theirs] = await servers.both(['-c', '\\conninfo']);
+    expect(ours.replace(`port "${servers.node.port}"`, 'port "P"')).toBe(theirs.replace(`port "${servers.pg.port}"`, 'port "P"'));
   });
 });

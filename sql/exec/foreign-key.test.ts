@@ -2,7 +2,7 @@
 // INSERT and a DELETE of the referenced row order through the row lock, under READ COMMITTED,
 // with PostgreSQL 15's outcomes. DEFERRABLE keys checked at COMMIT, and SET CONSTRAINTS refused with 0A000.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlErrorOf, TestDb, type TestSession } from './testing.js';
+import { sqlErrorOf, stillWaiting, TestDb, track } from './testing.js';
 
 let db: TestDb;
 
@@ -15,28 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-
-/** Runs `sql` on `s` and tracks whether it finished (to see that it waits). */
-function track(s: TestSession, sql: string): { done: () => boolean; result: Promise<unknown> } {
-  let finished = false;
-  const result = s.exec(sql).then(
-    (r) => {
-      finished = true;
-      return r.rows;
-    },
-    (e: unknown) => {
-      finished = true;
-      throw e;
-    },
-  );
-  return { done: () => finished, result };
-}
-
-/** Gives a waiting statement many turns of the event loop; it must still be waiting. */
-async function stillWaiting(t: { done: () => boolean }): Promise<void> {
-  for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
-  expect(t.done()).toBe(false);
-}
 
 describe('foreign keys between sessions', () => {
   it('a DELETE of the referenced row waits for the inserting transaction, then sees its row (23503)', async () => {

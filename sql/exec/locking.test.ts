@@ -1,7 +1,7 @@
 // Row locks between sessions: SELECT ... FOR UPDATE / SHARE with NOWAIT and SKIP LOCKED, and
 // concurrent INSERT ... ON CONFLICT, with PostgreSQL 15's READ COMMITTED outcomes and messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqlErrorOf, TestDb, type TestSession } from './testing.js';
+import { sqlErrorOf, stillWaiting, TestDb, track } from './testing.js';
 import { waitFor } from '../../util/wait-for.js';
 
 let db: TestDb;
@@ -16,28 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-
-/** Runs `sql` on `s` and tracks whether it finished (to see that it waits). */
-function track(s: TestSession, sql: string): { done: () => boolean; result: Promise<unknown[][]> } {
-  let finished = false;
-  const result = s.exec(sql).then(
-    (r) => {
-      finished = true;
-      return r.rows;
-    },
-    (e: unknown) => {
-      finished = true;
-      throw e;
-    },
-  );
-  return { done: () => finished, result };
-}
-
-/** Gives a waiting statement many turns of the event loop; it must still be waiting. */
-async function stillWaiting(t: { done: () => boolean }): Promise<void> {
-  for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
-  expect(t.done()).toBe(false);
-}
 
 describe('SELECT ... FOR UPDATE between sessions', () => {
   it('waits for the holder, then returns the newest version (re-checked WHERE)', async () => {

@@ -196,6 +196,37 @@ export class TestSession {
   }
 }
 
+/** Event-loop turns a statement gets in `stillWaiting` before it must still be waiting. */
+const stillWaitingTurns = 50;
+
+/** A statement started on a session, tracked to see whether it waits (lock tests). */
+export interface Tracked {
+  readonly done: () => boolean;
+  readonly result: Promise<readonly Datum[][]>;
+}
+
+/** Runs `sql` on `s` and tracks whether it finished (to see that it waits). */
+export function track(s: TestSession, sql: string): Tracked {
+  let finished = false;
+  const result = s.exec(sql).then(
+    (r) => {
+      finished = true;
+      return r.rows;
+    },
+    (e: unknown) => {
+      finished = true;
+      throw e;
+    },
+  );
+  return { done: () => finished, result };
+}
+
+/** Gives a waiting statement many turns of the event loop; it must still be waiting (else this throws). */
+export async function stillWaiting(t: Pick<Tracked, 'done'>): Promise<void> {
+  for (let i = 0; i < stillWaitingTurns; i++) await new Promise((r) => setImmediate(r));
+  if (t.done()) throw new Error('expected the statement to be still waiting, it finished');
+}
+
 /** The SqlError a promise rejects with (fails the test when it resolves). */
 export async function sqlErrorOf(p: Promise<unknown>): Promise<SqlError> {
   try {

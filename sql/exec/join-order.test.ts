@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSql } from '../parser/index.js';
 import { prepareQuery } from '../plan/api.js';
 import { explainLines } from '../plan/explain.js';
+import { joinOrderDpItemsMax } from '../plan/join-order.js';
 import type { Datum } from '../types/datum.js';
 import { analyzeWithStatistics, columnStatistics, tableStatsCache, type ColumnStatistics, type TableStatistics } from './stats.js';
 import { TestDb, TestSession } from './testing.js';
@@ -117,6 +118,25 @@ describe('join order', () => {
     const innermost = (p: string): string => p.split('\n').filter((l) => l.includes('Scan on')).slice(0, 2).map((l) => l.trim()).sort().join(' | ');
     expect(innermost(first)).toBe('->  Seq Scan on big b | ->  Seq Scan on mid m');
     expect(innermost(second)).toBe('->  Seq Scan on big b | ->  Seq Scan on small s');
+  });
+
+  it('orders a 10-table chain greedily past joinOrderDpItemsMax, with the same rows', async () => {
+    const n = joinOrderDpItemsMax + 2;
+    const st: Stats = new Map();
+    for (let i = 0; i < n; i++) {
+      await s.exec(`CREATE TABLE c${i} (id int PRIMARY KEY, nxt int)`);
+      await s.exec(`INSERT INTO c${i} SELECT x, (x * ${i + 3}) % ${10 * (i + 1)} + 1 FROM generate_series(1, ${10 * (i + 1)}) x`);
+      st.set(`c${i}`, tableStats(`c${i}`, 10 * (i + 1), [col(1, -1), col(2, -1)])[1]);
+    }
+    const from = Array.from({ length: n }, (_, i) => `c${i}`).join(', ');
+    const where = Array.from({ length: n - 1 }, (_, i) => `c${i}.nxt = c${i + 1}.id`).join(' AND ');
+    const sql = `SELECT c0.id, c${n - 1}.id FROM ${from} WHERE ${where}`;
+    const p = plan(sql, st);
+    expect(p.split('\n').filter((l) => / on c\d+$/.test(l)).length).toBe(n);
+    const withStats = await s.execPrepared(prepareWith(sql, st));
+    const without = await s.exec(sql);
+    expect(withStats.rows.length).toBeGreaterThan(0);
+    expect(sorted(withStats.rows)).toEqual(sorted(without.rows));
   });
 
   it('keeps a LEFT JOIN in place and reorders around it', () => {

@@ -6,6 +6,7 @@ import { enumLabelOf, enumSortOrder, isEnumOid } from '../types/enum.js';
 import type { Datum, SqlType } from '../types/datum.js';
 import { SqlError, SqlState } from '../../util/errors.js';
 import { assert } from '../../util/assert.js';
+import { GrowableBuffer } from '../../util/growable-buffer.js';
 import { decodeBinary, encodeBinary } from '../types/binary-io.js';
 import { Decimal, Oid, PgArray, sqlType } from '../types/datum.js';
 import { arrayElemOid } from '../types/registry.js';
@@ -25,14 +26,9 @@ const binaryCtx = defaultFormatContext;
 const rowInitialBytes = 64;
 
 /** Growable output buffer for one row. */
-class RowWriter {
-  buf = Buffer.allocUnsafe(rowInitialBytes);
-  len = 0;
-  ensure(extraBytes: number): void {
-    if (this.len + extraBytes <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + extraBytes));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+class RowWriter extends GrowableBuffer {
+  constructor() {
+    super(rowInitialBytes);
   }
   uvarint(value: number): void {
     this.ensure(8);

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
+import { GrowableBuffer } from '../../util/growable-buffer.js';
 import { Decimal, Interval, PgArray, PgRecord, type Datum } from '../types/datum.js';
 import { formatNumeric, parseNumeric } from '../types/numeric.js';
 import type { Env } from './expr.js';
@@ -179,17 +180,9 @@ const enum Tag {
 const int64Min = -(2n ** 63n);
 const int64Max = 2n ** 63n - 1n;
 
-class ByteWriter {
-  buf: Buffer;
-  len = 0;
+class ByteWriter extends GrowableBuffer {
   constructor(initialBytes = 256) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
-  }
-  ensure(extraBytes: number): void {
-    if (this.len + extraBytes <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + extraBytes));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    super(initialBytes);
   }
   u8(v: number): void {
     this.ensure(1);

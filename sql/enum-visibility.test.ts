@@ -77,6 +77,12 @@ describe('enum labels per transaction', () => {
     expect(await sqlState(b, "SELECT 'x'::mood")).toBe('22P02');
     expect(await rows(b, 'SELECT enum_range(NULL::mood)')).toEqual([['{sad,ok,happy}']]);
     expect(await rows(a, 'SELECT count(*) FROM pg_enum')).toEqual([['4']]);
+    // A statement of the adding session running at the same moment changes nothing for the other.
+    const [state, fromA] = await Promise.all([
+      sqlState(b, "SELECT count(*) FROM t WHERE m = (CASE WHEN id > 150 THEN 'x' ELSE 'sad' END)::mood"),
+      rows(a, 'SELECT count(DISTINCT m) FROM t'),
+    ]);
+    expect([state, fromA]).toEqual(['22P02', [['3']]]);
     await rows(a, 'COMMIT');
     expect(await rows(b, "SELECT 'x'::mood")).toEqual([['x']]);
     expect(await rows(a, "SELECT 'x'::mood < 'sad', enum_range(NULL::mood)")).toEqual([['f', '{sad,ok,happy,x}']]);

@@ -240,6 +240,16 @@ export class CatalogState {
     return [...this.enumList];
   }
 
+  /** True when this snapshot has exactly `other`'s enum types (descriptors are immutable objects). */
+  sameEnumTypesAs(other: CatalogState): boolean {
+    const a = this.enumList;
+    const b = other.enumList;
+    if (a === b) return true;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
   /**
    * The enum types of this snapshot for value conversions (sql/types/enum.ts), built once per
    * (state, committed) pair. `committed`: the latest committed state, when this is a

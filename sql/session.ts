@@ -48,7 +48,7 @@ import { engineDdlData } from './exec/ddl-data.js';
 import { hasDeferredForeignKeyChecks, runDeferredForeignKeyChecks } from './exec/foreign-key.js';
 import { tableStatsCache } from './exec/stats.js';
 import { Oid, sqlType, type Datum, type EvalContext, type SessionSettingsAccess, type SqlType } from './types/index.js';
-import { useEnumTypes } from './types/enum.js';
+import { enterPrivateEnumTypes, leavePrivateEnumTypes, useCommittedEnumTypes, usePrivateEnumTypes } from './types/enum.js';
 import { decodeParams, describeColumns, encodeRow, resultFormats, textColumn } from './values.js';
 
 /** Rows sent between awaits of the client socket's drain. */
@@ -149,6 +149,8 @@ export class SqlSession implements Session {
   /** Simple-protocol plan cache: statement text → prepared statement (LRU by insertion order). */
   private readonly planCache = new Map<string, PreparedStatement>();
   private closed = false;
+  /** The transaction has enum DDL of its own (counted in sql/types/enum.ts while it lasts). */
+  private privateEnumTypes = false;
   // pg_stat_activity: what this backend is doing.
   private readonly backendStartMicros = nowMicros();
   private currentQuery = '';
@@ -438,6 +440,7 @@ export class SqlSession implements Session {
     this.statements.clear();
     await this.cursors.closeAll();
     if (this.txn) await this.rollbackTxn();
+    this.endPrivateEnumTypes();
     this.core.sessionClosed(this);
   }
 
@@ -581,9 +584,26 @@ export class SqlSession implements Session {
   private catalogForStatement(): CatalogState {
     const committed = this.core.catalog.current();
     const catalog = this.txn?.overlay ?? committed;
-    // Enum value conversions of this statement's call chain use this snapshot's labels.
-    useEnumTypes(catalog.enumResolver(committed));
+    // Enum value conversions of this statement's call chain use this snapshot's labels: the
+    // committed ones, or the transaction's own when it changed an enum type (sql/types/enum.ts).
+    if (catalog !== committed && !catalog.sameEnumTypesAs(committed)) {
+      if (!this.privateEnumTypes) {
+        this.privateEnumTypes = true;
+        enterPrivateEnumTypes();
+      }
+      usePrivateEnumTypes(catalog.enumResolver(committed));
+    } else {
+      this.endPrivateEnumTypes();
+      useCommittedEnumTypes(committed.enumResolver());
+    }
     return catalog;
+  }
+
+  /** This session's transaction no longer has enum types of its own. */
+  private endPrivateEnumTypes(): void {
+    if (!this.privateEnumTypes) return;
+    this.privateEnumTypes = false;
+    leavePrivateEnumTypes();
   }
 
   private bindContext(catalog: CatalogState, paramTypes: readonly SqlType[]): BindContext {
@@ -725,6 +745,8 @@ export class SqlSession implements Session {
       if (txn.kv && txn.kv.state === 'open') await txn.kv.rollback();
       this.reportSettings(sink, this.settings.restore(txn.settingsAtStart));
       throw err;
+    } finally {
+      this.endPrivateEnumTypes();
     }
     this.reportSettings(sink, this.settings.endTransaction());
   }
@@ -736,6 +758,7 @@ export class SqlSession implements Session {
     if (!txn) return;
     await this.cursors.atRollback();
     if (txn.kv && txn.kv.state === 'open') await txn.kv.rollback();
+    this.endPrivateEnumTypes();
     this.reportSettings(sink, this.settings.restore(txn.settingsAtStart));
     this.reportSettings(sink, this.settings.endTransaction());
   }

@@ -5,10 +5,16 @@
  *
  * Which labels a type has depends on the statement's catalog snapshot (committed, or the
  * transaction's overlay with its own ADD VALUE / RENAME VALUE): value conversions read the
- * EnumResolver of the running statement, never a process-wide registry. The session builds it
- * from the statement's CatalogState (catalog/state.ts `enumResolver`) and makes it current for
- * the statement's async call chain (`useEnumTypes`, an AsyncLocalStorage, so concurrent
- * sessions each see their own snapshot without threading it through every encode/compare).
+ * EnumResolver of the running statement. The session builds it from the statement's CatalogState
+ * (catalog/state.ts `enumResolver`):
+ *  - a statement whose transaction changed no enum type uses the latest committed catalog's types
+ *    (`useCommittedEnumTypes`), shared by every such session — what PostgreSQL's catalog
+ *    snapshots show too;
+ *  - a transaction with its own uncommitted enum DDL gets its types for its async call chain
+ *    (`usePrivateEnumTypes`, an AsyncLocalStorage), so no other session sees them. The storage is
+ *    enabled only while such a transaction exists (`enterPrivateEnumTypes` / `leavePrivateEnumTypes`):
+ *    an enabled AsyncLocalStorage makes Node 20 run a hook for every promise, which cost the
+ *    prepared point SELECT ~15 % of its CPU.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { assert } from '../../util/assert.js';
@@ -102,35 +108,63 @@ function enumEntry(spec: EnumTypeSpec): EnumEntry {
   return e;
 }
 
-/** The running statement's enum types (per async call chain; none outside a statement). */
-const statementEnums = new AsyncLocalStorage<EnumResolver>();
+/** The latest committed catalog's enum types (statements without enum DDL of their own). */
+let committedEnums: EnumResolver | undefined;
+/** Enum types of transactions with uncommitted enum DDL, per async call chain. */
+const privateEnums = new AsyncLocalStorage<EnumResolver | undefined>();
+/** Transactions with uncommitted enum DDL; the AsyncLocalStorage is disabled while there are none. */
+let privateUsers = 0;
 
-/**
- * Makes `resolver` the enum types of the current async call chain from here on (the session,
- * when it picks a statement's catalog): continuations of this chain see it, other sessions don't.
- */
-export function useEnumTypes(resolver: EnumResolver): void {
-  if (statementEnums.getStore() !== resolver) statementEnums.enterWith(resolver);
+function current(): EnumResolver | undefined {
+  return (privateUsers > 0 ? privateEnums.getStore() : undefined) ?? committedEnums;
+}
+
+/** The committed catalog's enum types become current (for this chain too, if it had private ones). */
+export function useCommittedEnumTypes(resolver: EnumResolver): void {
+  committedEnums = resolver;
+  if (privateUsers > 0 && privateEnums.getStore() !== undefined) privateEnums.enterWith(undefined);
+}
+
+/** A transaction's own enum types for the current async call chain (needs enterPrivateEnumTypes). */
+export function usePrivateEnumTypes(resolver: EnumResolver): void {
+  assert(privateUsers > 0, 'private enum types without enterPrivateEnumTypes');
+  if (privateEnums.getStore() !== resolver) privateEnums.enterWith(resolver);
+}
+
+/** A transaction starts having uncommitted enum DDL. */
+export function enterPrivateEnumTypes(): void {
+  privateUsers++;
+}
+
+/** A transaction with uncommitted enum DDL ended; the last one disables the AsyncLocalStorage. */
+export function leavePrivateEnumTypes(): void {
+  assert(privateUsers > 0, 'unbalanced leavePrivateEnumTypes');
+  if (--privateUsers === 0) privateEnums.disable();
 }
 
 /** Runs `f` with `resolver` as the enum types (tests, and callers outside a session). */
 export function withEnumTypes<T>(resolver: EnumResolver, f: () => T): T {
-  return statementEnums.run(resolver, f);
+  enterPrivateEnumTypes();
+  try {
+    return privateEnums.run(resolver, f);
+  } finally {
+    leavePrivateEnumTypes();
+  }
 }
 
 export function isEnumOid(oid: number): boolean {
-  return statementEnums.getStore()?.entry(oid) !== undefined;
+  return current()?.entry(oid) !== undefined;
 }
 
 /** pg_type rows of an enum type or its array type in the statement's catalog. */
 export function enumTypeInfo(oid: number): TypeInfo | undefined {
-  const r = statementEnums.getStore();
+  const r = current();
   if (r === undefined) return undefined;
   return r.entry(oid)?.info ?? r.arrayEntry(oid)?.arrayInfo;
 }
 
 function entry(oid: number): EnumEntry {
-  const e = statementEnums.getStore()?.entry(oid);
+  const e = current()?.entry(oid);
   if (e === undefined) throw new SqlError(SqlState.undefinedObject, `type with OID ${oid} does not exist`);
   return e;
 }

@@ -18,7 +18,6 @@ import {
   droppedColumnName,
   type EnumLabel,
   type EnumTypeDescriptor,
-  type FkAction,
   firstUserOid,
   type IdentitySpec,
   type IndexColumn,
@@ -72,22 +71,8 @@ export type NewConstraint =
       readonly attnums: readonly number[];
       readonly noInherit: boolean;
     }
-  | {
-      readonly kind: 'foreignKey';
-      readonly oid?: Oid;
-      readonly name: string;
-      readonly attnums: readonly number[];
-      readonly refTableOid: Oid;
-      readonly refAttnums: readonly number[];
-      readonly indexOid: Oid;
-      readonly onDelete: FkAction;
-      readonly onUpdate: FkAction;
-      readonly match: 'simple' | 'full';
-      readonly deleteSetAttnums?: readonly number[];
-      readonly notValid?: true;
-      readonly deferrable?: true;
-      readonly initiallyDeferred?: true;
-    };
+  /** The descriptor as stored (addConstraint spreads it), its oid allocated when not given. */
+  | (Omit<Extract<ConstraintDescriptor, { kind: 'foreignKey' }>, 'oid' | 'comment'> & { readonly oid?: Oid });
 
 export type CommentTarget =
   | { readonly kind: 'relation'; readonly oid: Oid }

@@ -5,6 +5,7 @@
  * earlier entries it covers.
  */
 import { assert, assertNever } from '../../util/assert.js';
+import { SqlError, SqlState } from '../../util/errors.js';
 import { keyString } from './lock-table.js';
 
 export interface BufferSpan {
@@ -32,7 +33,16 @@ export type BufferLookup =
   | { readonly kind: 'written'; readonly value: Uint8Array | undefined }
   | { readonly kind: 'rangeDeleted' };
 
-export const writeBufferOpsMax = 10_000_000;
+/**
+ * Bytes one transaction may buffer before commit, charged as key + value + `bufferedOpOverheadBytes`
+ * per write (what the op log, the entry map, the key string and the buffers cost on the heap:
+ * ~900 bytes for a pgbench account row). Past it the write fails with 54000 instead of the node
+ * running out of heap (the default V8 heap is ~4 GiB and a transaction's writes live in memory
+ * until commit, which needs about as much again to build its batch).
+ */
+export const writeBufferBytesMax = 1024 * 1024 * 1024;
+/** Heap cost of one buffered write beyond its key and value bytes (measured; see above). */
+export const bufferedOpOverheadBytes = 768;
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
@@ -103,6 +113,10 @@ export class PinnedBuffer implements BufferReader {
 
 export class WriteBuffer implements BufferReader {
   private readonly log: BufferOp[] = [];
+  /** Charged bytes of `log` (see writeBufferBytesMax). */
+  private bytes = 0;
+
+  constructor(private readonly bytesMax: number = writeBufferBytesMax) {}
   /** The pin of the current state, shared by every pin taken since the last change. */
   private pinned: PinnedBuffer | undefined;
   private entries = new Map<string, BufferEntry>();
@@ -159,6 +173,7 @@ export class WriteBuffer implements BufferReader {
     this.beforeChange();
     const kept = this.log.slice(0, savepoint);
     this.log.length = 0;
+    this.bytes = 0;
     this.entries = new Map();
     this.ranges = [];
     this.sorted = [];
@@ -219,8 +234,15 @@ export class WriteBuffer implements BufferReader {
   }
 
   private apply(op: BufferOp): void {
-    assert(this.log.length < writeBufferOpsMax, 'write buffer exceeded its bound');
+    const bytes = this.bytes + chargedBytes(op);
+    if (bytes > this.bytesMax) {
+      throw new SqlError(SqlState.programLimitExceeded, 'transaction is too large', {
+        detail: `A transaction may buffer at most ${Math.floor(this.bytesMax / (1024 * 1024))} MB of writes before COMMIT; this one needed more.`,
+        hint: 'Split the work into several transactions (for COPY: load the file in parts).',
+      });
+    }
     this.beforeChange();
+    this.bytes = bytes;
     this.log.push(op);
     switch (op.kind) {
       case 'put':
@@ -245,4 +267,17 @@ export class WriteBuffer implements BufferReader {
 
 function copy(b: Uint8Array): Uint8Array {
   return Uint8Array.prototype.slice.call(b);
+}
+
+function chargedBytes(op: BufferOp): number {
+  switch (op.kind) {
+    case 'put':
+      return bufferedOpOverheadBytes + op.key.length + op.value.length;
+    case 'delete':
+      return bufferedOpOverheadBytes + op.key.length;
+    case 'deleteRange':
+      return bufferedOpOverheadBytes + op.span.start.length + op.span.end.length;
+    default:
+      return assertNever(op, 'buffer op');
+  }
 }

@@ -1,33 +1,9 @@
 // The last CommandComplete of a simple query waits for the implicit commit, as in PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openLocalKv, type LocalKv } from '../cluster/kv/local.js';
 import { SqlError } from '../util/errors.js';
 import { CommitOrderedSink } from './commit-ordered-sink.js';
-import { createEngine } from './engine.js';
-import type { Engine, ResultSink, Session } from './session-api.js';
-
-function recorder(): ResultSink & { log: string[] } {
-  const log: string[] = [];
-  return {
-    log,
-    rowDescription: () => log.push('T'),
-    dataRow: () => log.push('D'),
-    commandComplete: (tag) => log.push(`C ${tag}`),
-    emptyQuery: () => log.push('I'),
-    notice: (n) => log.push(`N ${n.message}`),
-    parameterStatus: (name, value) => log.push(`S ${name}=${value}`),
-    drain: async () => {},
-    copyIn: () => {
-      throw new Error('no COPY');
-    },
-    copyOutStart: () => {},
-    copyData: () => {},
-    copyDone: () => {},
-  };
-}
+import type { Session } from './session-api.js';
+import { openTestEngine, recordingSink as recorder, type TestEngine } from './testing.js';
 
 describe('CommitOrderedSink', () => {
   it('holds CommandComplete and what follows it until release, in order', () => {
@@ -52,24 +28,18 @@ describe('CommitOrderedSink', () => {
 });
 
 describe('simple query whose implicit commit fails', () => {
-  let dir: string;
-  let kv: LocalKv;
-  let engine: Engine;
+  let t: TestEngine;
   let s: Session;
   const signal = new AbortController().signal;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'commit-order-'));
-    kv = await openLocalKv({ dir });
-    engine = await createEngine({ kv, dataDir: dir });
-    s = engine.openSession({ user: 'postgres', database: 'postgres', applicationName: 't', settings: new Map() });
+    t = await openTestEngine('commit-order');
+    s = t.open();
     await s.simpleQuery('create table p (id int primary key); create table c (pid int references p deferrable initially deferred)', recorder(), signal);
   });
   afterAll(async () => {
     await s.close();
-    await engine.shutdown();
-    await kv.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t.close();
   });
 
   it('reports only the error, not the CommandComplete of the statement (deferred foreign key)', async () => {

@@ -2,14 +2,11 @@
 // that FETCH reads lazily and that cursors which cannot scroll keep no rows (bounded memory).
 // At the end, through real sessions: a cursor (and a suspended portal) reads its DECLARE's snapshot.
 // FETCH/MOVE semantics against PostgreSQL are pinned by test/regress/sql/portals.sql.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalKv, type LocalKv } from '../cluster/kv/local.js';
 import type * as A from './ast.js';
 import { CursorSet, defaultScrollRowsMax } from './cursor.js';
-import { createEngine, type Engine } from './engine.js';
+import type { Engine } from './session-api.js';
+import { openTestEngine, recordingSink, type TestEngine } from './testing.js';
 import { initParser, parseSql } from './parser/index.js';
 import type { Execution, PreparedQuery } from './plan/api.js';
 import type { ResultSink } from './session-api.js';
@@ -34,31 +31,6 @@ class CountingExecution implements Execution {
   async close(): Promise<void> {
     this.closed = true;
   }
-}
-
-function sink(): ResultSink & { rows: number; tags: string[] } {
-  const s = {
-    rows: 0,
-    tags: [] as string[],
-    rowDescription: () => {},
-    dataRow: () => {
-      s.rows++;
-    },
-    commandComplete: (tag: string) => {
-      s.tags.push(tag);
-    },
-    emptyQuery: () => {},
-    notice: () => {},
-    parameterStatus: () => {},
-    drain: async () => {},
-    copyIn: () => {
-      throw new Error('no COPY');
-    },
-    copyOutStart: () => {},
-    copyData: () => {},
-    copyDone: () => {},
-  };
-  return s;
 }
 
 const query: PreparedQuery = {
@@ -93,9 +65,9 @@ function declare(set: CursorSet, sql: string, total: number): CountingExecution 
 }
 
 async function run(set: CursorSet, sql: string): Promise<{ rows: number; tag: string }> {
-  const out = sink();
+  const out = recordingSink();
   await set.fetch(stmt(sql, 'Fetch'), { sink: out, describe: true, formats: undefined, format, signal: new AbortController().signal });
-  return { rows: out.rows, tag: out.tags[0]! };
+  return { rows: out.rows.length, tag: out.tags[0]! };
 }
 
 beforeAll(async () => {
@@ -170,62 +142,42 @@ interface Client {
   sync(): Promise<void>;
 }
 
-function rowSink(rows: (string | null)[][]): ResultSink {
-  const dec = new TextDecoder();
-  const s = sink();
-  return {
-    ...s,
-    rowDescription: () => {
-      rows.length = 0;
-    },
-    dataRow: (values) => {
-      rows.push(values.map((v) => (v === null ? null : dec.decode(v))));
-    },
-  };
-}
-
 function client(engine: Engine): Client {
   const session = engine.openSession({ user: 'postgres', database: 'postgres', applicationName: '', settings: new Map() });
   const signal = new AbortController().signal;
   return {
     async q(sql) {
-      const rows: (string | null)[][] = [];
-      await session.simpleQuery(sql, rowSink(rows), signal);
-      return rows;
+      const out = recordingSink();
+      await session.simpleQuery(sql, out, signal);
+      return out.lastResult();
     },
     bind(portal, sql) {
       session.parse(portal, sql, []);
       session.bind(portal, portal, [], [], []);
     },
     async execute(portal, maxRows) {
-      const rows: (string | null)[][] = [];
-      const outcome = await session.execute(portal, maxRows, rowSink(rows), signal);
-      return { rows, suspended: outcome === 'suspended' };
+      const out = recordingSink();
+      const outcome = await session.execute(portal, maxRows, out, signal);
+      return { rows: out.rows, suspended: outcome === 'suspended' };
     },
     sync: () => session.sync(),
   };
 }
 
 describe('a cursor reads the snapshot of its DECLARE', () => {
-  let dir: string;
-  let kv: LocalKv;
-  let engine: Engine;
+  let t: TestEngine;
   let a: Client;
   let b: Client;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nodedb-cursor-'));
-    kv = await openLocalKv({ dir: join(dir, 'kv') });
-    engine = await createEngine({ kv, dataDir: dir });
-    a = client(engine);
-    b = client(engine);
+    t = await openTestEngine('nodedb-cursor');
+    a = client(t.engine);
+    b = client(t.engine);
     await a.q('CREATE TABLE cs (id int PRIMARY KEY, v text)');
   });
 
   afterAll(async () => {
-    await engine.shutdown();
-    await kv.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t.close();
   });
 
   async function reset(): Promise<void> {

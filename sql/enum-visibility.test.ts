@@ -2,43 +2,15 @@
 // ADD VALUE / RENAME VALUE is invisible to value input, output and ordering until COMMIT, also
 // while statements of both sessions are in flight at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openLocalKv, type LocalKv } from '../cluster/kv/local.js';
 import { SqlError } from '../util/errors.js';
-import { createEngine } from './engine.js';
-import type { Engine, ResultSink, Session } from './session-api.js';
-
-/** Text-format rows of a simple query (every statement's rows, concatenated). */
-function rowsSink(): ResultSink & { rows: (string | null)[][] } {
-  const rows: (string | null)[][] = [];
-  return {
-    rows,
-    rowDescription: () => {},
-    dataRow: (values) => rows.push(values.map((v) => (v === null ? null : Buffer.from(v).toString('utf8')))),
-    commandComplete: () => {},
-    emptyQuery: () => {},
-    notice: () => {},
-    parameterStatus: () => {},
-    drain: async () => {},
-    copyIn: () => {
-      throw new Error('no COPY');
-    },
-    copyOutStart: () => {},
-    copyData: () => {},
-    copyDone: () => {},
-  };
-}
+import type { Session } from './session-api.js';
+import { openTestEngine, recordingSink as rowsSink, type TestEngine } from './testing.js';
 
 describe('enum labels per transaction', () => {
-  let dir: string;
-  let kv: LocalKv;
-  let engine: Engine;
+  let t: TestEngine;
   let a: Session;
   let b: Session;
   const signal = new AbortController().signal;
-  const open = (): Session => engine.openSession({ user: 'postgres', database: 'postgres', applicationName: 't', settings: new Map() });
 
   async function rows(s: Session, sql: string): Promise<(string | null)[][]> {
     const sink = rowsSink();
@@ -53,11 +25,9 @@ describe('enum labels per transaction', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'enum-vis-'));
-    kv = await openLocalKv({ dir });
-    engine = await createEngine({ kv, dataDir: dir });
-    a = open();
-    b = open();
+    t = await openTestEngine('enum-vis');
+    a = t.open();
+    b = t.open();
     const rowCount = 300;
     await rows(a, `CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
       CREATE TABLE t (id int PRIMARY KEY, m mood NOT NULL, h mood[]);
@@ -67,9 +37,7 @@ describe('enum labels per transaction', () => {
   afterAll(async () => {
     await a.close();
     await b.close();
-    await engine.shutdown();
-    await kv.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t.close();
   });
 
   it('ADD VALUE: 22P02 in the other session until COMMIT, 55P04 in its own, usable by both after', async () => {

@@ -9,6 +9,7 @@
  */
 import { ClassicLevel } from 'classic-level';
 import { assert, assertNever } from '../../util/assert.js';
+import { prefixMvccLatest } from './keys.js';
 import { RowCache } from './row-cache.js';
 
 export type WriteOp =
@@ -102,10 +103,17 @@ class LevelEngine implements StorageEngine {
     }
     try {
       await batch.write({ sync: true });
-    } finally {
-      // Cached reads of these keys go once the batch is visible (row-cache.ts says why that is
-      // enough); an empty cache needs no work.
+    } catch (err) {
       if (this.cache.size > 0) for (const op of ops) this.cache.invalidate(RowCache.keyOf(toBuffer(op.key)));
+      throw err;
+    }
+    // The batch is visible: cached reads of its keys are replaced by what it wrote (row-cache.ts
+    // says why that is coherent). Latest-version records are cached as written, so rows just
+    // loaded or updated are read without LevelDB; other keys (history, system) are only dropped.
+    for (const op of ops) {
+      const key = toBuffer(op.key);
+      if (op.kind === 'put' && key[0] === prefixMvccLatest) this.cache.set(RowCache.keyOf(key), ownCopy(op.value));
+      else if (this.cache.size > 0) this.cache.invalidate(RowCache.keyOf(key));
     }
   }
 
@@ -119,6 +127,16 @@ class LevelEngine implements StorageEngine {
     this.cache.clear();
     await this.db.close();
   }
+}
+
+/**
+ * A copy with its own memory: small Buffers are slices of a shared 8 KiB pool, and a cached
+ * slice would keep its whole pool alive.
+ */
+function ownCopy(b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(b.length);
+  out.set(b);
+  return out;
 }
 
 function toBuffer(b: Uint8Array): Buffer {

@@ -59,3 +59,24 @@ describe('storage engine with the row cache', () => {
     }
   });
 });
+
+describe('storage engine: writes fill the row cache', () => {
+  it('serves a just-written latest-version record from the cache, coherent with later writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowcache-w-'));
+    const engine = await openStorage(dir);
+    try {
+      const latest = (s: string) => Buffer.concat([Buffer.from([0x10]), Buffer.from(s)]);
+      const value = Buffer.from('v1');
+      await engine.append([{ kind: 'put', key: latest('k'), value }]);
+      value[1] = 0x39; // the writer's buffer changing afterwards must not change the cached value
+      expect(engine.getSync(latest('k'))?.toString()).toBe('v1');
+      await engine.append([{ kind: 'put', key: latest('k'), value: Buffer.from('v2') }]);
+      expect(engine.getSync(latest('k'))?.toString()).toBe('v2');
+      await engine.append([{ kind: 'del', key: latest('k') }]);
+      expect(engine.getSync(latest('k'))).toBeUndefined();
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,14 +5,15 @@
  * (N-API crossing, memtable + version lookup, block search); a prepared primary-key SELECT spends
  * about a sixth of the node's CPU there. A Map hit costs well under a microsecond.
  *
- * Coherence: every write goes through `StorageEngine.append`, which invalidates each key of the
- * batch once the batch is durable and visible in LevelDB. Until then a reader may get the old
- * value from the cache — exactly what it could get from LevelDB before the write lands, and no
- * transaction depends on a write that has not been acknowledged (writers of one key are
- * serialised by row locks, and `append` resolves only after the invalidation). A read racing with
- * the write may cache either version; the invalidation removes it. Only present keys are cached:
- * the lookups that miss are mostly uniqueness checks of rows about to be inserted, whose entries
- * the insert would invalidate at once.
+ * Coherence: every write goes through `StorageEngine.append`, which, once the batch is durable and
+ * visible in LevelDB, replaces the cached value of each latest-version record the batch wrote and
+ * drops every other key it touched (deletes, history and system keys; all of them when the write
+ * failed). Until then a reader may get the old value from the cache — exactly what it could get
+ * from LevelDB before the write lands, and no transaction depends on a write that has not been
+ * acknowledged (writers of one key are serialised by row locks, and `append` resolves only after
+ * the cache was updated). A read racing with the write may cache either version; the update
+ * overrides it. Reads cache only keys that exist: the lookups that miss are mostly uniqueness
+ * checks of rows about to be inserted.
  *
  * Bound: entries are charged their key + value bytes plus a fixed overhead and evicted oldest
  * first (FIFO: no reordering on hits, which keeps hits allocation-free). The cache only holds what

@@ -24,16 +24,16 @@ import type { ConstraintDescriptor, IndexDescriptor, Oid, TableDescriptor } from
 import type { CatalogState } from '../../catalog/state.js';
 import { assert, assertNever } from '../../util/assert.js';
 import { SqlError, SqlState } from '../../util/errors.js';
-import { bindChecks, defaultFor } from '../bind/dml.js';
+import { bindChecks, bindGenerated, defaultFor } from '../bind/dml.js';
 import type { NewForeignKeyShape } from '../ddl/context.js';
 import { encodeIndexKey, encodeKeyPart, KeyWriter, prefixEnd, type KeyColumn } from '../encoding/key.js';
 import type { ExecContext } from '../plan/api.js';
-import type { CheckConstraint } from '../plan/plan.js';
+import type { CheckConstraint, GeneratedColumn } from '../plan/plan.js';
 import { newBinder } from '../plan/prepare.js';
 import { formatText, Oid as TypeOid, type Datum, type FormatContext, type SqlType } from '../types/index.js';
 import { compiled, evaluate, type Compiled, type Env } from './expr.js';
 import { lockTablesShared, newEnv } from './execute.js';
-import { checkAbort, validateRow, writeOptions } from './run.js';
+import { checkAbort, computeGenerated, validateRow, writeOptions } from './run.js';
 import {
   decodeIndexEntry,
   decodeTableRow,
@@ -332,6 +332,8 @@ interface ChildWriter {
   readonly table: TableDescriptor;
   readonly codec: TableCodec;
   readonly checks: readonly CheckConstraint[];
+  /** Stored generated columns, recomputed over every row an action changes. */
+  readonly generated: readonly GeneratedColumn[];
   readonly defaults: Map<number, Compiled>;
 }
 
@@ -511,7 +513,7 @@ export class FkQueue {
       child.columns.forEach((c, slot) => {
         if (!c.dropped) defaults.set(slot, compiled(defaultFor(b, child, c)));
       });
-      w = { table: child, codec: tableCodec(child, this.state), checks: bindChecks(b, child), defaults };
+      w = { table: child, codec: tableCodec(child, this.state), checks: bindChecks(b, child), generated: bindGenerated(b, child), defaults };
       this.writers.set(child.oid, w);
     }
     return w;
@@ -562,6 +564,7 @@ export class FkQueue {
       }
       if (action === 'set default' && keyBytes(types, fk.attnums.map((a) => next[slotOf(child, a)]!)) === keyBytes(types, childKey)) return false;
     }
+    await computeGenerated(w.generated, next, this.env);
     await validateRow(child, w.checks, next, this.env, opts.schema);
     await updateRow(this.env.ctx.txn, w.codec, current, next, opts);
     this.updated(child, current, next, action === 'cascade' ? fk : undefined);

@@ -312,3 +312,13 @@ DELETE FROM fk_p WHERE id = 4;
 SELECT count(*) FROM fk_c6;
 ROLLBACK;
 DROP TABLE fk_c, fk_c2, fk_c3, fk_c5, fk_c6, fk_p;
+-- cascaded and SET NULL actions recompute the child's stored generated columns
+CREATE TABLE fk_gp (id int PRIMARY KEY);
+CREATE TABLE fk_gc (id int PRIMARY KEY, pid int REFERENCES fk_gp ON UPDATE CASCADE ON DELETE SET NULL,
+  g int GENERATED ALWAYS AS (pid * 10) STORED);
+INSERT INTO fk_gp VALUES (1), (2);
+INSERT INTO fk_gc (id, pid) VALUES (1, 1), (2, 2);
+UPDATE fk_gp SET id = 3 WHERE id = 1;
+DELETE FROM fk_gp WHERE id = 2;
+SELECT * FROM fk_gc ORDER BY id;
+DROP TABLE fk_gc, fk_gp;

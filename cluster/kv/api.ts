@@ -100,6 +100,12 @@ export interface Txn {
    * until it is released or the transaction ends.
    */
   readView(): ReadView;
+  /**
+   * Like readView, but reading at the latest committed state instead of the transaction's
+   * snapshot (the crosscheck of REPEATABLE READ / SERIALIZABLE foreign-key actions: a referencing
+   * row committed after the snapshot must not be missed).
+   */
+  latestView(): ReadView;
   /** Marks the current write buffer position (SAVEPOINT). */
   savepoint(): number;
   /** Discards writes made after the savepoint (ROLLBACK TO SAVEPOINT); locks are kept, as in PostgreSQL. */

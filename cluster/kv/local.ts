@@ -435,6 +435,11 @@ class LocalTxn implements Txn {
     return this.pinView(this.readTs, this.writes?.pin());
   }
 
+  latestView(): ReadView {
+    this.checkOpen();
+    return this.pinView(this.kv.committer.readTimestamp(), this.writes?.pin());
+  }
+
   /** A view at `readTs` over `writes` (a pin the view now holds; undefined = no own writes). */
   pinView(readTs: Timestamp, writes: PinnedBuffer | undefined): LocalReadView {
     const view = new LocalReadView(this, readTs, writes);
@@ -788,6 +793,11 @@ class LocalReadView implements ReadView {
     this.check();
     this.writes?.retain();
     return this.txn.pinView(this.readTs, this.writes);
+  }
+
+  latestView(): ReadView {
+    this.check();
+    return this.txn.latestView();
   }
 
   put(): void {

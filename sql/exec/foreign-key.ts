@@ -320,6 +320,29 @@ async function referencingRows(env: Env, state: CatalogState, child: TableDescri
   return out.filter(matches);
 }
 
+/**
+ * REPEATABLE READ / SERIALIZABLE: `seen` (the referencing rows of `key` in the transaction's
+ * snapshot) must be all there are. A referencing row committed after the snapshot would be missed
+ * by the action and left dangling; PostgreSQL's RI queries crosscheck the latest committed state
+ * and fail with 40001, and so does this.
+ */
+async function crosscheckReferencing(env: Env, state: CatalogState, child: TableDescriptor, fk: ForeignKey, key: readonly Datum[], seen: readonly Row[]): Promise<void> {
+  if (env.ctx.txn.options.isolation === 'read committed') return;
+  const view = env.ctx.txn.latestView();
+  try {
+    const latest = await referencingRows({ ...env, ctx: { ...env.ctx, txn: view } }, state, child, fk, key);
+    if (latest.length === 0) return;
+    const codec = tableCodec(child, state);
+    const pk = (row: Row): string => Buffer.from(primaryKeyFromValues(codec, codec.primary.slots.map((s) => row[s]!))).toString('latin1');
+    const inSnapshot = new Set(seen.map(pk));
+    if (latest.some((row) => !inSnapshot.has(pk(row)))) {
+      throw new SqlError(SqlState.serializationFailure, 'could not serialize access due to concurrent update');
+    }
+  } finally {
+    view.release();
+  }
+}
+
 // ─── the per-statement queue ──────────────────────────────────────────────────────────────
 
 type FkEvent =
@@ -448,6 +471,7 @@ export class FkQueue {
       if (action === 'no action' && (await this.keyPresentAgain(parent, fk, oldKey))) continue;
       await lockTablesShared([child.oid], this.env.ctx);
       const rows = await referencingRows(this.env, this.state, child, fk, childKey);
+      await crosscheckReferencing(this.env, this.state, child, fk, childKey, rows);
       if (rows.length === 0) continue;
       switch (action) {
         case 'no action':
@@ -481,7 +505,9 @@ export class FkQueue {
       childKey.push(v);
     }
     await lockTablesShared([child.oid], this.env.ctx);
-    if ((await referencingRows(this.env, this.state, child, fk, childKey)).length > 0) throw this.stillReferenced(parent, child, fk, oldKey);
+    const rows = await referencingRows(this.env, this.state, child, fk, childKey);
+    await crosscheckReferencing(this.env, this.state, child, fk, childKey, rows);
+    if (rows.length > 0) throw this.stillReferenced(parent, child, fk, oldKey);
   }
 
   private stillReferenced(parent: TableDescriptor, child: TableDescriptor, fk: ForeignKey, oldKey: readonly Datum[]): SqlError {

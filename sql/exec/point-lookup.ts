@@ -18,7 +18,6 @@ import { decodeTableRow, tableCodec } from './table.js';
 type Row = Datum[];
 type Rows = Row[] | Promise<Row[]>;
 
-const none: Row[] = [];
 const noInput: readonly Datum[] = [];
 
 /** Rows of `plan` when it is a primary-key point lookup under filters/projections; else undefined. */
@@ -63,12 +62,12 @@ function scanPoint(p: Extract<Plan, { kind: 'scan' }>, env: Env): Rows | undefin
   if (filter !== null && filter.asyncParts.length > 0) return undefined;
   const codec = tableCodec(p.table);
   const vals = evalBounds(p.bounds.key, noInput, env);
-  if (vals.some((v) => v === null)) return none;
+  if (vals.some((v) => v === null)) return [];
   const key = encodePrefix(codec, codec.primary, codec.primary.keyColumns, vals);
   const emit = (value: Uint8Array | undefined): Row[] => {
-    if (value === undefined) return none;
+    if (value === undefined) return [];
     const row = placeRow(decodeTableRow(codec, key, value), p.offset, p.width);
-    return filter === null || isTrue(filter.fn(row, env)) ? [row] : none;
+    return filter === null || isTrue(filter.fn(row, env)) ? [row] : [];
   };
   const value = env.ctx.txn.read(key);
   return value instanceof Promise ? value.then(emit) : emit(value);

@@ -1,4 +1,4 @@
-// JDBC (pgjdbc 42.7.13 from the local Maven repository, Java 17): java/JdbcSession.java is
+// JDBC (pgjdbc 42.7.13 from the local Maven repository, Java 17): java/JdbcSession.java (with the shared java/Steps.java) is
 // compiled with javac into a temp dir (no Maven), run against the shared target, and each of its
 // steps is compared with java/expected.json (produced by PostgreSQL 15 and reviewed). JdbcMetadata.java
 // does the same for DatabaseMetaData against java/metadata-expected.json.
@@ -45,7 +45,7 @@ for (const [cls, expectedFile] of [['JdbcSession', 'expected.json'], ['JdbcMetad
         return;
       }
       classDir = mkdtempSync(join(tmpdir(), 'nodedb-jdbc-'));
-      const javac = await run('javac', ['-d', classDir, '-cp', jar, join(javaDir, `${cls}.java`)], { timeoutMs: javacTimeoutMs });
+      const javac = await run('javac', ['-d', classDir, '-cp', jar, '-sourcepath', javaDir, join(javaDir, `${cls}.java`)], { timeoutMs: javacTimeoutMs });
       if (javac.code !== 0) {
         runError = `javac failed:\n${javac.stdout}\n${javac.stderr}`;
         return;

@@ -6,27 +6,8 @@ import java.sql.*;
 import java.util.*;
 
 public class JdbcMetadata {
-  interface Step { Object run() throws Exception; }
-
-  static final Map<String, Object> results = new LinkedHashMap<>();
   static Connection conn;
-
-  static void step(String name, Step s) {
-    System.err.println("step " + name);
-    Map<String, Object> r = new LinkedHashMap<>();
-    try {
-      r.put("ok", s.run());
-    } catch (SQLException e) {
-      r.put("error", e.getClass().getSimpleName());
-      r.put("sqlstate", e.getSQLState());
-      r.put("message", String.valueOf(e.getMessage()));
-    } catch (Exception e) {
-      r.put("error", e.getClass().getSimpleName());
-      r.put("sqlstate", null);
-      r.put("message", String.valueOf(e.getMessage()));
-    }
-    results.put(name, r);
-  }
+  static final Steps steps = new Steps(() -> { });
 
   /** The named columns of every row, values as JSON-friendly objects. */
   static List<List<Object>> pick(ResultSet rs, String... cols) throws SQLException {
@@ -60,7 +41,7 @@ public class JdbcMetadata {
     conn = DriverManager.getConnection(url, props);
     DatabaseMetaData dm = conn.getMetaData();
 
-    step("setup", () -> {
+    steps.step("setup", () -> {
       exec("DROP TABLE IF EXISTS jm_lines");
       exec("DROP TABLE IF EXISTS jm_orders");
       exec("CREATE TABLE jm_orders (id serial PRIMARY KEY, ref varchar(12) NOT NULL UNIQUE, total numeric(10,2) DEFAULT 0, placed timestamptz)");
@@ -69,63 +50,37 @@ public class JdbcMetadata {
       exec("COMMENT ON TABLE jm_orders IS 'customer orders'");
       return "ok";
     });
-    step("add_foreign_key", () -> {
+    steps.step("add_foreign_key", () -> {
       exec("ALTER TABLE jm_lines ADD CONSTRAINT jm_lines_order_fk FOREIGN KEY (order_id) REFERENCES jm_orders (id) ON DELETE CASCADE");
       return "ok";
     });
-    step("getSchemas", () -> {
+    steps.step("getSchemas", () -> {
       List<List<Object>> all = pick(dm.getSchemas(), "TABLE_SCHEM");
       all.removeIf(r -> !List.of("public", "information_schema", "pg_catalog").contains(r.get(0)));
       return all;
     });
-    step("getTables", () -> pick(dm.getTables(null, "public", "jm_%", new String[] {"TABLE"}),
+    steps.step("getTables", () -> pick(dm.getTables(null, "public", "jm_%", new String[] {"TABLE"}),
         "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE", "REMARKS"));
-    step("getTables_sequences", () -> pick(dm.getTables(null, "public", "jm_%", new String[] {"SEQUENCE"}),
+    steps.step("getTables_sequences", () -> pick(dm.getTables(null, "public", "jm_%", new String[] {"SEQUENCE"}),
         "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE"));
-    step("getColumns", () -> pick(dm.getColumns(null, "public", "jm_orders", "%"),
+    steps.step("getColumns", () -> pick(dm.getColumns(null, "public", "jm_orders", "%"),
         "COLUMN_NAME", "DATA_TYPE", "TYPE_NAME", "COLUMN_SIZE", "DECIMAL_DIGITS", "NULLABLE", "COLUMN_DEF",
         "ORDINAL_POSITION", "IS_NULLABLE", "IS_AUTOINCREMENT"));
-    step("getPrimaryKeys", () -> pick(dm.getPrimaryKeys(null, "public", "jm_lines"),
+    steps.step("getPrimaryKeys", () -> pick(dm.getPrimaryKeys(null, "public", "jm_lines"),
         "TABLE_NAME", "COLUMN_NAME", "KEY_SEQ", "PK_NAME"));
-    step("getImportedKeys", () -> pick(dm.getImportedKeys(null, "public", "jm_lines"),
+    steps.step("getImportedKeys", () -> pick(dm.getImportedKeys(null, "public", "jm_lines"),
         "PKTABLE_NAME", "PKCOLUMN_NAME", "FKTABLE_NAME", "FKCOLUMN_NAME", "KEY_SEQ", "UPDATE_RULE", "DELETE_RULE",
         "FK_NAME", "PK_NAME"));
-    step("getIndexInfo", () -> pick(dm.getIndexInfo(null, "public", "jm_lines", false, false),
+    steps.step("getIndexInfo", () -> pick(dm.getIndexInfo(null, "public", "jm_lines", false, false),
         "NON_UNIQUE", "INDEX_NAME", "TYPE", "ORDINAL_POSITION", "COLUMN_NAME", "ASC_OR_DESC"));
-    step("getIndexInfo_unique", () -> pick(dm.getIndexInfo(null, "public", "jm_orders", true, false),
+    steps.step("getIndexInfo_unique", () -> pick(dm.getIndexInfo(null, "public", "jm_orders", true, false),
         "NON_UNIQUE", "INDEX_NAME", "ORDINAL_POSITION", "COLUMN_NAME"));
-    step("teardown", () -> {
+    steps.step("teardown", () -> {
       exec("DROP TABLE IF EXISTS jm_lines");
       exec("DROP TABLE IF EXISTS jm_orders");
       return "dropped";
     });
     conn.close();
-    System.out.println(toJson(results));
-  }
-
-  static String toJson(Object o) {
-    if (o == null) return "null";
-    if (o instanceof String) {
-      StringBuilder sb = new StringBuilder("\"");
-      for (char c : ((String) o).toCharArray()) {
-        if (c == '"' || c == '\\') sb.append('\\').append(c);
-        else if (c == '\n') sb.append("\\n");
-        else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-        else sb.append(c);
-      }
-      return sb.append('"').toString();
-    }
-    if (o instanceof Number || o instanceof Boolean) return o.toString();
-    if (o instanceof Map) {
-      StringJoiner j = new StringJoiner(",", "{", "}");
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) j.add(toJson(String.valueOf(e.getKey())) + ":" + toJson(e.getValue()));
-      return j.toString();
-    }
-    if (o instanceof List) {
-      StringJoiner j = new StringJoiner(",", "[", "]");
-      for (Object x : (List<?>) o) j.add(toJson(x));
-      return j.toString();
-    }
-    return toJson(o.toString());
+    System.out.println(steps.json());
   }
 }

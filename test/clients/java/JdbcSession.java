@@ -9,32 +9,12 @@ import java.time.*;
 import java.util.*;
 
 public class JdbcSession {
-  interface Step { Object run() throws Exception; }
-
-  static final Map<String, Object> results = new LinkedHashMap<>();
   static Connection conn;
+  static final Steps steps = new Steps(() -> {
+    try { if (!conn.getAutoCommit()) conn.rollback(); } catch (SQLException ignored) { }
+  });
 
-  static void step(String name, Step s) {
-    System.err.println("step " + name);
-    Map<String, Object> r = new LinkedHashMap<>();
-    try {
-      r.put("ok", s.run());
-    } catch (SQLException e) {
-      r.put("error", e.getClass().getSimpleName());
-      r.put("sqlstate", e.getSQLState());
-      r.put("message", String.valueOf(e.getMessage()));
-      r.put("trace", "");
-      try { if (!conn.getAutoCommit()) conn.rollback(); } catch (SQLException ignored) { }
-    } catch (Exception e) {
-      r.put("error", e.getClass().getSimpleName());
-      r.put("sqlstate", null);
-      r.put("message", String.valueOf(e.getMessage()));
-      r.put("trace", "");
-    }
-    results.put(name, r);
-  }
-
-  static String sqlState(Step s) throws Exception {
+  static String sqlState(Steps.Step s) throws Exception {
     try {
       s.run();
     } catch (SQLException e) {
@@ -82,7 +62,7 @@ public class JdbcSession {
     props.setProperty("socketTimeout", "30");
     conn = DriverManager.getConnection(url, props);
 
-    step("setup", () -> {
+    steps.step("setup", () -> {
       try (Statement st = conn.createStatement()) {
         st.execute("DROP TABLE IF EXISTS jdbc_products");
         st.execute("CREATE TABLE jdbc_products (id serial PRIMARY KEY, sku varchar(20) NOT NULL UNIQUE, name text,"
@@ -92,7 +72,7 @@ public class JdbcSession {
       }
     });
 
-    step("insert_all_types", () -> {
+    steps.step("insert_all_types", () -> {
       String sql = "INSERT INTO jdbc_products (sku, name, price, stock, weight, rating, big, small, active, launched, updated, local_ts, ref, image, tags, meta)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
       try (PreparedStatement ps = conn.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
@@ -120,7 +100,7 @@ public class JdbcSession {
       }
     });
 
-    step("read_back_typed_getters", () -> {
+    steps.step("read_back_typed_getters", () -> {
       try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM jdbc_products WHERE sku = ?")) {
         ps.setString(1, "SKU-1");
         ResultSet rs = ps.executeQuery();
@@ -146,7 +126,7 @@ public class JdbcSession {
       }
     });
 
-    step("nulls", () -> {
+    steps.step("nulls", () -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO jdbc_products (sku, price, stock, active, launched, image, tags) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, "SKU-NULL");
         ps.setNull(2, Types.NUMERIC);
@@ -168,7 +148,7 @@ public class JdbcSession {
       }
     });
 
-    step("batch", () -> {
+    steps.step("batch", () -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO jdbc_products (sku, name, price, stock) VALUES (?, ?, ?, ?)")) {
         for (int i = 0; i < 25; i++) {
           ps.setString(1, "B-" + i);
@@ -186,7 +166,7 @@ public class JdbcSession {
       }
     });
 
-    step("batch_with_error", () -> {
+    steps.step("batch_with_error", () -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO jdbc_products (sku) VALUES (?)")) {
         conn.setAutoCommit(false);
         ps.setString(1, "C-1"); ps.addBatch();
@@ -208,7 +188,7 @@ public class JdbcSession {
       }
     });
 
-    step("server_prepared_reuse", () -> {
+    steps.step("server_prepared_reuse", () -> {
       List<Object> out = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement("SELECT name, price FROM jdbc_products WHERE sku = ?")) {
         for (int i = 0; i < 8; i++) {
@@ -222,7 +202,7 @@ public class JdbcSession {
       return out;
     });
 
-    step("fetch_size_cursor", () -> {
+    steps.step("fetch_size_cursor", () -> {
       conn.setAutoCommit(false);
       List<Object> skus = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement("SELECT sku FROM jdbc_products WHERE sku LIKE 'B-%' ORDER BY id")) {
@@ -236,7 +216,7 @@ public class JdbcSession {
       return row(skus.size(), skus.get(0), skus.get(24));
     });
 
-    step("metadata", () -> {
+    steps.step("metadata", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
       DatabaseMetaData dm = conn.getMetaData();
       m.put("product", dm.getDatabaseProductName());
@@ -264,7 +244,7 @@ public class JdbcSession {
       return m;
     });
 
-    step("transactions", () -> {
+    steps.step("transactions", () -> {
       conn.setAutoCommit(false);
       try (Statement st = conn.createStatement()) {
         st.executeUpdate("UPDATE jdbc_products SET stock = stock + 100 WHERE sku = 'SKU-1'");
@@ -283,7 +263,7 @@ public class JdbcSession {
       }
     });
 
-    step("errors", () -> {
+    steps.step("errors", () -> {
       Map<String, Object> m = new LinkedHashMap<>();
       try (Statement st = conn.createStatement()) {
         m.put("syntax", sqlState(() -> st.execute("SELEC 1")));
@@ -304,7 +284,7 @@ public class JdbcSession {
       return m;
     });
 
-    step("teardown", () -> {
+    steps.step("teardown", () -> {
       try (Statement st = conn.createStatement()) {
         st.execute("DROP TABLE jdbc_products");
         return "dropped";
@@ -312,54 +292,6 @@ public class JdbcSession {
     });
 
     conn.close();
-    System.out.println(toJson(results, ""));
-  }
-
-  static String toJson(Object o, String indent) {
-    if (o == null) return "null";
-    if (o instanceof String) return quote((String) o);
-    if (o instanceof Boolean || o instanceof Integer || o instanceof Long || o instanceof Short) return o.toString();
-    if (o instanceof Double || o instanceof Float) {
-      double d = ((Number) o).doubleValue();
-      return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-    if (o instanceof Number) return quote(o.toString());
-    String in = indent + " ";
-    if (o instanceof Map) {
-      StringBuilder sb = new StringBuilder("{");
-      boolean first = true;
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) {
-        sb.append(first ? "\n" : ",\n").append(in).append(quote(e.getKey().toString())).append(": ").append(toJson(e.getValue(), in));
-        first = false;
-      }
-      return sb.append(first ? "}" : "\n" + indent + "}").toString();
-    }
-    if (o instanceof List) {
-      StringBuilder sb = new StringBuilder("[");
-      boolean first = true;
-      for (Object x : (List<?>) o) {
-        sb.append(first ? "" : ", ").append(toJson(x, in));
-        first = false;
-      }
-      return sb.append("]").toString();
-    }
-    return quote(o.toString());
-  }
-
-  static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
-        case '\n': sb.append("\\n"); break;
-        case '\t': sb.append("\\t"); break;
-        case '\r': sb.append("\\r"); break;
-        default:
-          if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-          else sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+    System.out.println(steps.json());
   }
 }

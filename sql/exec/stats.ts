@@ -18,6 +18,7 @@ import type { ExecContext } from '../plan/api.js';
 import { tableStatsKey } from './keys.js';
 import { lockTablesShared } from './execute.js';
 import { scanTableRows, tableCodec } from './table.js';
+import { mulberry32 } from '../../util/seeded-random.js';
 
 /** Rows ANALYZE samples per table (reservoir sampling; PostgreSQL: 300 × default_statistics_target). */
 export const analyzeSampleRowsMax = 30_000;
@@ -151,18 +152,6 @@ function datumWidth(d: Datum): number {
 
 function varlenaWidth(bytes: number): number {
   return bytes + (bytes <= 126 ? 1 : 4);
-}
-
-/** A deterministic PRNG (ANALYZE samples must not depend on Math.random in tests). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function compareStat(a: StatValue, b: StatValue): number {

@@ -17,7 +17,7 @@ import type { BoundLocking } from '../plan/locking.js';
 import { bindLocking, lockingName } from './locking.js';
 import { bindGroupBy } from './grouping.js';
 import { distinctOnSort, forbidWindows, LateState } from './window.js';
-import { bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
+import { aliasedRangeColumns, bindCteRef, bindLateralSubquery, bindRangeFunction, bindSetOp, bindWith, mayBeLateral, nonLateralReference } from './setop.js';
 import { rewriteTargetSrfs } from './srf-targets.js';
 import { bindViewRef } from './view.js';
 
@@ -97,22 +97,7 @@ export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: nu
       }
       if (inner.correlated) scope.correlated = true;
       const alias = item.alias.name;
-      checkDuplicateAlias(scope, alias, item.location);
-      if (item.alias.columns.length > sub.columns.length) {
-        throw err(
-          SqlState.invalidColumnReference,
-          `table "${alias}" has ${sub.columns.length} columns available but ${item.alias.columns.length} columns specified`,
-          item.location,
-        );
-      }
-      const columns: ScopeColumn[] = sub.columns.map((c, i) => ({
-        name: item.alias!.columns[i] ?? c.name,
-        type: c.type,
-        slot: offset + i,
-        tableOid: 0,
-        attnum: 0,
-        hidden: false,
-      }));
+      const columns = aliasedRangeColumns(scope, alias, item.alias.columns, sub.columns, offset, item.location);
       scope.ranges.push({ alias, schema: undefined, columns });
       return { kind: 'subquery', plan: sub.plan, alias, offset, span: sub.columns.length };
     }
@@ -159,19 +144,7 @@ export function bindFromItem(b: Binder, item: FromItem, scope: Scope, offset: nu
 /** pg_catalog / information_schema relation: columns as declared by PostgreSQL, rows at execution. */
 function bindVirtualTable(table: VirtualTable, item: Extract<FromItem, { kind: 'RangeVar' }>, scope: Scope, offset: number): BoundFrom {
   const alias = item.alias?.name ?? item.name;
-  checkDuplicateAlias(scope, alias, item.location);
-  const aliasColumns = item.alias?.columns ?? [];
-  if (aliasColumns.length > table.columns.length) {
-    throw err(SqlState.invalidColumnReference, `table "${alias}" has ${table.columns.length} columns available but ${aliasColumns.length} columns specified`, item.location);
-  }
-  const columns: ScopeColumn[] = table.columns.map((c, i) => ({
-    name: aliasColumns[i] ?? c.name,
-    type: c.type,
-    slot: offset + i,
-    tableOid: table.def.oid,
-    attnum: i + 1,
-    hidden: false,
-  }));
+  const columns = aliasedRangeColumns(scope, alias, item.alias?.columns ?? [], table.columns, offset, item.location, table.def.oid);
   scope.ranges.push({ alias, schema: item.alias === undefined ? table.def.schema : '', columns });
   return { kind: 'virtual', table, alias, offset, span: table.columns.length };
 }

@@ -291,15 +291,7 @@ export function bindCteRef(b: Binder, item: Extract<FromItem, { kind: 'RangeVar'
     throw err(SqlState.featureNotSupported, `WITH query "${entry.name}" does not have a RETURNING clause`, item.location);
   }
   const alias = item.alias?.name ?? item.name;
-  if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
-  const aliasColumns = item.alias?.columns ?? [];
-  if (aliasColumns.length > entry.columns.length) {
-    throw err(
-      SqlState.invalidColumnReference,
-      `table "${alias}" has ${entry.columns.length} columns available but ${aliasColumns.length} columns specified`,
-      item.location,
-    );
-  }
+  const columns = aliasedRangeColumns(scope, alias, item.alias?.columns ?? [], entry.columns, offset, item.location);
   const width = entry.columns.length;
   let plan: Plan;
   if (entry.kind === 'work') {
@@ -320,14 +312,6 @@ export function bindCteRef(b: Binder, item: Extract<FromItem, { kind: 'RangeVar'
     }
     plan = { kind: 'cteScan', cte: entry.def, width };
   }
-  const columns: ScopeColumn[] = entry.columns.map((c, i) => ({
-    name: aliasColumns[i] ?? c.name,
-    type: c.type,
-    slot: offset + i,
-    tableOid: 0,
-    attnum: 0,
-    hidden: false,
-  }));
   scope.ranges.push({ alias, schema: undefined, columns });
   return { kind: 'subquery', plan, alias, offset, span: width };
 }
@@ -437,26 +421,43 @@ export function bindLateralSubquery(b: Binder, item: Extract<FromItem, { kind: '
   const inner = new Scope(scope);
   const sub = b.bindSubquery(b, item.query, inner);
   const alias = item.alias.name;
-  if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, item.location);
-  if (item.alias.columns.length > sub.columns.length) {
-    throw err(
-      SqlState.invalidColumnReference,
-      `table "${alias}" has ${sub.columns.length} columns available but ${item.alias.columns.length} columns specified`,
-      item.location,
-    );
-  }
-  const columns: ScopeColumn[] = sub.columns.map((c, i) => ({
-    name: item.alias!.columns[i] ?? c.name,
-    type: c.type,
-    slot: offset + i,
-    tableOid: 0,
-    attnum: 0,
-    hidden: false,
-  }));
+  const columns = aliasedRangeColumns(scope, alias, item.alias.columns, sub.columns, offset, item.location);
   // (The binder marks this level correlated itself when the subquery reaches past it.)
   if (inner.correlated) scope.hasCorrelatedChild = true;
   scope.ranges.push({ alias, schema: undefined, columns });
   return { kind: 'subquery', plan: sub.plan, alias, offset, span: sub.columns.length, lateral: inner.correlated };
+}
+
+/**
+ * The scope columns of a FROM item called `alias` over `available` columns, renamed by the
+ * item's column aliases; PostgreSQL's errors for a repeated alias (42712) and for more aliases
+ * than columns. `virtualOid`: the columns are those of a catalog relation (attnum = position).
+ */
+export function aliasedRangeColumns(
+  scope: Scope,
+  alias: string,
+  aliasColumns: readonly string[],
+  available: readonly { readonly name: string; readonly type: SqlType }[],
+  offset: number,
+  location: number,
+  virtualOid = 0,
+): ScopeColumn[] {
+  if (scope.ranges.some((r) => r.alias === alias)) throw err('42712', `table name "${alias}" specified more than once`, location);
+  if (aliasColumns.length > available.length) {
+    throw err(
+      SqlState.invalidColumnReference,
+      `table "${alias}" has ${available.length} columns available but ${aliasColumns.length} columns specified`,
+      location,
+    );
+  }
+  return available.map((c, i) => ({
+    name: aliasColumns[i] ?? c.name,
+    type: c.type,
+    slot: offset + i,
+    tableOid: virtualOid,
+    attnum: virtualOid === 0 ? 0 : i + 1,
+    hidden: false,
+  }));
 }
 
 /** True when a FROM item may read earlier FROM items (LATERAL subqueries, functions). */

@@ -26,7 +26,7 @@ import {
 } from './cost.js';
 import { preferMergeJoin } from './merge-join.js';
 import type { Plan } from './plan.js';
-import { andOf, chooseAccess, indexOnly, planFrom, splitAnd, take, toConj, within, type Conj, type FromContext } from './planner.js';
+import { andOf, chooseAccess, equiKeys, indexOnly, planFrom, splitAnd, take, toConj, within, type Conj, type FromContext } from './planner.js';
 
 /** Items up to which every subset is costed (2^n states); past it the order is built greedily. */
 export const joinOrderDpItemsMax = 8;
@@ -236,19 +236,7 @@ function joinStep(s: State, item: Item, items: readonly Item[], joinConjs: reado
     }
   }
 
-  const leftKeys: BExpr[] = [];
-  const rightKeys: BExpr[] = [];
-  const keyTypes: BExpr['type'][] = [];
-  const rest: BExpr[] = [];
-  for (const c of applicable) {
-    const k = equiKeys(c, inLeft, rightStart, rightEnd);
-    if (k === undefined) rest.push(c.expr);
-    else {
-      leftKeys.push(k.left);
-      rightKeys.push(k.right);
-      keyTypes.push(k.type);
-    }
-  }
+  const { leftKeys, rightKeys, keyTypes, rest } = equiKeys(applicable, inLeft, rightStart, rightEnd);
   if (leftKeys.length > 0) {
     const plan = preferMergeJoin({ kind: 'hashJoin', joinType: 'inner', left: s.plan, right: item.plan, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width });
     candidates.push({ mask, plan, rows: outRows, cost: s.cost + item.cost + hashJoinCost(s.rows, item.rows, outRows) });
@@ -262,17 +250,3 @@ function joinStep(s: State, item: Item, items: readonly Item[], joinConjs: reado
   return best;
 }
 
-/** `l = r` with l over the left subset's slots and r over the item's, operands of one type. */
-function equiKeys(c: Conj, inLeft: (slot: number) => boolean, rightStart: number, rightEnd: number): { left: BExpr; right: BExpr; type: BExpr['type'] } | undefined {
-  const e = c.expr;
-  if (!c.movable || e.kind !== 'op' || e.op.name !== '=' || e.left === null) return undefined;
-  if (e.op.leftType === null || e.op.leftType.oid !== e.op.rightType.oid) return undefined;
-  const a = slotsOf(e.left);
-  const b = slotsOf(e.right);
-  if (a.size === 0 || b.size === 0) return undefined;
-  const isLeft = (s: ReadonlySet<number>): boolean => [...s].every(inLeft);
-  const isRight = (s: ReadonlySet<number>): boolean => within(s, rightStart, rightEnd);
-  if (isLeft(a) && isRight(b)) return { left: e.left, right: e.right, type: e.op.leftType };
-  if (isLeft(b) && isRight(a)) return { left: e.right, right: e.left, type: e.op.leftType };
-  return undefined;
-}

@@ -338,20 +338,7 @@ function planJoin(node: Extract<BoundFrom, { kind: 'join' }>, pool: Conj[], fc: 
     return { kind: 'nestedLoop', joinType: node.joinType, left, right, on: andOf(joinConjs.map((c) => c.expr)), parameterized: true, rightStart, rightEnd, width: fc.width };
   }
   const right = planFrom(node.right, joinConjs, fc);
-  const leftKeys: BExpr[] = [];
-  const rightKeys: BExpr[] = [];
-  const keyTypes: BExpr['type'][] = [];
-  const rest: BExpr[] = [];
-  for (const c of joinConjs) {
-    const k = c.movable ? hashKeys(c.expr, leftStart, leftEnd, rightStart, rightEnd) : undefined;
-    if (k === undefined) {
-      rest.push(c.expr);
-      continue;
-    }
-    leftKeys.push(k.left);
-    rightKeys.push(k.right);
-    keyTypes.push(k.type);
-  }
+  const { leftKeys, rightKeys, keyTypes, rest } = equiKeys(joinConjs, (slot) => slot >= leftStart && slot < leftEnd, rightStart, rightEnd);
   if (leftKeys.length > 0) {
     return preferMergeJoin({ kind: 'hashJoin', joinType: node.joinType, left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width });
   }
@@ -364,33 +351,43 @@ function planFullJoin(node: Extract<BoundFrom, { kind: 'join' }>, fc: FromContex
   const right = planFrom(node.right, [], fc);
   const rightStart = node.right.offset;
   const rightEnd = node.right.offset + node.right.span;
-  const leftKeys: BExpr[] = [];
-  const rightKeys: BExpr[] = [];
-  const keyTypes: BExpr['type'][] = [];
-  const rest: BExpr[] = [];
-  for (const c of splitAnd(node.on).map(toConj)) {
-    const k = c.movable ? hashKeys(c.expr, node.left.offset, node.left.offset + node.left.span, rightStart, rightEnd) : undefined;
-    if (k === undefined) {
-      rest.push(c.expr);
-      continue;
-    }
-    leftKeys.push(k.left);
-    rightKeys.push(k.right);
-    keyTypes.push(k.type);
-  }
+  const leftStart = node.left.offset;
+  const leftEnd = node.left.offset + node.left.span;
+  const { leftKeys, rightKeys, keyTypes, rest } = equiKeys(splitAnd(node.on).map(toConj), (slot) => slot >= leftStart && slot < leftEnd, rightStart, rightEnd);
   if (leftKeys.length > 0) {
     return preferMergeJoin({ kind: 'hashJoin', joinType: 'full', left, right, leftKeys, rightKeys, keyTypes, on: andOf(rest), rightStart, rightEnd, width: fc.width });
   }
   return { kind: 'nestedLoop', joinType: 'full', left, right, on: andOf(rest), parameterized: false, rightStart, rightEnd, width: fc.width };
 }
 
-function hashKeys(
-  e: BExpr,
-  leftStart: number,
-  leftEnd: number,
-  rightStart: number,
-  rightEnd: number,
-): { left: BExpr; right: BExpr; type: BExpr['type'] } | undefined {
+/** Join keys of `conjs` between the left side (`inLeft`) and the right slots, and what is left. */
+export interface EquiKeys {
+  readonly leftKeys: BExpr[];
+  readonly rightKeys: BExpr[];
+  readonly keyTypes: BExpr['type'][];
+  readonly rest: BExpr[];
+}
+
+/**
+ * Splits join conjuncts into hash/merge join keys (`l = r`, l over the left side's slots and r
+ * over [rightStart, rightEnd), both operands of one type, conjunct movable) and the rest.
+ */
+export function equiKeys(conjs: readonly Conj[], inLeft: (slot: number) => boolean, rightStart: number, rightEnd: number): EquiKeys {
+  const out: EquiKeys = { leftKeys: [], rightKeys: [], keyTypes: [], rest: [] };
+  for (const c of conjs) {
+    const k = c.movable ? equiKey(c.expr, inLeft, rightStart, rightEnd) : undefined;
+    if (k === undefined) {
+      out.rest.push(c.expr);
+      continue;
+    }
+    out.leftKeys.push(k.left);
+    out.rightKeys.push(k.right);
+    out.keyTypes.push(k.type);
+  }
+  return out;
+}
+
+function equiKey(e: BExpr, inLeft: (slot: number) => boolean, rightStart: number, rightEnd: number): { left: BExpr; right: BExpr; type: BExpr['type'] } | undefined {
   if (e.kind !== 'op' || e.op.name !== '=' || e.left === null) return undefined;
   if (e.op.leftType === null || e.op.leftType.oid !== e.op.rightType.oid) return undefined;
   const a = new Set<number>();
@@ -398,8 +395,9 @@ function hashKeys(
   collectSlots(e.left, a);
   collectSlots(e.right, b);
   if (a.size === 0 || b.size === 0) return undefined;
-  if (within(a, leftStart, leftEnd) && within(b, rightStart, rightEnd)) return { left: e.left, right: e.right, type: e.op.leftType };
-  if (within(b, leftStart, leftEnd) && within(a, rightStart, rightEnd)) return { left: e.right, right: e.left, type: e.op.leftType };
+  const isLeft = (s: ReadonlySet<number>): boolean => [...s].every(inLeft);
+  if (isLeft(a) && within(b, rightStart, rightEnd)) return { left: e.left, right: e.right, type: e.op.leftType };
+  if (isLeft(b) && within(a, rightStart, rightEnd)) return { left: e.right, right: e.left, type: e.op.leftType };
   return undefined;
 }
 

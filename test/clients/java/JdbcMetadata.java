@@ -32,13 +32,7 @@ public class JdbcMetadata {
   }
 
   public static void main(String[] args) throws Exception {
-    String url = "jdbc:postgresql://" + System.getenv("PGHOST") + ":" + System.getenv("PGPORT") + "/"
-        + Optional.ofNullable(System.getenv("PGDATABASE")).orElse("postgres");
-    Properties props = new Properties();
-    props.setProperty("user", Optional.ofNullable(System.getenv("PGUSER")).orElse("postgres"));
-    props.setProperty("sslmode", "disable");
-    props.setProperty("ApplicationName", "jdbc-metadata-test");
-    conn = DriverManager.getConnection(url, props);
+    conn = Steps.connect("jdbc-metadata-test", new Properties());
     DatabaseMetaData dm = conn.getMetaData();
 
     steps.step("setup", () -> {

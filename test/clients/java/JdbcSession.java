@@ -51,16 +51,11 @@ public class JdbcSession {
   }
 
   public static void main(String[] args) throws Exception {
-    String url = "jdbc:postgresql://" + System.getenv("PGHOST") + ":" + System.getenv("PGPORT") + "/"
-        + Optional.ofNullable(System.getenv("PGDATABASE")).orElse("postgres");
     Properties props = new Properties();
-    props.setProperty("user", Optional.ofNullable(System.getenv("PGUSER")).orElse("postgres"));
-    props.setProperty("sslmode", "disable");
-    props.setProperty("ApplicationName", "jdbc-client-test");
     props.setProperty("prepareThreshold", "3");
     // a statement the server never answers fails its step (socket read timeout) instead of the run
     props.setProperty("socketTimeout", "30");
-    conn = DriverManager.getConnection(url, props);
+    conn = Steps.connect("jdbc-client-test", props);
 
     steps.step("setup", () -> {
       try (Statement st = conn.createStatement()) {

@@ -1,5 +1,7 @@
 // Shared by the JDBC client programs: named steps whose outcome ({"ok": value} or
 // {"error", "sqlstate", "message"}) is collected and printed as one JSON object.
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.*;
 
@@ -30,6 +32,18 @@ final class Steps {
       r.put("message", String.valueOf(e.getMessage()));
     }
     results.put(name, r);
+  }
+
+  /** A connection to the target named by PGHOST/PGPORT/PGDATABASE/PGUSER, without TLS. */
+  static Connection connect(String applicationName, Properties extra) throws SQLException {
+    String url = "jdbc:postgresql://" + System.getenv("PGHOST") + ":" + System.getenv("PGPORT") + "/"
+        + Optional.ofNullable(System.getenv("PGDATABASE")).orElse("postgres");
+    Properties props = new Properties();
+    props.setProperty("user", Optional.ofNullable(System.getenv("PGUSER")).orElse("postgres"));
+    props.setProperty("sslmode", "disable");
+    props.setProperty("ApplicationName", applicationName);
+    props.putAll(extra);
+    return DriverManager.getConnection(url, props);
   }
 
   String json() {
